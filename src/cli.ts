@@ -1,0 +1,190 @@
+/**
+ * Declares every command, its flags and help examples. Command modules (and their heavy
+ * dependencies: kafkajs, yahoo-finance2, the database clients) load only when that command runs,
+ * so `stockstream --help` stays fast.
+ */
+import { Command, Option } from 'commander';
+import type { CommandRun } from './commands/context.ts';
+
+/** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
+export type Invoke = <O>(load: () => Promise<{ run: CommandRun<O> }>, options: O, mode?: { graceful?: boolean }) => Promise<void>;
+
+export interface CliOutput {
+  writeOut(text: string): void;
+  /** Commander's own errors (unknown command, missing argument…), already reduced to one line. */
+  writeError(text: string): void;
+}
+
+function examples(lines: string[]): string {
+  return `\nExamples:\n${lines.map((line) => `  $ ${line}`).join('\n')}\n`;
+}
+
+const SOURCES = ['yahoo', 'yahoo-stream', 'replay', 'synthetic'];
+const SINKS = ['influx', 'postgres', 'kafka', 'console', 'file'];
+
+export function buildCli(invoke: Invoke, output: CliOutput): Command {
+  const program = new Command('stockstream')
+    .exitOverride()
+    .configureOutput({
+      writeOut: output.writeOut,
+      writeErr: output.writeOut,
+      outputError: (text) => output.writeError(text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()),
+    })
+    .description('Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.')
+    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .option('-c, --config <path>', 'config file (default: search for stockstream.config.ts and friends)')
+    .option('-v, --verbose', 'debug logs and stack traces', false)
+    .option('-q, --quiet', 'only warnings and errors', false)
+    .option('--json', 'NDJSON logs on stderr and JSON data on stdout', false)
+    .option('--no-color', 'no colours (also honours NO_COLOR)')
+    .option('--log-file <path>', 'also append logs (NDJSON) to this file')
+    .showSuggestionAfterError(true)
+    .addHelpText(
+      'after',
+      examples([
+        'stockstream watch --source synthetic AAPL MSFT',
+        'stockstream produce --symbols AAPL,MSFT',
+        'stockstream consume --sinks influx,console',
+        'stockstream migrate up && stockstream info sync',
+        'stockstream doctor',
+      ]),
+    );
+
+  program
+    .command('produce')
+    .description('fetch prices from a source and publish them to Kafka, keyed by symbol')
+    .option('-s, --symbols <list>', 'comma-separated tickers (default: config symbols)')
+    .addOption(new Option('--source <name>', 'where prices come from').choices(SOURCES))
+    .option('--interval <duration>', 'yahoo: time between quote polls, like 2s')
+    .option('--extended-hours', 'also publish pre- and post-market ticks')
+    .option('--backfill <duration>', 'first publish historical bars from this far back, like 2d')
+    .option('--backfill-interval <interval>', 'bar size of the backfill: 1m, 2m, 5m…')
+    .option('--file <path>', 'replay: NDJSON or CSV file of ticks or bars')
+    .option('--speed <x>', 'replay: pace multiplier; 0 = as fast as possible')
+    .option('--rate <ticksPerSecond>', 'synthetic: ticks per second over all symbols')
+    .option('--seed <n>', 'synthetic: random seed')
+    .option('--limit <n>', 'stop after publishing this many ticks')
+    .option('--record <file>', 'also append every tick to this NDJSON file (replay it later)')
+    .option('--topic <name>', 'Kafka topic (default: kafka.topics.prices)')
+    .option('--brokers <list>', 'Kafka brokers, host:port,…')
+    .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
+    .addHelpText(
+      'after',
+      examples([
+        'stockstream produce --symbols AAPL,MSFT',
+        'stockstream produce --source synthetic --symbols AAPL,MSFT --rate 1000',
+        'stockstream produce --source yahoo-stream --backfill 2d',
+        'stockstream produce --source replay --file session.ndjson --speed 10',
+        'stockstream produce --record today.ndjson',
+      ]),
+    )
+    .action((options) => invoke(() => import('./commands/produce.ts'), options, { graceful: true }));
+
+  program
+    .command('consume')
+    .description('turn ticks from Kafka into bars, indicators and alerts, and write them to sinks')
+    .option('--sinks <list>', `comma-separated sinks: ${SINKS.join(', ')}`)
+    .option('--group <id>', 'consumer group id (default: kafka.groupId)')
+    .option('--topic <name>', 'Kafka topic to read (default: kafka.topics.prices)')
+    .option('--brokers <list>', 'Kafka brokers, host:port,…')
+    .option('--intervals <list>', 'bar intervals, like 1m,5m,1h')
+    .option('--file <path>', 'file sink: NDJSON output path')
+    .option('--metrics-port <port>', 'serve Prometheus metrics on this port')
+    .option('--info', 'also persist the stock-general-information topic into PostgreSQL')
+    .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
+    .addHelpText(
+      'after',
+      examples([
+        'stockstream consume',
+        'stockstream consume --sinks influx,postgres,console --intervals 1m,5m,1h',
+        'stockstream consume --json --sinks console | jq .',
+        'stockstream consume --metrics-port 9464',
+      ]),
+    )
+    .action((options) => invoke(() => import('./commands/consume.ts'), options, { graceful: true }));
+
+  const info = program.command('info').description('stock metadata: sync from Yahoo into PostgreSQL/Kafka, show and list it');
+  info
+    .command('sync')
+    .description('fetch name, sector, market cap, P/E, 52-week range… and store it (safe for cron)')
+    .option('-s, --symbols <list>', 'comma-separated tickers (default: config symbols)')
+    .option('--to <targets>', 'postgres, kafka, or postgres,kafka', 'postgres')
+    .addHelpText('after', examples(['stockstream info sync', 'stockstream info sync --symbols AAPL,MSFT --to postgres,kafka', 'stockstream info sync --quiet   # from cron']))
+    .action((options) => invoke(() => import('./commands/info-sync.ts'), options));
+  info
+    .command('show')
+    .description('print the stored metadata of one symbol')
+    .argument('<symbol>', 'ticker, like AAPL')
+    .addHelpText('after', examples(['stockstream info show AAPL', 'stockstream --json info show AAPL']))
+    .action((symbol: string) => invoke(() => import('./commands/info-show.ts'), { symbol }));
+  info
+    .command('list')
+    .description('a table of stored metadata')
+    .option('--sector <name>', 'only this sector')
+    .option('--industry <name>', 'only this industry')
+    .option('--sort <field>', 'symbol, marketCap, trailingPE, forwardPE, name', 'symbol')
+    .option('--limit <n>', 'at most this many rows')
+    .addHelpText('after', examples(['stockstream info list', 'stockstream info list --sector Technology --sort marketCap']))
+    .action((options) => invoke(() => import('./commands/info-list.ts'), options));
+
+  const migrate = program.command('migrate').description('versioned PostgreSQL schema migrations');
+  migrate
+    .command('up')
+    .description('apply pending migrations, each in its own transaction, under an advisory lock')
+    .addHelpText('after', examples(['stockstream migrate up', 'DATABASE_URL=postgres://u:p@db:5432/stocks stockstream migrate up']))
+    .action(() => invoke(() => import('./commands/migrate.ts'), { action: 'up' as const }));
+  migrate
+    .command('status')
+    .description('list applied and pending migrations; fails if an applied file changed')
+    .addHelpText('after', examples(['stockstream migrate status', 'stockstream --json migrate status']))
+    .action(() => invoke(() => import('./commands/migrate.ts'), { action: 'status' as const }));
+
+  const dashboards = program.command('dashboards').description('Grafana dashboards and data sources as code');
+  dashboards
+    .command('generate')
+    .description('write grafana/provisioning and grafana/dashboards from the config')
+    .option('--out <dir>', 'output directory', 'grafana')
+    .addHelpText('after', examples(['stockstream dashboards generate', 'stockstream dashboards generate --out /etc/grafana-stockstream']))
+    .action((options) => invoke(() => import('./commands/dashboards-generate.ts'), options));
+  dashboards
+    .command('push')
+    .description('create or update the data sources and dashboards in a running Grafana')
+    .option('--url <url>', 'Grafana URL (default: grafana.url)')
+    .option('--token <token>', 'service-account token (default: GRAFANA_TOKEN)')
+    .option('--folder <name>', 'folder for the dashboards (default: grafana.folder)')
+    .addHelpText('after', examples(['GRAFANA_TOKEN=glsa_… stockstream dashboards push', 'stockstream dashboards push --url http://grafana:3000']))
+    .action((options) => invoke(() => import('./commands/dashboards-push.ts'), options));
+
+  program
+    .command('watch')
+    .description('a live table of prices, bars, indicators and alerts in the terminal — no servers needed')
+    .argument('[symbols...]', 'tickers (default: config symbols)')
+    .addOption(new Option('--source <name>', 'where prices come from').choices(SOURCES))
+    .option('--file <path>', 'replay: NDJSON or CSV file')
+    .option('--speed <x>', 'replay: pace multiplier; 0 = as fast as possible')
+    .option('--rate <ticksPerSecond>', 'synthetic: ticks per second')
+    .option('--seed <n>', 'synthetic: random seed')
+    .option('--interval <bar>', 'bar size for the sparkline and indicators', '1m')
+    .option('--sort <field>', 'symbol, change, volume, price', 'symbol')
+    .option('--bars <n>', 'bars in the sparkline', '20')
+    .option('--sink', 'also write to the configured sinks')
+    .option('--limit <n>', 'stop after this many ticks')
+    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
+    .action((symbols: string[], options) => invoke(() => import('./commands/watch.ts'), { ...options, symbols }, { graceful: true }));
+
+  program
+    .command('config')
+    .description('print the resolved config (defaults < file < environment < flags), secrets as ***')
+    .option('--path', 'print only the config file in use')
+    .addHelpText('after', examples(['stockstream config', 'stockstream --json config | jq .kafka', 'stockstream --config prod.config.ts config']))
+    .action((options) => invoke(() => import('./commands/config.ts'), options));
+
+  program
+    .command('doctor')
+    .description('check every configured service (Kafka, InfluxDB, PostgreSQL, Grafana, Yahoo) and say how to fix what fails')
+    .option('--timeout <duration>', 'per check', '5s')
+    .addHelpText('after', examples(['stockstream doctor', 'stockstream --json doctor']))
+    .action((options) => invoke(() => import('./commands/doctor.ts'), options));
+
+  return program;
+}

@@ -1,0 +1,14 @@
+import { stringify } from 'yaml';
+import { redactConfig } from '../config/redact.ts';
+import type { CommandRun } from './context.ts';
+
+export const run: CommandRun<{ path?: boolean }> = async (ctx, options) => {
+  const config = redactConfig(await ctx.loadConfig());
+  const file = ctx.configFile();
+  if (options.path) {
+    ctx.out.record({ file: file ?? null }, () => file ?? '(no config file: defaults, environment and flags only)');
+    return;
+  }
+  ctx.logger.info(file ? `config from ${file}, environment and flags` : 'no config file found: defaults, environment and flags');
+  ctx.out.record(config, (value) => stringify(value).trimEnd());
+};

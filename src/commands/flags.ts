@@ -1,0 +1,63 @@
+/** Turns command-line flag values into config overrides, with usage errors that name the flag. */
+import { symbolSchema } from '../config/schema.ts';
+import { UsageError } from '../errors.ts';
+import { isDuration } from '../util/duration.ts';
+import type { FlagOverrides } from './context.ts';
+
+/** `--symbols "AAPL, msft"` → ['AAPL', 'MSFT']; empty entries and bad tickers are usage errors. */
+export function parseSymbols(raw: string | string[], flag = '--symbols'): string[] {
+  const parts = (Array.isArray(raw) ? raw : [raw]).flatMap((part) => part.split(','));
+  if (parts.length === 0) throw new UsageError(`${flag} is empty`, 'list tickers, like --symbols AAPL,MSFT');
+  return parts.map((part, index) => {
+    const trimmed = part.trim();
+    if (trimmed === '') throw new UsageError(`${flag}: entry ${index + 1} is empty`, 'separate tickers with single commas, like AAPL,MSFT');
+    const parsed = symbolSchema.safeParse(trimmed);
+    if (!parsed.success) {
+      throw new UsageError(`${flag}: "${trimmed}" is not a ticker symbol`, 'use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC');
+    }
+    return parsed.data;
+  });
+}
+
+export function parseList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+export function parseNumber(raw: string, flag: string, { integer = false, min }: { integer?: boolean; min?: number } = {}): number {
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw new UsageError(`${flag}: "${raw}" is not a ${integer ? 'whole number' : 'number'}`, `pass a number, like ${flag} 10`);
+  }
+  if (min !== undefined && value < min) throw new UsageError(`${flag}: ${raw} is too small`, `use a value >= ${min}`);
+  return value;
+}
+
+export function parseDurationFlag(raw: string, flag: string): string {
+  if (!isDuration(raw)) throw new UsageError(`${flag}: "${raw}" is not a duration`, 'use a number and a unit, like 500ms, 2s, 1m, 4h or 30d');
+  return raw;
+}
+
+/** Collects flag values into a config-shaped object: `set('source.synthetic.rate', 1000, '--rate')`. */
+export class OverrideBuilder {
+  private readonly result: FlagOverrides = { values: {}, origins: {} };
+
+  set(dotted: string, value: unknown, flag: string): this {
+    if (value === undefined) return this;
+    const path = dotted.split('.');
+    let node = this.result.values;
+    for (const key of path.slice(0, -1)) {
+      node[key] ??= {};
+      node = node[key] as Record<string, unknown>;
+    }
+    node[path[path.length - 1]!] = value;
+    this.result.origins[dotted] = flag;
+    return this;
+  }
+
+  build(): FlagOverrides {
+    return this.result;
+  }
+}

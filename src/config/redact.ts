@@ -1,0 +1,66 @@
+import type { Config } from './schema.ts';
+import { secretPaths } from './schema-walk.ts';
+
+export const REDACTED = '***';
+
+function getPath(obj: unknown, path: string[]): unknown {
+  let node: unknown = obj;
+  for (const key of path) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[key];
+  }
+  return node;
+}
+
+function setPath(obj: Record<string, unknown>, path: string[], value: unknown): void {
+  let node: Record<string, unknown> = obj;
+  for (const key of path.slice(0, -1)) {
+    const next = node[key];
+    if (next === null || typeof next !== 'object') return;
+    node = next as Record<string, unknown>;
+  }
+  node[path[path.length - 1]!] = value;
+}
+
+/** Replaces the password of a connection URL, keeping the rest readable. */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):([^@]*)@/i, `$1:${REDACTED}@`);
+}
+
+function urlPassword(url: string): string | undefined {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/[^:/@]*:([^@]*)@/i.exec(url);
+  return match?.[1] ? decodeURIComponent(match[1]) : undefined;
+}
+
+function isUrlPath(path: string): boolean {
+  return path.endsWith('.url');
+}
+
+/** A deep copy of the config in which every secret reads `***` (a URL keeps all but its password). */
+export function redactConfig(config: Config): Config {
+  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+  for (const dotted of secretPaths()) {
+    const path = dotted.split('.');
+    const value = getPath(copy, path);
+    if (typeof value !== 'string' || value === '') continue;
+    setPath(copy, path, isUrlPath(dotted) ? redactUrl(value) : REDACTED);
+  }
+  return copy as unknown as Config;
+}
+
+/** The secret strings in a config, so the logger can scrub them from any line it writes. */
+export function secretValues(config: Config): string[] {
+  const values: string[] = [];
+  for (const dotted of secretPaths()) {
+    const value = getPath(config, dotted.split('.'));
+    if (typeof value !== 'string' || value === '') continue;
+    const secret = isUrlPath(dotted) ? urlPassword(value) : value;
+    if (secret && secret.length >= 3) values.push(secret);
+  }
+  return values;
+}
+
+/** Whether a dotted path (or a path inside it) holds a secret. */
+export function isSecretPath(dotted: string): boolean {
+  return secretPaths().some((secret) => dotted === secret || dotted.startsWith(`${secret}.`));
+}

@@ -1,0 +1,249 @@
+/**
+ * The one source of truth for StockStream's configuration: types, defaults, validation and the docs
+ * (the README's configuration reference is generated from this file by `npm run docs:config`).
+ * Secrets are marked with `secret()` so `stockstream config` and the logs can redact them.
+ */
+import { z } from 'zod';
+import { isDuration } from '../util/duration.ts';
+
+/** Marks a value as secret: redacted in printed config, logs and error messages. */
+function secret<T extends z.ZodType>(schema: T, description: string): T {
+  return schema.meta({ secret: true, description });
+}
+
+const duration = (description: string) =>
+  z
+    .string()
+    .refine(isDuration, { message: 'is not a duration — use a number and a unit, like 500ms, 2s, 1m, 4h or 30d' })
+    .describe(description);
+
+const SYMBOL = /^[A-Z0-9][A-Z0-9.\-^=]{0,19}$/;
+export const symbolSchema = z
+  .string()
+  .transform((s) => s.trim().toUpperCase())
+  .refine((s) => SYMBOL.test(s), { message: 'is not a ticker symbol — use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC' });
+
+const broker = z
+  .string()
+  .refine((s) => /^[^\s:]+:\d{1,5}$/.test(s), { message: 'is missing a port — use host:port' });
+
+const BAR_INTERVAL = z
+  .string()
+  .refine((s) => isDuration(s), { message: 'is not a bar interval — use 1m, 5m, 15m, 1h…' });
+
+const severity = z.enum(['info', 'warning', 'critical']);
+
+const alertCommon = {
+  name: z.string().min(1).describe('A unique name, shown in alerts and used for cooldowns.'),
+  symbols: z.array(symbolSchema).optional().describe('Symbols the rule watches; all when left out.'),
+  interval: BAR_INTERVAL.default('1m').describe('Bar interval the rule evaluates on closed bars.'),
+  severity: severity.default('warning'),
+  cooldown: duration('Minimum time between two alerts of this rule for one symbol.').default('15m'),
+};
+
+export const alertRuleSchema = z.discriminatedUnion('type', [
+  z.object({
+    ...alertCommon,
+    type: z.literal('price-change'),
+    window: duration('How far back the change is measured.').default('5m'),
+    thresholdPct: z.number().positive().describe('Fires when |change %| over the window reaches this.'),
+    direction: z.enum(['up', 'down', 'both']).default('both'),
+  }),
+  z.object({
+    ...alertCommon,
+    type: z.literal('volume-spike'),
+    multiple: z.number().positive().default(3).describe('Fires when a bar volume is this many times its average.'),
+    lookback: z.number().int().min(2).default(20).describe('Bars in the average.'),
+  }),
+  z.object({
+    ...alertCommon,
+    type: z.literal('volatility'),
+    spreadPct: z.number().positive().describe('Fires when (high − low) / low of a bar reaches this %.'),
+  }),
+  z.object({
+    ...alertCommon,
+    type: z.literal('ma-crossover'),
+    kind: z.enum(['sma', 'ema']).default('ema'),
+    fast: z.number().int().min(1).default(12),
+    slow: z.number().int().min(2).default(26),
+  }),
+]);
+
+export const sinkNames = ['influx', 'postgres', 'kafka', 'console', 'file'] as const;
+export const sourceNames = ['yahoo', 'yahoo-stream', 'replay', 'synthetic'] as const;
+
+export const configSchema = z.object({
+  symbols: z
+    .array(symbolSchema)
+    .min(1, { message: 'needs at least one symbol, like ["AAPL", "MSFT"]' })
+    .default(['AAPL', 'MSFT', 'GOOGL', 'AMZN', 'NVDA', 'META', 'TSLA'])
+    .describe('Ticker symbols to follow.'),
+
+  kafka: z
+    .object({
+      brokers: z.array(broker).min(1).default(['127.0.0.1:9092']).describe('Bootstrap brokers, host:port.'),
+      clientId: z.string().min(1).default('stockstream'),
+      groupId: z.string().min(1).default('stockstream-consumer').describe('Consumer group of `consume`.'),
+      partitions: z.number().int().min(1).default(4).describe('Partitions of topics StockStream creates.'),
+      replicationFactor: z.number().int().min(1).default(1),
+      connectTimeout: duration('Give up connecting to Kafka after this long.').default('30s'),
+      topics: z
+        .object({
+          prices: z.string().min(1).default('real-time-stock-prices').describe('Ticks, keyed by symbol.'),
+          info: z.string().min(1).default('stock-general-information').describe('Stock metadata, compacted.'),
+          bars: z.string().min(1).default('stock-bars').describe('Closed bars from the kafka sink.'),
+          indicators: z.string().min(1).default('stock-indicators').describe('Indicator points from the kafka sink.'),
+          alerts: z.string().min(1).default('stock-alerts').describe('Alerts from the kafka sink.'),
+          state: z.string().min(1).default('stockstream-consumer-state').describe('Compacted changelog of window state.'),
+        })
+        .prefault({})
+        .describe('Topic names; dead letters go to `<topic>.dlq`.'),
+      ssl: z.boolean().default(false).describe('Connect with TLS.'),
+      sasl: z
+        .object({
+          mechanism: z.enum(['plain', 'scram-sha-256', 'scram-sha-512']),
+          username: z.string().min(1),
+          password: secret(z.string().min(1), 'SASL password.'),
+        })
+        .optional()
+        .describe('SASL authentication; leave out for none.'),
+    })
+    .prefault({}),
+
+  source: z
+    .object({
+      name: z.enum(sourceNames).default('yahoo').describe('Where ticks come from.'),
+      extendedHours: z.boolean().default(false).describe('Also emit ticks in pre- and post-market sessions.'),
+      backfill: duration('Publish historical bars from this far back before going live.').optional(),
+      backfillInterval: z.enum(['1m', '2m', '5m', '15m', '30m', '60m', '90m']).default('1m'),
+      yahoo: z
+        .object({
+          interval: duration('Time between two quote polls.').default('2s'),
+          batchSize: z.number().int().min(1).max(100).default(100).describe('Symbols per quote request (Yahoo fails above ~100).'),
+        })
+        .prefault({}),
+      yahooStream: z
+        .object({
+          url: z.string().url().default('wss://streamer.finance.yahoo.com/?version=2'),
+          resubscribeEvery: duration('Re-send the subscription this often.').default('60s'),
+        })
+        .prefault({}),
+      replay: z
+        .object({
+          file: z.string().min(1).optional().describe('NDJSON or CSV file of ticks or bars.'),
+          speed: z.number().min(0).default(0).describe('Pace multiplier; 0 replays as fast as possible.'),
+        })
+        .prefault({}),
+      synthetic: z
+        .object({
+          rate: z.number().positive().default(10).describe('Ticks per second over all symbols.'),
+          seed: z.number().int().default(42),
+          volatility: z.number().positive().default(0.3).describe('Annualised volatility of the random walk.'),
+          start: z.string().datetime({ offset: true }).optional().describe('Event time of the first tick; now when left out.'),
+          limit: z.number().int().positive().optional().describe('Stop after this many ticks.'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+
+  windows: z
+    .object({
+      allowedLateness: duration('How late a tick may arrive and still count in its window.').default('5s'),
+      idleTimeout: duration('Close windows of a symbol that stayed quiet this long (wall clock).').default('10s'),
+      timezone: z.string().default('America/New_York').describe('Exchange time zone that bars and sessions align to.'),
+      bars: z
+        .object({
+          intervals: z.array(BAR_INTERVAL).min(1).default(['1m', '5m']).describe('Tumbling bar sizes.'),
+          interim: duration('Also emit the open bar this often (for live dashboards).').optional(),
+        })
+        .prefault({}),
+      indicators: z
+        .object({
+          enabled: z.boolean().default(true),
+          sma: z.array(z.number().int().min(2)).default([20, 50]),
+          ema: z.array(z.number().int().min(2)).default([12, 26]),
+          rsi: z.number().int().min(2).default(14),
+          macd: z
+            .object({ fast: z.number().int().min(2).default(12), slow: z.number().int().min(3).default(26), signal: z.number().int().min(2).default(9) })
+            .prefault({}),
+          bollinger: z.object({ period: z.number().int().min(2).default(20), stdDev: z.number().positive().default(2) }).prefault({}),
+        })
+        .prefault({}),
+      alerts: z
+        .object({
+          rules: z
+            .array(alertRuleSchema)
+            .prefault([
+              { name: 'drop-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'down', severity: 'warning' },
+              { name: 'spike-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'up', severity: 'info' },
+              { name: 'volume-3x', type: 'volume-spike', multiple: 3, lookback: 20 },
+              { name: 'wide-bar', type: 'volatility', spreadPct: 1.5 },
+              { name: 'ema-12-26-cross', type: 'ma-crossover', kind: 'ema', fast: 12, slow: 26, severity: 'info' },
+            ] satisfies z.input<typeof alertRuleSchema>[])
+            .describe('Alert rules evaluated on closed bars.'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+
+  sinks: z
+    .object({
+      enabled: z.array(z.enum(sinkNames)).default(['influx']).describe('Sinks `consume` writes to.'),
+      writeTicks: z.boolean().default(true).describe('Also write every tick (not only bars) to InfluxDB.'),
+      batchSize: z.number().int().min(1).default(5000).describe('Outputs per sink write.'),
+      flushInterval: duration('Write a partial batch after this long.').default('200ms'),
+      maxBuffered: z.number().int().min(1).default(100_000).describe('Outputs buffered per sink before partitions pause.'),
+      file: z.object({ path: z.string().default('stockstream-output.ndjson') }).prefault({}),
+    })
+    .prefault({}),
+
+  influx: z
+    .object({
+      url: z.string().url().default('http://127.0.0.1:8086'),
+      token: secret(z.string().default('stockstream-dev-token'), 'API token (INFLUX_TOKEN).'),
+      org: z.string().min(1).default('stockstream'),
+      bucket: z.string().min(1).default('stocks'),
+      measurements: z
+        .object({
+          ticks: z.string().min(1).default('stock_ticks'),
+          bars: z.string().min(1).default('stock_bars'),
+          indicators: z.string().min(1).default('stock_indicators'),
+          alerts: z.string().min(1).default('stock_alerts'),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
+
+  postgres: z
+    .object({
+      url: secret(
+        z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), { message: 'is not a PostgreSQL URL — use postgres://user:password@host:5432/db' }),
+        'Connection URL (DATABASE_URL); its password is redacted.',
+      ).default('postgres://stockstream:stockstream@127.0.0.1:5432/stockstream'),
+      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'is not a plain schema name — use lower-case letters, digits and _' }).default('public'),
+    })
+    .prefault({}),
+
+  grafana: z
+    .object({
+      url: z.string().url().default('http://127.0.0.1:3000'),
+      token: secret(z.string().optional(), 'Service-account token (GRAFANA_TOKEN).'),
+      folder: z.string().min(1).default('StockStream'),
+    })
+    .prefault({}),
+
+  logging: z
+    .object({
+      level: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+      file: z.string().optional().describe('Also append logs to this file.'),
+    })
+    .prefault({}),
+});
+
+/** What a config file may contain: every key optional. */
+export type UserConfig = z.input<typeof configSchema>;
+/** The resolved config after defaults, environment and flags. */
+export type Config = z.output<typeof configSchema>;
+export type AlertRule = z.output<typeof alertRuleSchema>;
+export type SinkName = (typeof sinkNames)[number];
+export type SourceName = (typeof sourceNames)[number];

@@ -1,0 +1,68 @@
+/** Topic administration shared by produce, consume and info sync: create what is missing, never alter. */
+import type { Kafka } from 'kafkajs';
+import type { Config } from '../config/schema.ts';
+import { ConnectError, errorMessage } from '../errors.ts';
+import type { Logger } from '../ui/logger.ts';
+import { parseDuration } from '../util/duration.ts';
+import { retry } from '../util/retry.ts';
+
+export interface TopicSpec {
+  topic: string;
+  partitions?: number;
+  /** Keep only the latest value per key (stock info, window state). */
+  compacted?: boolean;
+}
+
+export function dlqTopic(topic: string): string {
+  return `${topic}.dlq`;
+}
+
+export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
+  return new ConnectError('Kafka', `cannot reach ${config.kafka.brokers.join(', ')} within ${config.kafka.connectTimeout} (${errorMessage(error)})`, {
+    hint: 'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it',
+    cause: error,
+  });
+}
+
+/** Connects something kafkajs-shaped, retrying with backoff until `kafka.connectTimeout`. */
+export async function connectKafka(
+  client: { connect(): Promise<void> },
+  config: Config,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<void> {
+  try {
+    await retry(() => client.connect(), {
+      deadlineMs: parseDuration(config.kafka.connectTimeout),
+      signal,
+      initialMs: 500,
+      maxMs: 5_000,
+      onRetry: (error, attempt) => logger.warn(`Kafka at ${config.kafka.brokers.join(', ')} not reachable (${errorMessage(error)}); retry ${attempt}`),
+    });
+  } catch (error) {
+    throw kafkaUnreachable(config, error);
+  }
+}
+
+/** Creates the topics that do not exist yet with the configured partitions; existing ones are left as they are. */
+export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger, specs: TopicSpec[], signal?: AbortSignal): Promise<void> {
+  const admin = kafka.admin();
+  await connectKafka(admin, config, logger, signal);
+  try {
+    const existing = new Set(await admin.listTopics());
+    const missing = specs.filter((spec) => !existing.has(spec.topic));
+    if (missing.length === 0) return;
+    await admin.createTopics({
+      waitForLeaders: true,
+      topics: missing.map((spec) => ({
+        topic: spec.topic,
+        numPartitions: spec.partitions ?? config.kafka.partitions,
+        replicationFactor: config.kafka.replicationFactor,
+        configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+      })),
+    });
+    for (const spec of missing) logger.info(`created topic ${spec.topic}`, { partitions: spec.partitions ?? config.kafka.partitions });
+  } finally {
+    await admin.disconnect();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The one place that turns errors into messages and exit codes:
+ * 0 success, 1 runtime failure, 2 usage or config error, 3 partial failure, 130 interrupted.
+ */
+import chalk from 'chalk';
+import { CommanderError } from 'commander';
+import { buildCli, type Invoke } from './cli.ts';
+import type { CommandContext, FlagOverrides, GlobalOptions } from './commands/context.ts';
+import { ExitCode, StockstreamError, errorMessage } from './errors.ts';
+import { createLogger, type Logger } from './ui/logger.ts';
+import { createOutput } from './ui/output.ts';
+
+interface RawGlobals {
+  config?: string;
+  verbose?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+  color?: boolean;
+  logFile?: string;
+}
+
+function readGlobals(raw: RawGlobals): GlobalOptions {
+  const color = raw.color !== false && !process.env.NO_COLOR;
+  return {
+    config: raw.config,
+    verbose: raw.verbose ?? false,
+    quiet: raw.quiet ?? false,
+    json: raw.json ?? false,
+    color,
+    logFile: raw.logFile,
+  };
+}
+
+function report(error: unknown, logger: Logger, verbose: boolean): number {
+  if (error instanceof StockstreamError) {
+    if (error.exitCode !== ExitCode.interrupted) {
+      const hint = error.hint ? ` — ${error.hint}` : '';
+      logger.error(`${error.message}${hint}`, logger.json ? { exitCode: error.exitCode } : undefined);
+    }
+    if (verbose && error.stack) process.stderr.write(`${error.stack}\n`);
+    return error.exitCode;
+  }
+  logger.error(`unexpected error: ${errorMessage(error)}${verbose ? '' : ' (run with --verbose for details)'}`);
+  if (verbose && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return ExitCode.failure;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  let exitCode: number = ExitCode.ok;
+  let commanderError: string | undefined;
+
+  const invoke: Invoke = async (load, options, mode = {}) => {
+    const globals = readGlobals(program.opts<RawGlobals>());
+    if (!globals.color) chalk.level = 0;
+    const logger = createLogger({ json: globals.json, quiet: globals.quiet, level: globals.verbose ? 'debug' : 'info', file: globals.logFile });
+    const controller = new AbortController();
+    let signals = 0;
+    const onSignal = (signal: NodeJS.Signals) => {
+      signals += 1;
+      if (!mode.graceful || signals > 1) {
+        process.exit(ExitCode.interrupted);
+      }
+      logger.info(`${signal} received: finishing in-flight work (press Ctrl-C again to force)`);
+      controller.abort(signal);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    let configFile: string | undefined;
+    const ctx: CommandContext = {
+      globals,
+      configFile: () => configFile,
+      logger,
+      out: createOutput(globals.json),
+      signal: controller.signal,
+      loadConfig: async (overrides?: FlagOverrides) => {
+        const { loadConfig } = await import('./config/load.ts');
+        const { secretValues } = await import('./config/redact.ts');
+        const { config, filepath } = await loadConfig({ configPath: globals.config, overrides: overrides?.values, overrideOrigins: overrides?.origins });
+        configFile = filepath;
+        logger.addSecrets(secretValues(config));
+        if (!globals.logFile && config.logging.file) logger.setFile(config.logging.file);
+        if (!globals.verbose) logger.setLevel(config.logging.level);
+        logger.debug('config loaded', { file: filepath ?? '(defaults)' });
+        return config;
+      },
+    };
+    try {
+      const command = await load();
+      exitCode = (await command.run(ctx, options)) ?? ExitCode.ok;
+    } catch (error) {
+      exitCode = report(error, logger, globals.verbose);
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
+  };
+
+  const program = buildCli(invoke, {
+    writeOut: (text) => process.stdout.write(text),
+    writeError: (text) => {
+      commanderError = text;
+    },
+  });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (!(error instanceof CommanderError)) throw error;
+    if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
+    // A command group run without its subcommand (`stockstream info`) prints its help: a usage error.
+    if (error.code === 'commander.help') return ExitCode.usage;
+    const message = commanderError ?? error.message.replace(/^error: /, '');
+    process.stderr.write(`${chalk.red('error')} ${message} — see stockstream --help\n`);
+    return ExitCode.usage;
+  }
+  return exitCode;
+}

@@ -1,0 +1,175 @@
+/**
+ * The records that flow through StockStream and their wire codec (JSON, one object per Kafka
+ * message, with a schema version `v`). Times are epoch milliseconds (UTC) of the event itself.
+ * Decoding validates by hand rather than through the config schema: it is the consumer's hot path.
+ */
+
+export const SCHEMA_VERSION = 1;
+
+export type MarketState = 'PRE' | 'REGULAR' | 'POST' | 'CLOSED';
+
+/** One price observation of one symbol. */
+export interface Tick {
+  symbol: string;
+  /** Event time: when the exchange printed this price (epoch ms). */
+  time: number;
+  price: number;
+  /** Cumulative volume of the trading day so far (Yahoo's regularMarketVolume / day_volume). */
+  dayVolume?: number;
+  /** Size of the last trade, when the source knows it. */
+  size?: number;
+  bid?: number;
+  ask?: number;
+  dayHigh?: number;
+  dayLow?: number;
+  open?: number;
+  previousClose?: number;
+  currency?: string;
+  exchange?: string;
+  marketState?: MarketState;
+  /** Name of the source that produced it: yahoo, yahoo-stream, replay, synthetic, backfill. */
+  source: string;
+  /** Historical data published by --backfill, not a live observation. */
+  backfill?: boolean;
+}
+
+/** A closed (or, with `final: false`, interim) OHLCV bar of one symbol and interval. */
+export interface Bar {
+  symbol: string;
+  /** Interval as configured, like `1m`. */
+  interval: string;
+  /** Window start and end (epoch ms, end exclusive). */
+  start: number;
+  end: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+  /** Increase of cumulative day volume within the bar (plus trade sizes where no day volume is known). */
+  volume: number;
+  /** Volume-weighted average price within the bar; the close when the bar had no volume. */
+  vwap: number;
+  /** Number of ticks in the bar. */
+  ticks: number;
+  /** True once the watermark or the idle timer closed the window; false for interim updates. */
+  final: boolean;
+  exchange?: string;
+}
+
+/** Indicator values computed on a closed bar (keys like sma_20, ema_12, rsi_14, macd, bb_upper). */
+export interface IndicatorPoint {
+  symbol: string;
+  interval: string;
+  /** Start of the bar the values belong to. */
+  time: number;
+  values: Record<string, number>;
+  trend?: 'up' | 'down' | 'flat';
+}
+
+export type Severity = 'info' | 'warning' | 'critical';
+
+export interface Alert {
+  symbol: string;
+  /** Rule name from the config. */
+  rule: string;
+  type: 'price-change' | 'volume-spike' | 'volatility' | 'ma-crossover';
+  severity: Severity;
+  interval: string;
+  /** Event time the alert refers to (start of the bar that triggered it). */
+  time: number;
+  message: string;
+  /** The measured value and the threshold it crossed. */
+  value: number;
+  threshold: number;
+}
+
+/** Stock metadata from `info sync`. */
+export interface StockInfo {
+  symbol: string;
+  shortName?: string;
+  longName?: string;
+  sector?: string;
+  industry?: string;
+  exchange?: string;
+  currency?: string;
+  marketCap?: number;
+  trailingPE?: number;
+  forwardPE?: number;
+  fiftyTwoWeekHigh?: number;
+  fiftyTwoWeekLow?: number;
+  fiftyDayAverage?: number;
+  shortRatio?: number;
+  /** When Yahoo was asked (epoch ms). */
+  fetchedAt: number;
+  /** The raw quoteSummary payload, kept for fields we do not model. */
+  raw?: unknown;
+}
+
+/** Everything a window operator emits; sinks pick the kinds they store. */
+export type WindowOutput =
+  | { kind: 'tick'; tick: Tick }
+  | { kind: 'bar'; bar: Bar }
+  | { kind: 'indicator'; point: IndicatorPoint }
+  | { kind: 'alert'; alert: Alert };
+
+/** Why a message could not be used; becomes the `error` header of its dead-letter copy. */
+export class DecodeError extends Error {
+  override readonly name = 'DecodeError';
+}
+
+// ---------------------------------------------------------------- wire codec
+
+const TICK_OPTIONAL_NUMBERS = ['dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose'] as const;
+const TICK_OPTIONAL_STRINGS = ['currency', 'exchange'] as const;
+const MARKET_STATES = new Set<string>(['PRE', 'REGULAR', 'POST', 'CLOSED']);
+const MAX_MESSAGE_BYTES = 64 * 1024;
+
+export function encodeTick(tick: Tick): string {
+  return JSON.stringify({ v: SCHEMA_VERSION, ...tick });
+}
+
+function isFiniteNumber(value: unknown): value is number {
+  return typeof value === 'number' && Number.isFinite(value);
+}
+
+/** Parses and validates one tick message; throws DecodeError with a reason a human can act on. */
+export function decodeTick(raw: Buffer | string | null): Tick {
+  if (raw === null) throw new DecodeError('empty message (null value)');
+  if (raw.length > MAX_MESSAGE_BYTES) throw new DecodeError(`message too large (${raw.length} bytes > ${MAX_MESSAGE_BYTES})`);
+  let obj: unknown;
+  try {
+    obj = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
+  } catch (error) {
+    throw new DecodeError(`not JSON: ${(error as Error).message}`);
+  }
+  if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DecodeError('not a JSON object');
+  const m = obj as Record<string, unknown>;
+  if (m.v !== SCHEMA_VERSION) throw new DecodeError(`unsupported schema version ${JSON.stringify(m.v)} (expected ${SCHEMA_VERSION})`);
+  if (typeof m.symbol !== 'string' || m.symbol === '' || m.symbol.length > 20) throw new DecodeError('symbol must be a non-empty string');
+  if (!isFiniteNumber(m.time) || m.time <= 0) throw new DecodeError('time must be epoch milliseconds');
+  if (!isFiniteNumber(m.price) || m.price <= 0) throw new DecodeError('price must be a positive number');
+  if (typeof m.source !== 'string') throw new DecodeError('source must be a string');
+  const tick: Tick = { symbol: m.symbol, time: m.time, price: m.price, source: m.source };
+  for (const key of TICK_OPTIONAL_NUMBERS) {
+    const value = m[key];
+    if (value === undefined || value === null) continue;
+    if (!isFiniteNumber(value) || value < 0) throw new DecodeError(`${key} must be a non-negative number`);
+    tick[key] = value;
+  }
+  for (const key of TICK_OPTIONAL_STRINGS) {
+    const value = m[key];
+    if (value === undefined || value === null) continue;
+    if (typeof value !== 'string') throw new DecodeError(`${key} must be a string`);
+    tick[key] = value;
+  }
+  if (m.marketState !== undefined && m.marketState !== null) {
+    if (typeof m.marketState !== 'string' || !MARKET_STATES.has(m.marketState)) throw new DecodeError('marketState must be PRE, REGULAR, POST or CLOSED');
+    tick.marketState = m.marketState as MarketState;
+  }
+  if (m.backfill === true) tick.backfill = true;
+  return tick;
+}
+
+export function encodeRecord(record: Bar | IndicatorPoint | Alert | StockInfo): string {
+  return JSON.stringify({ v: SCHEMA_VERSION, ...record });
+}

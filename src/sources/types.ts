@@ -1,0 +1,37 @@
+/**
+ * A source runs until its AbortSignal fires and hands batches of ticks to `emit`; awaiting `emit`
+ * is the backpressure (the Kafka producer, or watch's operators, resolve it when they took the batch).
+ */
+import type { Config, SourceName } from '../config/schema.ts';
+import type { Tick } from '../model.ts';
+import type { Logger } from '../ui/logger.ts';
+
+export interface SourceContext {
+  symbols: string[];
+  signal: AbortSignal;
+  emit(ticks: Tick[]): Promise<void>;
+  logger: Logger;
+  /** A short status for the status line (rate limited, market closed until …). */
+  status(text: string): void;
+}
+
+export interface Source {
+  readonly name: SourceName | 'backfill';
+  /** Resolves when the signal fired (or a finite source is exhausted). */
+  run(ctx: SourceContext): Promise<void>;
+}
+
+/** What the outside world looks like to a source; tests pass replaying fakes for Yahoo. */
+export interface SourceDeps {
+  fetch?: typeof globalThis.fetch;
+  /** Wall clock; tests may pin it. */
+  now?: () => number;
+}
+
+export interface SourceModule {
+  name: SourceName;
+  description: string;
+  /** A command line that shows it, for help and README. */
+  example: string;
+  create(config: Config, deps?: SourceDeps): Source;
+}
