@@ -1,7 +1,7 @@
 /**
  * Resolves the config: defaults < config file < environment < flags, validated by the one schema.
  */
-import { cosmiconfig } from 'cosmiconfig';
+import { cosmiconfig, getDefaultSearchPlaces } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors.ts';
 import { readEnv } from './env.ts';
@@ -55,7 +55,8 @@ function setDeep(target: ConfigInput, path: string[], value: unknown): void {
 }
 
 async function readConfigFile(options: LoadConfigOptions): Promise<{ input: ConfigInput; filepath: string | undefined }> {
-  const explorer = cosmiconfig(MODULE_NAME, { cache: false });
+  const searchPlaces = [...getDefaultSearchPlaces(MODULE_NAME), `${MODULE_NAME}.config.mts`, `${MODULE_NAME}.config.json`];
+  const explorer = cosmiconfig(MODULE_NAME, { cache: false, searchPlaces });
   let result;
   try {
     result = options.configPath ? await explorer.load(options.configPath) : await explorer.search(options.cwd ?? process.cwd());

@@ -17,7 +17,7 @@ const duration = (description: string) =>
     .refine(isDuration, { message: 'is not a duration — use a number and a unit, like 500ms, 2s, 1m, 4h or 30d' })
     .describe(description);
 
-const SYMBOL = /^[A-Z0-9][A-Z0-9.\-^=]{0,19}$/;
+const SYMBOL = /^[A-Z0-9^][A-Z0-9.\-^=]{0,19}$/;
 export const symbolSchema = z
   .string()
   .transform((s) => s.trim().toUpperCase())
