@@ -1,7 +1,9 @@
 import type { Config } from './schema.ts';
 import { secretPaths } from './schema-walk.ts';
 
-export const REDACTED = '***';
+import { REDACTED } from './redacted.ts';
+
+export { REDACTED };
 
 function getPath(obj: unknown, path: string[]): unknown {
   let node: unknown = obj;

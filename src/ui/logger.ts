@@ -5,7 +5,7 @@
  */
 import { appendFileSync } from 'node:fs';
 import chalk from 'chalk';
-import { REDACTED } from '../config/redact.ts';
+import { REDACTED } from '../config/redacted.ts';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
