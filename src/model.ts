@@ -132,10 +132,13 @@ function isFiniteNumber(value: unknown): value is number {
   return typeof value === 'number' && Number.isFinite(value);
 }
 
-/** Parses and validates one tick message; throws DecodeError with a reason a human can act on. */
-export function decodeTick(raw: Buffer | string | null): Tick {
+/**
+ * What every message shares: a JSON object of our schema version with a symbol. Returns it for
+ * the record-specific checks; throws DecodeError otherwise.
+ */
+export function decodeEnvelope(raw: Buffer | string | null, maxBytes = MAX_MESSAGE_BYTES): Record<string, unknown> & { symbol: string } {
   if (raw === null) throw new DecodeError('empty message (null value)');
-  if (raw.length > MAX_MESSAGE_BYTES) throw new DecodeError(`message too large (${raw.length} bytes > ${MAX_MESSAGE_BYTES})`);
+  if (raw.length > maxBytes) throw new DecodeError(`message too large (${raw.length} bytes > ${maxBytes})`);
   let obj: unknown;
   try {
     obj = JSON.parse(typeof raw === 'string' ? raw : raw.toString('utf8'));
@@ -146,6 +149,12 @@ export function decodeTick(raw: Buffer | string | null): Tick {
   const m = obj as Record<string, unknown>;
   if (m.v !== SCHEMA_VERSION) throw new DecodeError(`unsupported schema version ${JSON.stringify(m.v)} (expected ${SCHEMA_VERSION})`);
   if (typeof m.symbol !== 'string' || m.symbol === '' || m.symbol.length > 20) throw new DecodeError('symbol must be a non-empty string');
+  return m as Record<string, unknown> & { symbol: string };
+}
+
+/** Parses and validates one tick message; throws DecodeError with a reason a human can act on. */
+export function decodeTick(raw: Buffer | string | null): Tick {
+  const m = decodeEnvelope(raw);
   if (!isFiniteNumber(m.time) || m.time <= 0) throw new DecodeError('time must be epoch milliseconds');
   if (!isFiniteNumber(m.price) || m.price <= 0) throw new DecodeError('price must be a positive number');
   if (typeof m.source !== 'string') throw new DecodeError('source must be a string');

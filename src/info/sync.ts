@@ -1,0 +1,97 @@
+/**
+ * `info sync` without the CLI: fetch every symbol's quoteSummary (a few in flight, one shared
+ * backoff when Yahoo says 429), map to StockInfo, and hand the successes to each target in one
+ * write. One symbol failing never stops the others; the result says which ones failed and why.
+ */
+import { errorMessage } from '../errors.ts';
+import type { StockInfo } from '../model.ts';
+import type { Logger } from '../ui/logger.ts';
+import { sleep } from '../util/retry.ts';
+import { toStockInfo } from './map.ts';
+import { createRateGate, type RateGate } from './rate-gate.ts';
+import { isRateLimited, isRetryable, type FetchSummary, type YahooHttpError } from './yahoo-summary.ts';
+
+/** Where synced metadata goes: PostgreSQL, the Kafka topic, or a test's array. */
+export interface InfoTarget {
+  name: string;
+  write(infos: StockInfo[]): Promise<void>;
+}
+
+export interface SyncFailure {
+  symbol: string;
+  reason: string;
+}
+
+export interface SyncResult {
+  synced: StockInfo[];
+  failed: SyncFailure[];
+}
+
+export interface SyncOptions {
+  fetchSummary: FetchSummary;
+  targets: InfoTarget[];
+  logger: Logger;
+  gate?: RateGate;
+  signal?: AbortSignal;
+  /** Symbols fetched at once. */
+  concurrency?: number;
+  /** Tries per symbol for rate limits and server errors. */
+  maxAttempts?: number;
+  /** Pause before retrying a server error (rate limits use the gate). */
+  retryDelayMs?: number;
+  now?: () => number;
+  onProgress?: (done: number, total: number, symbol: string) => void;
+}
+
+async function fetchOne(symbol: string, options: SyncOptions, gate: RateGate): Promise<StockInfo> {
+  const maxAttempts = options.maxAttempts ?? 5;
+  for (let attempt = 1; ; attempt++) {
+    await gate.wait(options.signal);
+    try {
+      const raw = await options.fetchSummary(symbol);
+      gate.succeeded();
+      return toStockInfo(symbol, raw, (options.now ?? Date.now)());
+    } catch (error) {
+      if (!isRetryable(error) || attempt >= maxAttempts || options.signal?.aborted) throw error;
+      if (isRateLimited(error)) {
+        const pause = gate.refused((error as Partial<YahooHttpError>).retryAfterMs);
+        options.logger.warn(`Yahoo is rate limiting (${errorMessage(error)}); all requests pause ${Math.round(pause)}ms`, { symbol, attempt });
+      } else {
+        options.logger.warn(`${symbol}: ${errorMessage(error)}; retrying`, { attempt });
+        await sleep((options.retryDelayMs ?? 1_000) * attempt, options.signal);
+      }
+    }
+  }
+}
+
+/** Fetches all symbols; never throws for a single symbol. Results keep the order of `symbols`. */
+export async function fetchStockInfos(symbols: readonly string[], options: SyncOptions): Promise<SyncResult> {
+  const gate = options.gate ?? createRateGate({ initialMs: 1_000, maxMs: 60_000 });
+  const outcomes: (StockInfo | SyncFailure)[] = symbols.map((symbol) => ({ symbol, reason: 'interrupted before it was fetched' }));
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < symbols.length && !options.signal?.aborted) {
+      const index = next++;
+      const symbol = symbols[index]!;
+      try {
+        outcomes[index] = await fetchOne(symbol, options, gate);
+      } catch (error) {
+        outcomes[index] = { symbol, reason: errorMessage(error) };
+      }
+      options.onProgress?.(++done, symbols.length, symbol);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, symbols.length) }, worker));
+  const isFailure = (outcome: StockInfo | SyncFailure): outcome is SyncFailure => 'reason' in outcome;
+  return { synced: outcomes.filter((o): o is StockInfo => !isFailure(o)), failed: outcomes.filter(isFailure) };
+}
+
+/** Fetches, then writes the successes to every target. A target that fails throws (nothing was stored there). */
+export async function syncStockInfo(symbols: readonly string[], options: SyncOptions): Promise<SyncResult> {
+  const result = await fetchStockInfos(symbols, options);
+  if (result.synced.length > 0) {
+    for (const target of options.targets) await target.write(result.synced);
+  }
+  return result;
+}
