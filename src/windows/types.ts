@@ -2,7 +2,12 @@
  * Window operators are synchronous and pure over their own state: ticks and time in, outputs out.
  * That makes them testable without servers, fast on the hot path, and shared by `consume` and `watch`.
  */
-import type { Tick, WindowOutput } from '../model.ts';
+import type { Config } from '../config/schema.ts';
+import type { Bar, Tick, WindowOutput } from '../model.ts';
+import type { SessionCalendar } from './calendar.ts';
+import type { WindowSettings } from './settings.ts';
+
+export type WindowsConfig = Config['windows'];
 
 /** A tick that arrived after its window was closed (event time < watermark); it goes to the DLQ. */
 export interface LateTick {
@@ -17,7 +22,8 @@ export interface WindowPipeline {
   /**
    * Feeds one tick. Appends to `out` whatever it closes (bars, then the indicators and alerts those
    * bars produce). Returns a LateTick instead of using the tick when it is too late for its window.
-   * `arrivalMs` is the wall clock when the tick was received (drives the idle timer).
+   * `arrivalMs` is the wall clock when the tick was received (drives the idle timer); the
+   * pipeline's clock when left out.
    */
   push(tick: Tick, out: WindowOutput[], arrivalMs?: number): LateTick | undefined;
   /**
@@ -25,7 +31,7 @@ export interface WindowPipeline {
    * watermark had moved on with the clock, and emits interim bars when configured.
    */
   onTimer(nowMs: number, out: WindowOutput[]): void;
-  /** The state of one symbol, to persist; undefined when the pipeline holds nothing for it. */
+  /** The state of one symbol, to persist (a copy); undefined when the pipeline holds nothing for it. */
   snapshot(symbol: string): SymbolSnapshot | undefined;
   /** Puts back a snapshot taken by `snapshot` (after a restart or a rebalance). */
   restore(symbol: string, snapshot: SymbolSnapshot): void;
@@ -35,4 +41,61 @@ export interface WindowPipeline {
   symbols(): Iterable<string>;
   /** Earliest start of any open window of this symbol, or undefined. */
   oldestOpenWindow(symbol: string): number | undefined;
+  /** Config problems that do not stop the pipeline (like an alert rule on an interval no bar has); log them. */
+  readonly warnings: readonly string[];
+  /** Current watermark of a symbol (event time up to which its windows are closed), or undefined. */
+  watermark(symbol: string): number | undefined;
 }
+
+/** What every operator gets at creation: the parsed settings and the exchange calendar. */
+export interface OperatorEnv {
+  settings: WindowSettings;
+  calendar: SessionCalendar;
+}
+
+/**
+ * Per-symbol state of an operator is plain JSON data (no classes, no functions), so a snapshot is
+ * a copy of it and a restore is a check of it.
+ */
+export interface OperatorState<S> {
+  readonly name: string;
+  createState(symbol: string): S;
+  /** Turns a snapshot part back into live state; parts the current config no longer matches start fresh. */
+  reviveState(symbol: string, saved: unknown): S;
+}
+
+/** The operator that turns ticks into bars: it owns the open windows. */
+export interface TickOperator<S> extends OperatorState<S> {
+  /** Adds a tick to its open windows; returns why it is late instead when one of them closed already. */
+  addTick(state: S, tick: Tick, watermark: number): string | undefined;
+  /** Closes every window that ends at or before the watermark, appending final bars in order. */
+  close(state: S, watermark: number, closed: Bar[]): void;
+  /** Appends the open windows that changed since the last call, as `final: false` bars. */
+  interim(state: S, out: WindowOutput[]): void;
+  oldestOpenWindow(state: S): number | undefined;
+}
+
+/** An operator that reacts to closed (final) bars: indicators, alerts. */
+export interface BarOperator<S> extends OperatorState<S> {
+  onBar(state: S, bar: Bar, out: WindowOutput[]): void;
+}
+
+interface OperatorModuleBase {
+  name: string;
+  description: string;
+  /** A config snippet that shows its options (for help and README). */
+  example: string;
+}
+
+export interface TickOperatorModule extends OperatorModuleBase {
+  stage: 'ticks';
+  create(windows: WindowsConfig, env: OperatorEnv): TickOperator<unknown>;
+}
+
+export interface BarOperatorModule extends OperatorModuleBase {
+  stage: 'bars';
+  /** Undefined when the config turns the operator off. */
+  create(windows: WindowsConfig, env: OperatorEnv): BarOperator<unknown> | undefined;
+}
+
+export type WindowOperatorModule = TickOperatorModule | BarOperatorModule;
