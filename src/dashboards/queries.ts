@@ -68,7 +68,10 @@ export function symbolQueries(config: Config) {
   const barsPredicate = `${measurement(measurements.bars)} and ${anyOf('_field', OHLC)}`;
   const overlayPredicate = `${measurement(measurements.indicators)} and ${anyOf('_field', fields.overlays)}`;
   const indicators = (columns: string[]) =>
-    lines([...fromRange(bucket, `${measurement(measurements.indicators)} and ${SYMBOL_AND_INTERVAL}`), ...pivotKeep(['_time', ...columns])]);
+    lines([
+      ...fromRange(bucket, `${measurement(measurements.indicators)} and ${SYMBOL_AND_INTERVAL} and ${anyOf('_field', columns)}`),
+      ...pivotKeep(['_time', ...columns]),
+    ]);
   return {
     /** Values of the `symbol` variable: every symbol with bars in the last 30 days. */
     symbols: lines([
@@ -117,7 +120,7 @@ export function symbolQueries(config: Config) {
       '  forward_pe AS "Forward P/E",',
       "  CASE WHEN fifty_two_week_low IS NOT NULL AND fifty_two_week_high IS NOT NULL",
       "    THEN round(fifty_two_week_low::numeric, 2) || ' – ' || round(fifty_two_week_high::numeric, 2) END AS \"52-week range\"",
-      `FROM ${config.postgres.schema}.stock_info`,
+      `FROM "${config.postgres.schema}".stock_info`,
       'WHERE symbol = ${symbol:sqlstring}',
     ].join('\n'),
   };
