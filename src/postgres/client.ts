@@ -11,6 +11,7 @@ import { ConnectError, StockstreamError, errorMessage } from '../errors.ts';
 
 export type Sql = postgres.Sql;
 export type ReservedSql = postgres.ReservedSql;
+export type JSONValue = postgres.JSONValue;
 
 export interface PostgresClientOptions {
   /** Pool size; the CLI commands need one or two connections, the sink a few more. */
@@ -40,11 +41,15 @@ function isConnectionFailure(error: unknown): boolean {
     || ['28P01', '28000', '3D000'].includes(code);
 }
 
+function connectHint(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  if (code === '3D000') return 'create the database (`createdb <name>`), or fix the database name in postgres.url / DATABASE_URL';
+  if (typeof code === 'string' && code.startsWith('28')) return 'check the user and password in postgres.url / DATABASE_URL';
+  return 'start PostgreSQL (`scripts/services up`), or point postgres.url / DATABASE_URL at it';
+}
+
 export function postgresUnreachable(config: Config, error: unknown): ConnectError {
-  return new ConnectError('PostgreSQL', `cannot use ${redactUrl(config.postgres.url)} (${errorMessage(error)})`, {
-    hint: 'start PostgreSQL (`scripts/services up`), or point postgres.url / DATABASE_URL at it',
-    cause: error,
-  });
+  return new ConnectError('PostgreSQL', `cannot use ${redactUrl(config.postgres.url)} (${errorMessage(error)})`, { hint: connectHint(error), cause: error });
 }
 
 /**
