@@ -57,7 +57,7 @@ export interface OperatorEnv {
  * Per-symbol state of an operator is plain JSON data (no classes, no functions), so a snapshot is
  * a copy of it and a restore is a check of it.
  */
-export interface OperatorState<S> {
+export interface StatefulOperator<S> {
   readonly name: string;
   createState(symbol: string): S;
   /** Turns a snapshot part back into live state; parts the current config no longer matches start fresh. */
@@ -65,7 +65,7 @@ export interface OperatorState<S> {
 }
 
 /** The operator that turns ticks into bars: it owns the open windows. */
-export interface TickOperator<S> extends OperatorState<S> {
+export interface TickOperator<S> extends StatefulOperator<S> {
   /** Adds a tick to its open windows; returns why it is late instead when one of them closed already. */
   addTick(state: S, tick: Tick, watermark: number): string | undefined;
   /** Closes every window that ends at or before the watermark, appending final bars in order. */
@@ -76,7 +76,7 @@ export interface TickOperator<S> extends OperatorState<S> {
 }
 
 /** An operator that reacts to closed (final) bars: indicators, alerts. */
-export interface BarOperator<S> extends OperatorState<S> {
+export interface BarOperator<S> extends StatefulOperator<S> {
   onBar(state: S, bar: Bar, out: WindowOutput[]): void;
 }
 
