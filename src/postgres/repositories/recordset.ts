@@ -4,7 +4,7 @@
  * no 65,535-parameter ceiling, keeps a single prepared statement whatever the batch size, and
  * JSON numbers arrive in `numeric` columns without float rounding.
  */
-import type { Sql } from '../client.ts';
+import type { JSONValue, Sql } from '../client.ts';
 
 export interface Column {
   name: string;
@@ -71,7 +71,8 @@ type Row = Record<string, unknown>;
 export async function upsertRows(sql: Sql, statement: string, rows: readonly Row[]): Promise<number> {
   for (let offset = 0; offset < rows.length; offset += ROWS_PER_STATEMENT) {
     const chunk = rows.slice(offset, offset + ROWS_PER_STATEMENT);
-    await sql.unsafe(statement, [JSON.stringify(chunk)], { prepare: true });
+    // sql.json: postgres.js serialises the array itself; a pre-stringified value would arrive as one JSON string.
+    await sql.unsafe(statement, [sql.json(chunk as JSONValue)], { prepare: true });
   }
   return rows.length;
 }

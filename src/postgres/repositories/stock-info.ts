@@ -4,7 +4,7 @@
  * moves `updated_at`; `fetched_at` keeps marking when the stored values were first fetched.
  */
 import type { StockInfo } from '../../model.ts';
-import type { Sql } from '../client.ts';
+import type { JSONValue, Sql } from '../client.ts';
 import { ident, isoTime, recordsetColumns, type Column } from './recordset.ts';
 
 /** Value columns in table order; the camelCase field of StockInfo each comes from. */
@@ -65,7 +65,7 @@ export interface UpsertStockInfoOptions {
 export async function upsertStockInfo(sql: Sql, infos: readonly StockInfo[], options: UpsertStockInfoOptions = {}): Promise<number> {
   if (infos.length === 0) return 0;
   const latest = new Map(infos.map((info) => [info.symbol, info]));
-  const json = JSON.stringify([...latest.values()].map(toRow));
+  const json = sql.json([...latest.values()].map(toRow) as JSONValue);
   await sql.begin(async (tx) => {
     await tx.unsafe(UPSERT_LATEST, [json]);
     await tx.unsafe(UPSERT_HISTORY, [json, options.timeZone ?? 'America/New_York']);
