@@ -1,7 +1,60 @@
+/** `stockstream consume`: ticks from Kafka → windows → sinks, until SIGINT/SIGTERM. */
+import { sinkNames, type SinkName } from '../config/schema.ts';
+import { runConsume } from '../consume/engine.ts';
+import { infoTopics, startInfoPersister } from '../consume/info.ts';
 import { UsageError } from '../errors.ts';
+import { createSinks, sinkTopics } from '../sinks/index.ts';
+import { createWindowPipeline } from '../windows/index.ts';
 import type { CommandRun } from './context.ts';
+import { OverrideBuilder, parseDurationFlag, parseList, parseNumber } from './flags.ts';
 
-// Placeholder until its issue lands: says so clearly and exits 2.
-export const run: CommandRun<unknown> = async () => {
-  throw new UsageError('`stockstream consume` is not built yet', 'see the README for what is available');
+export interface ConsumeFlags {
+  sinks?: string;
+  group?: string;
+  topic?: string;
+  brokers?: string;
+  intervals?: string;
+  file?: string;
+  metricsPort?: string;
+  info?: boolean;
+  connectTimeout?: string;
+}
+
+function parseSinks(raw: string): SinkName[] {
+  const names = parseList(raw);
+  if (names.length === 0) throw new UsageError('--sinks is empty', `list sinks, like --sinks influx,console (${sinkNames.join(', ')})`);
+  for (const name of names) {
+    if (!(sinkNames as readonly string[]).includes(name)) throw new UsageError(`--sinks: "${name}" is not a sink`, `use ${sinkNames.join(', ')}`);
+  }
+  return names as SinkName[];
+}
+
+export const run: CommandRun<ConsumeFlags> = async (ctx, flags) => {
+  const overrides = new OverrideBuilder()
+    .set('sinks.enabled', flags.sinks === undefined ? undefined : parseSinks(flags.sinks), '--sinks')
+    .set('kafka.groupId', flags.group, '--group')
+    .set('kafka.topics.prices', flags.topic, '--topic')
+    .set('kafka.brokers', flags.brokers === undefined ? undefined : parseList(flags.brokers), '--brokers')
+    .set('windows.bars.intervals', flags.intervals === undefined ? undefined : parseList(flags.intervals), '--intervals')
+    .set('sinks.file.path', flags.file, '--file')
+    .set('kafka.connectTimeout', flags.connectTimeout === undefined ? undefined : parseDurationFlag(flags.connectTimeout, '--connect-timeout'), '--connect-timeout')
+    .build();
+  const metricsPort = flags.metricsPort === undefined ? undefined : parseNumber(flags.metricsPort, '--metrics-port', { integer: true, min: 1 });
+  if (metricsPort !== undefined && metricsPort > 65_535) throw new UsageError(`--metrics-port: ${metricsPort} is not a port`, 'use 1–65535, like --metrics-port 9464');
+  const config = await ctx.loadConfig(overrides);
+  const { logger } = ctx;
+
+  logger.info(`consuming ${config.kafka.topics.prices} as group ${config.kafka.groupId} → ${config.sinks.enabled.join(', ')}`);
+  const summary = await runConsume(config, {
+    logger,
+    signal: ctx.signal,
+    metricsPort,
+    createPipeline: () => createWindowPipeline(config.windows),
+    createSinks: (publisher) => createSinks(config, { logger, json: ctx.globals.json, out: ctx.out, tty: Boolean(process.stdout.isTTY), publisher, signal: ctx.signal }),
+    sinkTopics: [...sinkTopics(config), ...(flags.info ? infoTopics(config) : [])],
+    onRunning: flags.info ? (running) => startInfoPersister(config, logger, running) : undefined,
+  });
+  logger.success(`stopped after ${Math.round(summary.durationMs / 1_000)}s: ${summary.ticks} ticks, ${summary.bars} bars, ${summary.late} late, ${summary.invalid} invalid, ${summary.deadLetters} to the DLQ`, {
+    checkpoints: summary.checkpoints,
+  });
 };

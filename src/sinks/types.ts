@@ -4,25 +4,42 @@
  * Writes must be idempotent: the same output written twice leaves the same data.
  */
 import type { Config, SinkName } from '../config/schema.ts';
+import type { StockstreamError } from '../errors.ts';
+import type { Publisher } from '../kafka/publisher.ts';
 import type { WindowOutput } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
+import type { Output } from '../ui/output.ts';
 
 export interface Sink {
   readonly name: SinkName;
   /** Whether this sink stores this kind of output at all (the engine skips the rest). */
   accepts(output: WindowOutput): boolean;
   write(batch: readonly WindowOutput[]): Promise<void>;
+  /**
+   * For an error no retry can fix (a rejected token, a missing bucket or table), the error to stop
+   * with, naming the fix; undefined for everything else, which the engine retries with backoff.
+   */
+  fatal?(error: unknown): StockstreamError | undefined;
   close(): Promise<void>;
 }
 
 export interface SinkDeps {
   logger: Logger;
-  /** Whether stdout is an interactive terminal (console sink: table vs NDJSON). */
+  /** --json: machine-readable output (the console sink writes NDJSON). */
   json: boolean;
+  /** stdout, for the console sink. */
+  out: Output;
+  /** Whether stdout is an interactive terminal (console sink: live table vs plain lines). */
+  tty: boolean;
+  /** The engine's Kafka producer, for the kafka sink. */
+  publisher?: Publisher;
+  signal?: AbortSignal;
 }
 
 export interface SinkModule {
   name: SinkName;
   description: string;
+  /** A command line that shows it, for help and the README. */
+  example: string;
   create(config: Config, deps: SinkDeps): Promise<Sink>;
 }

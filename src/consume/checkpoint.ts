@@ -1,0 +1,54 @@
+/**
+ * Taking a checkpoint of one partition: the snapshots of the symbols whose state changed since the
+ * last persisted one, and the checkpoint record vouching for every symbol's latest record. It is
+ * taken synchronously between two batches, so the snapshots, the offset and the sink marks the
+ * engine records with it all describe the same moment.
+ */
+import type { OutgoingMessage } from '../kafka/publisher.ts';
+import { encodeCheckpoint, encodeSymbolRecord, symbolKey } from './changelog.ts';
+import type { PartitionState, PersistedSymbol } from './partition.ts';
+
+export interface PartitionCheckpoint {
+  partition: number;
+  offset: number;
+  /** Symbol records first, the checkpoint record last. */
+  records: OutgoingMessage[];
+  /** Marks the symbols as persisted once the records are acknowledged. */
+  persisted: Array<[string, PersistedSymbol]>;
+}
+
+const NO_STATE = 'null';
+
+/** Undefined when nothing changed since the last checkpoint of this partition. */
+export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix: string): PartitionCheckpoint | undefined {
+  const offset = state.position;
+  if (offset === undefined) return undefined;
+  const changed: Array<[string, PersistedSymbol]> = [];
+  const seen = new Set<string>();
+  for (const symbol of state.pipeline.symbols()) {
+    seen.add(symbol);
+    const snapshot = state.pipeline.snapshot(symbol);
+    const json = snapshot === undefined ? NO_STATE : JSON.stringify(snapshot);
+    if (state.persisted.get(symbol)?.json !== json) changed.push([symbol, { json, offset }]);
+  }
+  for (const [symbol, persisted] of state.persisted) {
+    if (!seen.has(symbol) && persisted.json !== NO_STATE) changed.push([symbol, { json: NO_STATE, offset }]);
+  }
+  if (changed.length === 0 && offset === state.checkpointed) return undefined;
+
+  const vouched: Record<string, number> = {};
+  for (const [symbol, persisted] of state.persisted) vouched[symbol] = persisted.offset;
+  const records: OutgoingMessage[] = [];
+  for (const [symbol, persisted] of changed) {
+    vouched[symbol] = offset;
+    records.push({ topic: stateTopic, key: symbolKey(prefix, symbol), value: encodeSymbolRecord(offset, persisted.json) });
+  }
+  records.push({ topic: stateTopic, key: prefix, value: encodeCheckpoint({ offset, symbols: vouched }) });
+  return { partition: state.partition, offset, records, persisted: changed };
+}
+
+/** After the records are acknowledged: what is persisted now. */
+export function markPersisted(state: PartitionState, checkpoint: PartitionCheckpoint): void {
+  for (const [symbol, persisted] of checkpoint.persisted) state.persisted.set(symbol, persisted);
+  state.checkpointed = checkpoint.offset;
+}

@@ -1,0 +1,93 @@
+/**
+ * The `influx` sink: ticks, bars, indicators and alerts as InfluxDB points through the client's
+ * WriteApi (gzip above 1 KB, millisecond precision). The engine batches and retries, so the
+ * client's own batching timer and retries are off and `write` awaits `flush()`: resolved means
+ * InfluxDB answered 204. Works with InfluxDB 2.x and with 1.8 (its /api/v2/write compatibility
+ * endpoint, token `user:password`, bucket `database/retention-policy`).
+ */
+import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import type { Config } from '../../config/schema.ts';
+import { ConnectError, errorMessage, type StockstreamError } from '../../errors.ts';
+import type { WindowOutput } from '../../model.ts';
+import type { Logger } from '../../ui/logger.ts';
+import type { Sink, SinkModule } from '../types.ts';
+import { outputLine } from './line-protocol.ts';
+
+const REQUEST_TIMEOUT_MS = 30_000;
+
+/** The client logs failed writes itself; we report them (once, with a hint) from the engine. */
+function quietClientLogs(logger: Logger): void {
+  setLogger({
+    error: (message, error) => logger.debug(`influx client: ${message} ${error ? errorMessage(error) : ''}`),
+    warn: (message, error) => logger.debug(`influx client: ${message} ${error ? errorMessage(error) : ''}`),
+  });
+}
+
+function fatalError(config: Config, error: unknown): StockstreamError | undefined {
+  if (!(error instanceof HttpError)) return undefined;
+  const where = `${config.influx.url} (org ${config.influx.org}, bucket ${config.influx.bucket})`;
+  const detail = (error.json as { message?: string; error?: string } | undefined)?.message ?? error.body ?? error.message;
+  switch (error.statusCode) {
+    case 401:
+    case 403:
+      return new ConnectError('InfluxDB', `${where} refused the token (${error.statusCode})`, {
+        hint: 'set influx.token / INFLUX_TOKEN to a token with write access to the bucket (1.8: user:password)',
+        cause: error,
+      });
+    case 404:
+      return new ConnectError('InfluxDB', `${where}: ${detail}`, {
+        hint: 'create the bucket (`influx bucket create -n <name>`; 1.8: CREATE DATABASE) or set influx.bucket / influx.org',
+        cause: error,
+      });
+    case 400:
+    case 413:
+    case 422:
+      return new ConnectError('InfluxDB', `${where} rejected a write: ${detail}`, {
+        hint: error.statusCode === 413 ? 'lower sinks.batchSize' : 'a field changed type in an existing measurement — use a fresh bucket or rename influx.measurements',
+        cause: error,
+      });
+    default:
+      return undefined; // 429 and 5xx: the server is busy or failing for now, try again
+  }
+}
+
+export function createInfluxSink(config: Config, logger: Logger): Sink {
+  quietClientLogs(logger);
+  const client = new InfluxDB({ url: config.influx.url, token: config.influx.token, timeout: REQUEST_TIMEOUT_MS });
+  const writeApi: WriteApi = client.getWriteApi(config.influx.org, config.influx.bucket, 'ms', {
+    // Larger than any engine batch, so the client never sends part of a batch on its own.
+    batchSize: config.sinks.batchSize + 1,
+    maxBatchBytes: Number.MAX_SAFE_INTEGER,
+    flushInterval: 0,
+    maxRetries: 0,
+    gzipThreshold: 1_000,
+    // Returning a promise makes it the result of flush(): the engine sees the error and retries.
+    writeFailed: (error) => Promise.reject(error),
+  });
+  const measurements = config.influx.measurements;
+  const writeTicks = config.sinks.writeTicks;
+
+  return {
+    name: 'influx',
+    accepts: (output: WindowOutput) => output.kind !== 'tick' || writeTicks,
+    async write(batch) {
+      const lines: string[] = [];
+      for (const output of batch) {
+        const line = outputLine(measurements, output);
+        if (line !== undefined) lines.push(line);
+      }
+      if (lines.length === 0) return;
+      writeApi.writeRecords(lines);
+      await writeApi.flush();
+    },
+    fatal: (error) => fatalError(config, error),
+    close: () => writeApi.close(),
+  };
+}
+
+export const influxSink: SinkModule = {
+  name: 'influx',
+  description: 'InfluxDB points: ticks, bars, indicators, alerts (measurements from influx.measurements)',
+  example: 'stockstream consume --sinks influx',
+  create: async (config, deps) => createInfluxSink(config, deps.logger),
+};

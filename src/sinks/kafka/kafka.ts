@@ -1,0 +1,58 @@
+/**
+ * The `kafka` sink: final bars, indicator points and alerts to `kafka.topics.bars/indicators/alerts`,
+ * keyed by symbol (one symbol stays on one partition, in order), JSON through `encodeRecord`.
+ * Kafka topics are logs, not tables: after a crash a record may be published twice, with the same
+ * key and content, so readers keep the last record per (symbol, interval, time).
+ */
+import type { Config } from '../../config/schema.ts';
+import { UsageError } from '../../errors.ts';
+import type { OutgoingMessage, Publisher } from '../../kafka/publisher.ts';
+import type { TopicSpec } from '../../kafka/topics.ts';
+import { encodeRecord, SCHEMA_VERSION, type WindowOutput } from '../../model.ts';
+import type { Sink, SinkModule } from '../types.ts';
+
+export function kafkaSinkTopics(config: Config): TopicSpec[] {
+  const { bars, indicators, alerts } = config.kafka.topics;
+  return [{ topic: bars }, { topic: indicators }, { topic: alerts }];
+}
+
+export function toMessage(config: Config, output: WindowOutput): OutgoingMessage | undefined {
+  const topics = config.kafka.topics;
+  switch (output.kind) {
+    case 'bar':
+      return { topic: topics.bars, key: output.bar.symbol, value: encodeRecord(output.bar), headers: { schema: `bar.v${SCHEMA_VERSION}` } };
+    case 'indicator':
+      return { topic: topics.indicators, key: output.point.symbol, value: encodeRecord(output.point), headers: { schema: `indicator.v${SCHEMA_VERSION}` } };
+    case 'alert':
+      return { topic: topics.alerts, key: output.alert.symbol, value: encodeRecord(output.alert), headers: { schema: `alert.v${SCHEMA_VERSION}` } };
+    default:
+      return undefined;
+  }
+}
+
+export function createKafkaSink(config: Config, publisher: Publisher): Sink {
+  return {
+    name: 'kafka',
+    // Interim bars would flood a topic with versions of the same bar; downstream wants closed ones.
+    accepts: (output) => (output.kind === 'bar' ? output.bar.final : output.kind !== 'tick'),
+    async write(batch) {
+      const messages: OutgoingMessage[] = [];
+      for (const output of batch) {
+        const message = toMessage(config, output);
+        if (message) messages.push(message);
+      }
+      await publisher.send(messages);
+    },
+    close: async () => {}, // the engine owns the producer
+  };
+}
+
+export const kafkaSink: SinkModule = {
+  name: 'kafka',
+  description: 'Kafka topics kafka.topics.bars / indicators / alerts, keyed by symbol',
+  example: 'stockstream consume --sinks influx,kafka',
+  create: async (config, deps) => {
+    if (!deps.publisher) throw new UsageError('the kafka sink needs the consume engine', 'use it through `stockstream consume --sinks kafka`');
+    return createKafkaSink(config, deps.publisher);
+  },
+};
