@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type { Dashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { stringify } from 'yaml';
 import type { Config } from '../config/schema.ts';
+import { errorMessage, UsageError } from '../errors.ts';
 import { provisionedDatasources } from './datasources.ts';
 import { marketOverview } from './market-overview.ts';
 import { folderUid } from './names.ts';
@@ -67,8 +68,13 @@ export async function writeGrafanaFiles(outDir: string, files: readonly Generate
   const written: string[] = [];
   for (const file of files) {
     const target = join(outDir, file.path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, file.content);
+    try {
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, file.content);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? errorMessage(error);
+      throw new UsageError(`cannot write ${target} (${code})`, 'pass a directory you can write to with --out');
+    }
     written.push(target);
   }
   return written;

@@ -48,6 +48,12 @@ describe('stockstream dashboards generate', () => {
     }
   });
 
+  it('exits 2 naming the path when --out cannot be written', async () => {
+    const blocked = await runCli(['dashboards', 'generate', '--out', join(COMMITTED, 'README.md', 'inside')], { cwd: REPO, env: cleanEnv() });
+    expect(blocked.code).toBe(2);
+    expect(blocked.stderr).toMatch(/cannot write .*README\.md\/inside\/provisioning\/datasources\/\S+ \(ENOTDIR\) — pass a directory you can write to with --out/);
+  });
+
   it('lists what it wrote as JSON with --json', async () => {
     const json = await runCli(['--json', 'dashboards', 'generate', '--out', join(out, 'again')], { cwd: REPO, env: cleanEnv() });
     expect(json.code, json.stderr).toBe(0);
