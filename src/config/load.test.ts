@@ -74,7 +74,7 @@ describe('redaction', () => {
     expect(redacted.kafka.sasl?.username).toBe('svc');
     expect(redacted.postgres.url).toBe('postgres://u:***@h:5432/d');
     expect(config.influx.token).toBe('tok-123456'); // the original is untouched
-    expect(secretValues(config)).toEqual(expect.arrayContaining(['tok-123456', 's3cr3t-sasl', 'p@ss']));
+    expect(secretValues(config)).toEqual(expect.arrayContaining(['tok-123456', 's3cr3t-sasl', ':p@ss@', ':p%40ss@']));
     expect(redactUrl('postgres://h:5432/d')).toBe('postgres://h:5432/d');
   });
 });

@@ -50,16 +50,24 @@ export function redactConfig(config: Config): Config {
   return copy as unknown as Config;
 }
 
-/** The secret strings in a config, so the logger can scrub them from any line it writes. */
+/**
+ * The secret strings in a config, so the logger can scrub them from any line it writes. A URL's
+ * password is listed in its `:password@` form only: dev passwords are often plain words (the
+ * docker-compose one is "stockstream") that must not vanish from every other sentence.
+ */
 export function secretValues(config: Config): string[] {
   const values: string[] = [];
   for (const dotted of secretPaths()) {
     const value = getPath(config, dotted.split('.'));
     if (typeof value !== 'string' || value === '') continue;
-    const secret = isUrlPath(dotted) ? urlPassword(value) : value;
-    if (secret && secret.length >= 3) values.push(secret);
+    if (isUrlPath(dotted)) {
+      const password = urlPassword(value);
+      if (password) values.push(`:${password}@`, `:${encodeURIComponent(password)}@`);
+    } else if (value.length >= 3) {
+      values.push(value);
+    }
   }
-  return values;
+  return [...new Set(values)];
 }
 
 /** Whether a dotted path (or a path inside it) holds a secret. */

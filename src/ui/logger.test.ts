@@ -20,6 +20,16 @@ describe('logger', () => {
     expect(record.url).toBe('postgres://u:***@h');
   });
 
+  it('hides a URL password only inside URLs, so a password that is a plain word stays readable elsewhere', () => {
+    const out = capture();
+    const logger = createLogger({ json: true, stream: out.stream });
+    logger.addSecrets([':stockstream@']);
+    logger.info('run stockstream migrate up', { url: 'postgres://stockstream:stockstream@127.0.0.1:5432/stockstream' });
+    const record = JSON.parse(out.text()) as { msg: string; url: string };
+    expect(record.msg).toBe('run stockstream migrate up');
+    expect(record.url).toBe('postgres://stockstream:***@127.0.0.1:5432/stockstream');
+  });
+
   it('honours levels and --quiet', () => {
     const out = capture();
     const logger = createLogger({ json: true, quiet: true, stream: out.stream });

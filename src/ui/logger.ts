@@ -59,7 +59,10 @@ export function createLogger(options: LoggerOptions = {}): Logger {
 
   const scrub = (text: string): string => {
     let out = text;
-    for (const secret of secrets) out = out.split(secret).join(REDACTED);
+    for (const secret of secrets) {
+      const isUrlPassword = secret.startsWith(':') && secret.endsWith('@');
+      out = out.split(secret).join(isUrlPassword ? `:${REDACTED}@` : REDACTED);
+    }
     return out;
   };
 
