@@ -1,7 +1,30 @@
-import { UsageError } from '../errors.ts';
+/** `stockstream watch`: a live table of prices, bars, indicators and alerts — no servers needed. */
+import chalk from 'chalk';
+import { secretValues } from '../config/redact.ts';
+import { createBackfill } from '../sources/backfill/backfill.ts';
+import { sourceModule } from '../sources/index.ts';
+import { parseWatchFlags, watchConfig, type WatchFlags } from '../watch/options.ts';
+import { runWatch } from '../watch/run.ts';
 import type { CommandRun } from './context.ts';
 
-// Placeholder until its issue lands: says so clearly and exits 2.
-export const run: CommandRun<unknown> = async () => {
-  throw new UsageError('`stockstream watch` is not built yet', 'see the README for what is available');
+export const run: CommandRun<WatchFlags> = async (ctx, flags) => {
+  const { overrides, view } = parseWatchFlags(flags);
+  const { config, interval } = watchConfig(await ctx.loadConfig(overrides), view);
+  // --json asks for machine-readable lines even on a terminal.
+  const tty = Boolean(process.stdout.isTTY) && !ctx.globals.json;
+  // What produce runs (a backfill first when configured), without produce's Kafka client.
+  const live = sourceModule(config.source.name).create(config);
+  const summary = await runWatch({
+    config,
+    view: { ...view, interval },
+    sources: config.source.backfill ? [createBackfill(config), live] : [live],
+    logger: ctx.logger,
+    out: ctx.out,
+    signal: ctx.signal,
+    json: ctx.globals.json,
+    terminal: tty ? { input: process.stdin, output: process.stdout } : undefined,
+    colors: chalk,
+    secrets: secretValues(config),
+  });
+  ctx.logger.debug('watch stopped', { ...summary });
 };

@@ -1,0 +1,196 @@
+/**
+ * Renders the screen model as the lines of the full-screen table: a header, the source status, one
+ * row per symbol, the latest alerts and a key hint. Pure: colours come in as a chalk instance (level
+ * 0 when NO_COLOR or --no-color), the terminal size and clock as arguments.
+ */
+import type { ChalkInstance } from 'chalk';
+import type { Alert, MarketState } from '../model.ts';
+import { truncateVisible } from './ansi.ts';
+import { formatCompact, formatIndicator, formatPrice, formatSignedPercent, formatSignedPrice } from './format.ts';
+import { changeOf, isClosed, sortedRows, type SymbolRow, type Trend, type WatchModel } from './model.ts';
+import { sparkline } from './sparkline.ts';
+
+/** Which indicator values get a column (periods from the config); a missing one has no column. */
+export interface IndicatorColumns {
+  sma?: number;
+  ema?: number;
+  rsi?: number;
+}
+
+export interface TableOptions {
+  colors: ChalkInstance;
+  indicators: IndicatorColumns;
+  /** Terminal size; lines are cut to `columns`, and alerts give way first when `rows` is short. */
+  columns: number;
+  rows: number;
+  /** Formats an event time for people (exchange time zone): the time of day, and with the date. */
+  clock: (time: number) => string;
+  dateClock: (time: number) => string;
+}
+
+interface Cell {
+  text: string;
+  paint?: (text: string) => string;
+}
+
+interface Column {
+  header: string;
+  align: 'left' | 'right';
+  cell(row: SymbolRow): Cell;
+}
+
+const MARKET_LABEL: Record<MarketState, string> = { PRE: 'pre', REGULAR: 'open', POST: 'post', CLOSED: 'closed' };
+const TREND_ARROW: Record<Trend, string> = { up: '↑', down: '↓', flat: '→' };
+const NO_VALUE = '—';
+
+function signColor(colors: ChalkInstance, value: number): (text: string) => string {
+  if (value > 0) return colors.green;
+  if (value < 0) return colors.red;
+  return (text) => text;
+}
+
+function indicatorCell(row: SymbolRow, key: string): Cell {
+  const value = row.indicators[key];
+  return { text: value === undefined ? NO_VALUE : formatIndicator(value) };
+}
+
+function columnsFor(model: WatchModel, options: TableOptions): Column[] {
+  const { colors, indicators } = options;
+  const { interval, sparkBars } = model.options;
+  const columns: Column[] = [
+    { header: 'SYMBOL', align: 'left', cell: (row) => ({ text: row.symbol, paint: colors.bold }) },
+    {
+      header: 'LAST',
+      align: 'right',
+      cell: (row) => (row.price === undefined ? { text: '…' } : { text: formatPrice(row.price), paint: isClosed(row) ? colors.dim : undefined }),
+    },
+    {
+      header: 'CHG',
+      align: 'right',
+      cell: (row) => {
+        const change = changeOf(row);
+        return change ? { text: formatSignedPrice(change.absolute, row.price!), paint: signColor(colors, change.absolute) } : { text: NO_VALUE };
+      },
+    },
+    {
+      header: 'CHG%',
+      align: 'right',
+      cell: (row) => {
+        const change = changeOf(row);
+        return change ? { text: `${formatSignedPercent(change.percent)}%`, paint: signColor(colors, change.percent) } : { text: NO_VALUE };
+      },
+    },
+    {
+      header: 'DAY RANGE',
+      align: 'right',
+      cell: (row) => ({ text: row.dayLow === undefined || row.dayHigh === undefined ? NO_VALUE : `${formatPrice(row.dayLow)}–${formatPrice(row.dayHigh)}` }),
+    },
+    { header: 'VOLUME', align: 'right', cell: (row) => ({ text: row.dayVolume === undefined ? NO_VALUE : formatCompact(row.dayVolume) }) },
+    { header: `LAST ${sparkBars}×${interval}`, align: 'left', cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }) },
+  ];
+  if (indicators.sma !== undefined) columns.push({ header: `SMA${indicators.sma}`, align: 'right', cell: (row) => indicatorCell(row, `sma_${indicators.sma}`) });
+  if (indicators.ema !== undefined) columns.push({ header: `EMA${indicators.ema}`, align: 'right', cell: (row) => indicatorCell(row, `ema_${indicators.ema}`) });
+  if (indicators.rsi !== undefined) {
+    const key = `rsi_${indicators.rsi}`;
+    columns.push({
+      header: `RSI${indicators.rsi}`,
+      align: 'right',
+      cell: (row) => {
+        const value = row.indicators[key];
+        if (value === undefined) return { text: NO_VALUE };
+        // The textbook overbought/oversold lines.
+        const paint = value >= 70 ? colors.red : value <= 30 ? colors.green : undefined;
+        return { text: formatIndicator(value), paint };
+      },
+    });
+  }
+  columns.push(
+    {
+      header: 'TREND',
+      align: 'left',
+      cell: (row) => {
+        if (row.trend === undefined) return { text: NO_VALUE };
+        const paint = row.trend === 'up' ? colors.green : row.trend === 'down' ? colors.red : colors.gray;
+        return { text: TREND_ARROW[row.trend], paint };
+      },
+    },
+    {
+      header: 'MARKET',
+      align: 'left',
+      cell: (row) => {
+        if (row.price === undefined) return { text: 'waiting', paint: colors.gray };
+        if (row.marketState === undefined) return { text: NO_VALUE };
+        return { text: MARKET_LABEL[row.marketState], paint: isClosed(row) ? colors.yellow : undefined };
+      },
+    },
+  );
+  return columns;
+}
+
+function pad(text: string, width: number, align: Column['align']): string {
+  const fill = ' '.repeat(Math.max(0, width - [...text].length));
+  return align === 'left' ? text + fill : fill + text;
+}
+
+function tableLines(model: WatchModel, options: TableOptions): string[] {
+  const columns = columnsFor(model, options);
+  const rows = sortedRows(model);
+  const cells = rows.map((row) => columns.map((column) => column.cell(row)));
+  const widths = columns.map((column, i) => Math.max([...column.header].length, ...cells.map((line) => [...line[i]!.text].length)));
+  const gap = '  ';
+  const header = columns.map((column, i) => pad(column.header, widths[i]!, column.align)).join(gap);
+  const body = cells.map((line) =>
+    line
+      .map((cell, i) => {
+        const text = pad(cell.text, widths[i]!, columns[i]!.align);
+        return cell.paint ? cell.paint(text) : text;
+      })
+      .join(gap)
+      .trimEnd(),
+  );
+  return [options.colors.bold.underline(header), ...body];
+}
+
+function headerLine(model: WatchModel, options: TableOptions): string {
+  const { colors, dateClock } = options;
+  const symbols = model.rows.size > 8 ? `${model.rows.size} symbols` : [...model.rows.keys()].join(' ');
+  const parts = [
+    `${colors.bold('StockStream watch')}  source ${colors.cyan(model.options.source)}`,
+    symbols,
+    `${model.ticksPerSecond.toFixed(1)} ticks/s`,
+    `last tick ${model.lastTickTime === undefined ? NO_VALUE : dateClock(model.lastTickTime)}`,
+  ];
+  if (model.lateTicks > 0) parts.push(colors.yellow(`${model.lateTicks} late ticks skipped`));
+  return parts.join(colors.gray('  ·  '));
+}
+
+function statusLine(model: WatchModel, colors: ChalkInstance): string {
+  const parts: string[] = [];
+  if (model.finished) parts.push(colors.green('source finished — press q to quit'));
+  if (model.status) parts.push(colors.yellow(model.status));
+  const seen = [...model.rows.values()].filter((row) => row.price !== undefined);
+  if (seen.length > 0 && seen.every(isClosed)) parts.push(colors.yellow('market closed — prices are the last close'));
+  if (seen.length === 0 && !model.finished) parts.push(colors.gray('waiting for the first ticks…'));
+  return parts.join(colors.gray('  ·  '));
+}
+
+const SEVERITY_COLOR = { info: 'cyan', warning: 'yellow', critical: 'red' } as const;
+
+function alertLine(alert: Alert, options: TableOptions): string {
+  const { colors, clock } = options;
+  const severity = colors[SEVERITY_COLOR[alert.severity]](alert.severity.padEnd(8));
+  // The message names the symbol already.
+  return `  ${colors.gray(clock(alert.time))}  ${severity} ${colors.bold(alert.rule)}  ${alert.message}`;
+}
+
+/** The whole screen, one string per terminal line, each cut to the terminal width. */
+export function renderTable(model: WatchModel, options: TableOptions): string[] {
+  const { colors } = options;
+  const top = [headerLine(model, options), statusLine(model, colors), '', ...tableLines(model, options), ''];
+  const footer = colors.gray(`q quit  ·  s sort (now: ${model.options.sort})  ·  ${model.options.interval} bars`);
+  const room = Math.max(0, options.rows - top.length - 2);
+  const alerts = model.alerts.length === 0 ? [colors.gray('  none yet')] : model.alerts.map((alert) => alertLine(alert, options));
+  const alertBlock = room > 1 ? [colors.bold('Alerts'), ...alerts.slice(0, room - 1)] : [];
+  const lines = [...top, ...alertBlock, '', footer].slice(0, Math.max(1, options.rows));
+  return lines.map((line) => truncateVisible(line, options.columns));
+}
