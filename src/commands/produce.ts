@@ -1,7 +1,56 @@
+/** `stockstream produce`: flags → config → the produce pipeline (src/sources/produce.ts) → a summary. */
 import { UsageError } from '../errors.ts';
+import { produce, type ProduceSummary } from '../sources/produce.ts';
 import type { CommandRun } from './context.ts';
+import { OverrideBuilder, parseDurationFlag, parseList, parseNumber, parseSymbols } from './flags.ts';
 
-// Placeholder until its issue lands: says so clearly and exits 2.
-export const run: CommandRun<unknown> = async () => {
-  throw new UsageError('`stockstream produce` is not built yet', 'see the README for what is available');
+export interface ProduceFlags {
+  symbols?: string;
+  source?: string;
+  interval?: string;
+  extendedHours?: boolean;
+  backfill?: string;
+  backfillInterval?: string;
+  file?: string;
+  speed?: string;
+  rate?: string;
+  seed?: string;
+  limit?: string;
+  record?: string;
+  topic?: string;
+  brokers?: string;
+  connectTimeout?: string;
+}
+
+const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined => (raw === undefined ? undefined : parse(raw));
+
+function summaryLine(summary: ProduceSummary): string {
+  const sources = Object.entries(summary.bySource).map(([source, n]) => `${source} ${n.toLocaleString('en-US')}`);
+  const dead = summary.deadLettered > 0 ? `, ${summary.deadLettered} to ${summary.topic}.dlq` : '';
+  return `published ${summary.published.toLocaleString('en-US')} ticks to ${summary.topic} in ${(summary.elapsedMs / 1000).toFixed(1)}s (${sources.join(', ') || 'none'}${dead})`;
+}
+
+export const run: CommandRun<ProduceFlags> = async (ctx, flags) => {
+  const overrides = new OverrideBuilder()
+    .set('symbols', optional(flags.symbols, (raw) => parseSymbols(raw)), '--symbols')
+    .set('source.name', flags.source, '--source')
+    .set('source.yahoo.interval', optional(flags.interval, (raw) => parseDurationFlag(raw, '--interval')), '--interval')
+    .set('source.extendedHours', flags.extendedHours, '--extended-hours')
+    .set('source.backfill', optional(flags.backfill, (raw) => parseDurationFlag(raw, '--backfill')), '--backfill')
+    .set('source.backfillInterval', flags.backfillInterval, '--backfill-interval')
+    .set('source.replay.file', flags.file, '--file')
+    .set('source.replay.speed', optional(flags.speed, (raw) => parseNumber(raw, '--speed', { min: 0 })), '--speed')
+    .set('source.synthetic.rate', optional(flags.rate, (raw) => parseNumber(raw, '--rate')), '--rate')
+    .set('source.synthetic.seed', optional(flags.seed, (raw) => parseNumber(raw, '--seed', { integer: true })), '--seed')
+    .set('kafka.topics.prices', flags.topic, '--topic')
+    .set('kafka.brokers', optional(flags.brokers, parseList), '--brokers')
+    .set('kafka.connectTimeout', optional(flags.connectTimeout, (raw) => parseDurationFlag(raw, '--connect-timeout')), '--connect-timeout')
+    .build();
+  const limit = optional(flags.limit, (raw) => parseNumber(raw, '--limit', { integer: true, min: 1 }));
+  const config = await ctx.loadConfig(overrides);
+  if (config.source.name === 'replay' && !config.source.replay.file) {
+    throw new UsageError('--source replay needs a file', 'pass --file session.ndjson (or set source.replay.file)');
+  }
+  const summary = await produce(config, { logger: ctx.logger, signal: ctx.signal, limit, recordFile: flags.record });
+  ctx.out.record(summary, () => summaryLine(summary));
 };

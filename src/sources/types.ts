@@ -13,6 +13,11 @@ export interface SourceContext {
   logger: Logger;
   /** A short status for the status line (rate limited, market closed until …). */
   status(text: string): void;
+  /**
+   * Hands over input the source could not turn into a tick (a bad replay line), with the reason;
+   * produce sends it to the dead-letter topic. Left out where nothing should be kept (watch).
+   */
+  reject?(raw: string, reason: string): Promise<void>;
 }
 
 export interface Source {
@@ -26,6 +31,8 @@ export interface SourceDeps {
   fetch?: typeof globalThis.fetch;
   /** Wall clock; tests may pin it. */
   now?: () => number;
+  /** Waits (backoff, market closed); tests may record the delays and return at once. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface SourceModule {
