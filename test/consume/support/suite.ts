@@ -1,0 +1,141 @@
+/**
+ * Per-suite resources for the consume tests, all real and uniquely named: the prices topic (and
+ * the engine's state, DLQ and derived topics), a fresh InfluxDB bucket, a fresh migrated PostgreSQL
+ * database, and a JSON config file the CLI child processes read with --config.
+ */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CompressionTypes } from 'kafkajs';
+import { configSchema, type Config, type UserConfig } from '../../../src/config/schema.ts';
+import { createPostgres } from '../../../src/postgres/client.ts';
+import { migrateUp } from '../../../src/postgres/migrate.ts';
+import { createTopic, testInflux, testKafka, testKafkaClient, testPostgres, uniqueName, type TestInflux } from '../../support/services.ts';
+import type { Message } from './ticks.ts';
+
+export interface ConsumeSuite {
+  name: string;
+  dir: string;
+  influx: TestInflux;
+  postgresUrl: string;
+  /** The user config written to `configPath` (same for every consumer of the suite). */
+  userConfig: UserConfig;
+  config: Config;
+  configPath: string;
+}
+
+export interface SuiteOptions {
+  partitions?: number;
+  windows?: UserConfig['windows'];
+  sinks?: UserConfig['sinks'];
+}
+
+export async function createSuite(prefix: string, options: SuiteOptions = {}): Promise<ConsumeSuite> {
+  const name = uniqueName(prefix);
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const partitions = options.partitions ?? 4;
+  const [influx, postgresUrl] = await Promise.all([testInflux(), testPostgres(), createTopic(`${name}_prices`, partitions)]);
+  const userConfig: UserConfig = {
+    symbols: ['AAPL', 'MSFT', 'NVDA'],
+    kafka: {
+      brokers: testKafka(),
+      groupId: `${name}_group`,
+      partitions,
+      connectTimeout: '20s',
+      topics: {
+        prices: `${name}_prices`,
+        info: `${name}_info`,
+        bars: `${name}_bars`,
+        indicators: `${name}_indicators`,
+        alerts: `${name}_alerts`,
+        state: `${name}_state`,
+      },
+    },
+    windows: { allowedLateness: '5s', idleTimeout: '1h', bars: { intervals: ['1m', '5m'] }, ...options.windows },
+    sinks: { enabled: ['influx', 'postgres', 'file'], flushInterval: '100ms', file: { path: join(dir, 'outputs.ndjson') }, ...options.sinks },
+    influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
+    postgres: { url: postgresUrl },
+    logging: { level: 'info' },
+  };
+  const config = configSchema.parse(userConfig);
+  const sql = createPostgres(config, { max: 1 });
+  try {
+    await migrateUp(sql, { schema: config.postgres.schema });
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+  const configPath = join(dir, 'stockstream.config.json');
+  writeFileSync(configPath, JSON.stringify(userConfig, null, 2));
+  return { name, dir, influx, postgresUrl, userConfig, config, configPath };
+}
+
+/** Publishes in order (idempotent producer, one request in flight): per-key order is kept. */
+export async function produce(topic: string, messages: Message[], headers?: Record<string, string>): Promise<void> {
+  const producer = testKafkaClient().producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    for (let i = 0; i < messages.length; i += 2_000) {
+      await producer.send({
+        topic,
+        acks: -1,
+        compression: CompressionTypes.GZIP,
+        messages: messages.slice(i, i + 2_000).map((message) => ({ ...message, headers })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+export interface ReadMessage {
+  key: string | null;
+  value: string | null;
+  partition: number;
+  offset: number;
+  headers: Record<string, string>;
+}
+
+/** Reads a whole topic from the beginning until `count` messages arrived (or the deadline passed). */
+export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
+  const consumer = testKafkaClient().consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
+  const messages: ReadMessage[] = [];
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    let done: () => void = () => {};
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        const headers: Record<string, string> = {};
+        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
+        messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, partition, offset: Number(message.offset), headers });
+        if (messages.length >= count) done();
+      },
+    });
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
+    clearTimeout(timer);
+  } finally {
+    await consumer.disconnect();
+  }
+  return messages;
+}
+
+/** Committed offsets of a group and the end offsets of the topic, per partition. */
+export async function groupProgress(groupId: string, topic: string): Promise<Array<{ partition: number; committed: number; end: number }>> {
+  const admin = testKafkaClient().admin();
+  await admin.connect();
+  try {
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    const ends = await admin.fetchTopicOffsets(topic);
+    return ends
+      .map(({ partition, high }) => ({
+        partition,
+        committed: Number(committed?.partitions.find((p) => p.partition === partition)?.offset ?? -1),
+        end: Number(high),
+      }))
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
