@@ -53,6 +53,7 @@ export interface WatchRunOptions {
 export type StopReason = 'end' | 'limit' | 'quit' | 'signal' | 'error';
 
 export interface WatchSummary {
+  /** Ticks the sources handed over (the last closes shown while the market is closed are not). */
   ticks: number;
   late: number;
   invalid: number;
@@ -256,5 +257,5 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       screenLogger?.release();
     }
   }
-  return { ticks: model.ticks, late: model.lateTicks, invalid, stoppedBy: stoppedBy ?? 'end' };
+  return { ticks: received, late: model.lateTicks, invalid, stoppedBy: stoppedBy ?? 'end' };
 }

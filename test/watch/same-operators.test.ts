@@ -1,0 +1,53 @@
+/**
+ * watch runs the very window operators of `consume`: it imports `createWindowPipeline` from
+ * src/windows and has no window logic of its own, and what it prints is exactly what that pipeline
+ * produces for the same ticks.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { configSchema } from '../../src/config/schema.ts';
+import { decodeTick, type WindowOutput } from '../../src/model.ts';
+import { createWindowPipeline } from '../../src/windows/index.ts';
+import { runCli } from '../support/cli.ts';
+import { emptyDir, FIXTURE } from './support.ts';
+
+const SRC = fileURLToPath(new URL('../../src/', import.meta.url));
+const read = (path: string) => readFileSync(`${SRC}${path}`, 'utf8');
+const WINDOWS_IMPORT = /import \{[^}]*\bcreateWindowPipeline\b[^}]*\} from '\.\.\/windows\/index\.ts'/;
+
+describe('watch and consume share the window operators', () => {
+  it('imports createWindowPipeline from src/windows (the module consume uses) and nothing below it', () => {
+    expect(read('watch/run.ts')).toMatch(WINDOWS_IMPORT);
+    for (const file of readdirSync(`${SRC}watch`).filter((name) => name.endsWith('.ts'))) {
+      const text = read(`watch/${file}`);
+      // No operator internals (bars, indicators, alerts) and no watermark arithmetic of its own.
+      expect(text, file).not.toMatch(/from '\.\.\/windows\/(bars|indicators|alerts)\//);
+      expect(text, file).not.toMatch(/allowedLateness|latenessMs/);
+    }
+  });
+
+  it('prints exactly the bars, indicators and alerts the pipeline makes of the same ticks', async () => {
+    const result = await runCli(['--json', 'watch', '--file', FIXTURE, '--speed', '0'], { cwd: emptyDir() });
+    expect(result.code).toBe(0);
+    const printed = result.stdout
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string })
+      .filter((record) => record.kind !== 'tick-summary');
+
+    const pipeline = createWindowPipeline(configSchema.parse({}).windows);
+    const outputs: WindowOutput[] = [];
+    for (const line of readFileSync(FIXTURE, 'utf8').trimEnd().split('\n')) pipeline.push(decodeTick(line), outputs, 0);
+    // The end of a replay closes every open window.
+    pipeline.onTimer(Number.MAX_SAFE_INTEGER, outputs);
+    const flat = outputs.map((output) => {
+      if (output.kind === 'bar') return { kind: 'bar', ...output.bar };
+      if (output.kind === 'indicator') return { kind: 'indicator', ...output.point };
+      if (output.kind === 'alert') return { kind: 'alert', ...output.alert };
+      return { kind: output.kind };
+    });
+    expect(flat.length).toBeGreaterThan(10);
+    expect(printed).toEqual(flat);
+  });
+});
