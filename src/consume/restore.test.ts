@@ -22,7 +22,7 @@ const WINDOWS = windowsConfig({ allowedLateness: '5s', idleTimeout: '1h', bars: 
 const START = Date.parse('2026-01-06T14:30:00Z'); // 9:30 New York
 
 function kafkaMessage(offset: number, value: string): KafkaMessage {
-  return { key: null, value: Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {}, size: 0 } as KafkaMessage;
+  return { key: null, value: Buffer.from(value), offset: String(offset), timestamp: '0', attributes: 0, headers: {} };
 }
 
 /** ~3,000 ticks of three symbols, some out of order within the lateness, a few late, a few poison. */

@@ -20,6 +20,42 @@ function measurement(influx: TestInflux, name: string): string {
 
 const time = (value: unknown) => Date.parse(String(value));
 
+/** Fields both stores name alike; the time is read by the caller. */
+function alertFrom(row: Row, at: number): Alert {
+  return canonicalAlert({
+    symbol: String(row.symbol),
+    rule: String(row.rule),
+    type: row.type as Alert['type'],
+    severity: row.severity as Alert['severity'],
+    interval: String(row.interval),
+    time: at,
+    message: String(row.message),
+    value: Number(row.value),
+    threshold: Number(row.threshold),
+  });
+}
+
+function barFrom(row: Row, start: number, end: number): Bar {
+  return canonicalBar({
+    symbol: String(row.symbol),
+    interval: String(row.interval),
+    start,
+    end,
+    open: Number(row.open),
+    high: Number(row.high),
+    low: Number(row.low),
+    close: Number(row.close),
+    volume: Number(row.volume),
+    vwap: Number(row.vwap),
+    ticks: Number(row.ticks),
+    final: Boolean(row.final),
+  });
+}
+
+function pointFrom(row: Row, at: number, values: Record<string, number>): IndicatorPoint {
+  return canonicalPoint({ symbol: String(row.symbol), interval: String(row.interval), time: at, values, trend: (row.trend ?? undefined) as IndicatorPoint['trend'] });
+}
+
 export async function influxResults(influx: TestInflux, config: Config): Promise<Results> {
   const m = config.influx.measurements;
   const [barRows, pointRows, alertRows] = await Promise.all([
@@ -28,43 +64,13 @@ export async function influxResults(influx: TestInflux, config: Config): Promise
     flux(influx, measurement(influx, m.alerts)),
   ]);
   const intervalMs = (interval: string) => Number(interval.slice(0, -1)) * 60_000; // tests use minute intervals
-  const bars = barRows
-    .filter((row) => row.final === true)
-    .map((row): Bar =>
-      canonicalBar({
-        symbol: String(row.symbol),
-        interval: String(row.interval),
-        start: time(row._time),
-        end: time(row._time) + intervalMs(String(row.interval)),
-        open: Number(row.open),
-        high: Number(row.high),
-        low: Number(row.low),
-        close: Number(row.close),
-        volume: Number(row.volume),
-        vwap: Number(row.vwap),
-        ticks: Number(row.ticks),
-        final: true,
-      }),
-    );
-  const indicators = pointRows.map((row): IndicatorPoint => {
+  const bars = barRows.filter((row) => row.final === true).map((row) => barFrom(row, time(row._time), time(row._time) + intervalMs(String(row.interval))));
+  const indicators = pointRows.map((row) => {
     const values: Record<string, number> = {};
     for (const [key, value] of Object.entries(row)) if (!FLUX_COLUMNS.has(key) && typeof value === 'number') values[key] = value;
-    return canonicalPoint({ symbol: String(row.symbol), interval: String(row.interval), time: time(row._time), values, trend: (row.trend ?? undefined) as IndicatorPoint['trend'] });
+    return pointFrom(row, time(row._time), values);
   });
-  const alerts = alertRows.map(
-    (row): Alert =>
-      canonicalAlert({
-        symbol: String(row.symbol),
-        rule: String(row.rule),
-        type: row.type as Alert['type'],
-        severity: row.severity as Alert['severity'],
-        interval: String(row.interval),
-        time: time(row._time),
-        message: String(row.message),
-        value: Number(row.value),
-        threshold: Number(row.threshold),
-      }),
-  );
+  const alerts = alertRows.map((row) => alertFrom(row, time(row._time)));
   return sortResults({ bars, indicators, alerts });
 }
 
@@ -76,38 +82,9 @@ export async function postgresResults(url: string): Promise<Results> {
     const alertRows = await sql<Row[]>`select * from stock_alerts`;
     const ms = (value: unknown) => (value as Date).getTime();
     return sortResults({
-      bars: barRows.map((row) =>
-        canonicalBar({
-          symbol: String(row.symbol),
-          interval: String(row.interval),
-          start: ms(row.start_time),
-          end: ms(row.end_time),
-          open: Number(row.open),
-          high: Number(row.high),
-          low: Number(row.low),
-          close: Number(row.close),
-          volume: Number(row.volume),
-          vwap: Number(row.vwap),
-          ticks: Number(row.ticks),
-          final: Boolean(row.final),
-        }),
-      ),
-      indicators: pointRows.map((row) =>
-        canonicalPoint({ symbol: String(row.symbol), interval: String(row.interval), time: ms(row.time), values: row.values as Record<string, number>, trend: (row.trend ?? undefined) as IndicatorPoint['trend'] }),
-      ),
-      alerts: alertRows.map((row) =>
-        canonicalAlert({
-          symbol: String(row.symbol),
-          rule: String(row.rule),
-          type: row.type as Alert['type'],
-          severity: row.severity as Alert['severity'],
-          interval: String(row.interval),
-          time: ms(row.time),
-          message: String(row.message),
-          value: Number(row.value),
-          threshold: Number(row.threshold),
-        }),
-      ),
+      bars: barRows.map((row) => barFrom(row, ms(row.start_time), ms(row.end_time))),
+      indicators: pointRows.map((row) => pointFrom(row, ms(row.time), row.values as Record<string, number>)),
+      alerts: alertRows.map((row) => alertFrom(row, ms(row.time))),
     });
   } finally {
     await sql.end({ timeout: 5 });
