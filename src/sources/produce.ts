@@ -46,6 +46,25 @@ export function plannedSources(config: Config, deps?: SourceDeps): Source[] {
   return config.source.backfill ? [createBackfill(config, deps), live] : [live];
 }
 
+function sameKeyOrder(a: object, b: object): boolean {
+  const ka = Object.keys(a);
+  const kb = Object.keys(b);
+  if (ka.length !== kb.length) return false;
+  for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return false;
+  return true;
+}
+
+/**
+ * A round trip through the codec validates the tick and puts its fields in one canonical order, so
+ * a recorded file replays to byte-identical messages. Ticks already in that order (the sources
+ * build them so) keep their first encoding: a second JSON.stringify per tick is measurable at 100k/s.
+ */
+function canonicalTick(tick: Tick): { clean: Tick; value: string } {
+  const first = encodeTick(tick);
+  const clean = decodeTick(first);
+  return { clean, value: sameKeyOrder(tick, clean) ? first : encodeTick(clean) };
+}
+
 function deadLetter(topic: string, key: string | null, raw: string, reason: string, source: string): OutgoingMessage {
   return { topic: dlqTopic(topic), key, value: raw, headers: { error: reason, source } };
 }
@@ -75,10 +94,7 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
     const lines: string[] = [];
     for (const tick of batch) {
       try {
-        // A round trip through the codec validates and puts the fields in one canonical order, so a
-        // recorded file replays to byte-identical messages.
-        const clean = decodeTick(encodeTick(tick));
-        const value = encodeTick(clean);
+        const { clean, value } = canonicalTick(tick);
         messages.push(tickMessage(clean, value));
         lines.push(value);
       } catch (error) {

@@ -49,3 +49,28 @@ export async function consumeAll(kafka: Kafka, topic: string, count: number, tim
   }
   return messages;
 }
+
+/** Messages in a topic so far (sum of the partitions' high watermarks); 0 while it does not exist. */
+export async function topicSize(kafka: Kafka, topic: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const offsets = await admin.fetchTopicOffsets(topic);
+    return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+  } catch {
+    return 0;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/** Values per key, in partition order (= publish order of each symbol). */
+export function valuesByKey(messages: ConsumedMessage[]): Map<string, string[]> {
+  const byKey = new Map<string, string[]>();
+  for (const m of messages) {
+    let list = byKey.get(m.key);
+    if (!list) byKey.set(m.key, (list = []));
+    list.push(m.value.toString('utf8'));
+  }
+  return byKey;
+}
