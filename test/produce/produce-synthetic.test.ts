@@ -5,6 +5,7 @@ import { decodeTick, encodeTick } from '../../src/model.ts';
 import { produce } from '../../src/sources/produce.ts';
 import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
 import { uniqueName } from '../support/services.ts';
+import { fakeYahoo } from './helpers/fake-yahoo.ts';
 import { consumeAll, quietLogger, testConfig, valuesByKey } from './helpers/kafka.ts';
 
 const symbols = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'META'];
@@ -32,5 +33,29 @@ describe('produce from the synthetic source into Kafka', () => {
       expect(m.headers).toEqual({ source: 'synthetic', schema: TICK_SCHEMA });
     }
     for (const partitions of partitionOf.values()) expect(partitions.size).toBe(1);
+  });
+
+  it('publishes the --backfill bars first, marked as backfill, then the live source', async () => {
+    const topic = uniqueName('prices_backfill');
+    const yahoo = fakeYahoo({ '/v8/finance/chart/AAPL': [{ fixture: 'chart-aapl-1m' }] });
+    // A clock that runs at real pace (the synthetic source paces by it) but reads Monday 2026-03-09 10:00 ET.
+    const offset = Date.parse('2026-03-09T14:00:00Z') - Date.now();
+    const config = testConfig({ symbols: ['AAPL'], kafka: { topics: { prices: topic } }, source: { name: 'synthetic', backfill: '3d', synthetic: { rate: 1_000, seed: 5, start } } });
+    const logger = quietLogger();
+    const summary = await produce(config, { logger, signal: new AbortController().signal, limit: 25, deps: { fetch: yahoo.fetch, now: () => Date.now() + offset } });
+    expect(summary.bySource).toEqual({ backfill: 5, synthetic: 20 });
+
+    const messages = await consumeAll(createKafka(config, logger), topic, 25);
+    const ticks = messages.map((m) => decodeTick(m.value));
+    expect(ticks.map((t) => t.source)).toEqual([...Array<string>(5).fill('backfill'), ...Array<string>(20).fill('synthetic')]);
+    expect(ticks.slice(0, 5).map((t) => [t.price, t.dayVolume, t.backfill])).toEqual([
+      [229.75, 310200, true],
+      [229.81, 712300, true],
+      [229.88, 1932800, true],
+      [230.3, 1120330, true],
+      [230.4, 1502330, true],
+    ]);
+    expect(ticks.slice(5).some((t) => t.backfill)).toBe(false);
+    expect(messages.map((m) => m.headers.source)).toEqual(ticks.map((t) => t.source));
   });
 });
