@@ -18,11 +18,12 @@ import type { WindowOutput } from '../model.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
 import { parseDuration } from '../util/duration.ts';
+import { retry } from '../util/retry.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
 import { createConsumeMetrics, serveMetrics, type ConsumeMetrics } from './metrics.ts';
-import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type PartitionState } from './partition.ts';
+import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
 import { createRouter, type Router, type SinkLane } from './router.ts';
 import { createSinkQueue, type QueueWriter, type SinkQueueOptions } from './sink-queue.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
@@ -67,6 +68,8 @@ const STATUS_MS = 15_000;
 /** How long a graceful stop may wait for sinks that are down before giving up uncommitted. */
 const STOP_TIMEOUT_MS = 30_000;
 const RESTORE_HEARTBEAT_MS = 3_000;
+/** Messages applied between two looks at the sink buffers. */
+const SLICE = 2_000;
 
 interface QueueHooks {
   metrics: ConsumeMetrics;
@@ -131,7 +134,16 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       logger.info(`metrics on http://127.0.0.1:${options.metricsPort}/metrics`);
     }
     const kafka = createKafka(config, logger, { clientIdSuffix: 'consume' });
-    await ensureTopics(kafka, config, logger, [{ topic }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])], halt.signal);
+    const specs: TopicSpec[] = [{ topic }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
+    // Right after creating a topic, Kafka (KRaft) may briefly answer metadata requests for it with
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' waitForLeaders does not wait out; a second look
+    // finds the topics there.
+    await retry(() => ensureTopics(kafka, config, logger, specs, halt.signal), {
+      signal: halt.signal,
+      deadlineMs: 30_000,
+      initialMs: 200,
+      retryable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
+    });
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
 
@@ -220,6 +232,16 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       return pending;
     };
 
+    const count = (counts: ApplyCounts, deadLetters: number) => {
+      summary.ticks += counts.ticks;
+      summary.invalid += counts.invalid;
+      summary.late += counts.late;
+      summary.deadLetters += deadLetters;
+      if (counts.ticks) metrics.ticks.inc(counts.ticks);
+      if (counts.invalid) metrics.invalid.inc(counts.invalid);
+      if (counts.late) metrics.late.inc(counts.late);
+    };
+
     const eachBatch = async ({ batch, resolveOffset, isStale, heartbeat }: EachBatchPayload) => {
       if (halt.signal.aborted || batch.isEmpty()) return;
       const partition = batch.partition;
@@ -237,24 +259,35 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (isStale()) return;
         const first = Number(batch.firstOffset());
         if (state.position !== undefined && first > state.position) {
-          logger.warn(`partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka (retention); continuing at ${first}`);
+          // A batch fetched before a pause can start past what we applied: read again from there.
+          // If the offsets are really gone (retention), the second look accepts the gap.
+          if (state.gapSeek !== state.position) {
+            state.gapSeek = state.position;
+            liveConsumer.seek({ topic, partition, offset: String(state.position) });
+            return;
+          }
+          if (first - state.position > 1) logger.warn(`partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka; continuing at ${first}`);
         }
-        const ctx: ApplyContext = { topic, dlqTopic: deadTopic, emitTicks: liveRouter.wantsTicks, arrivalMs: Date.now(), outputs: [], deadLetters: [] };
-        const counts = applyMessages(state, batch.messages, ctx);
-        resolveOffset(batch.lastOffset());
-        liveRouter.route(ctx.outputs, ctx.deadLetters);
-        summary.ticks += counts.ticks;
-        summary.invalid += counts.invalid;
-        summary.late += counts.late;
-        summary.deadLetters += ctx.deadLetters.length;
-        if (counts.ticks) metrics.ticks.inc(counts.ticks);
-        if (counts.invalid) metrics.invalid.inc(counts.invalid);
-        if (counts.late) metrics.late.inc(counts.late);
-        const lag = Number(batch.offsetLag());
+        const arrivalMs = Date.now();
+        const { messages } = batch;
+        // In slices, so a full sink buffer pauses fetching within one slice of its bound; the rest
+        // of the batch is fetched again after the resume.
+        for (let from = 0; from < messages.length && !halt.signal.aborted; from += SLICE) {
+          const to = Math.min(messages.length, from + SLICE);
+          const ctx: ApplyContext = { topic, dlqTopic: deadTopic, emitTicks: liveRouter.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
+          const counts = applyMessages(state, messages, ctx, from, to);
+          resolveOffset(messages[to - 1]!.offset);
+          liveRouter.route(ctx.outputs, ctx.deadLetters);
+          count(counts, ctx.deadLetters.length);
+          if (liveRouter.full()) {
+            pause();
+            break;
+          }
+        }
+        const lag = Number(batch.highWatermark) - (state.position ?? 0);
         metrics.lag.set({ partition: String(partition) }, lag);
         if (lag === 0) atEnd.add(partition);
         else atEnd.delete(partition);
-        if (liveRouter.full()) pause();
       } catch (error) {
         fail(error);
       }

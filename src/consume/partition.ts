@@ -23,6 +23,8 @@ export interface PartitionState {
   /** Next offset to apply; undefined until the first batch when nothing was restored. */
   position: number | undefined;
   floors: SkipFloors;
+  /** The position a gap in the offsets was last re-read from (see the engine). */
+  gapSeek: number | undefined;
   readonly persisted: Map<string, PersistedSymbol>;
   /** Offset of the last checkpoint written for this partition. */
   checkpointed: number | undefined;
@@ -31,7 +33,7 @@ export interface PartitionState {
 }
 
 export function createPartitionState(partition: number, pipeline: WindowPipeline): PartitionState {
-  return { partition, pipeline, position: undefined, floors: NO_FLOORS, persisted: new Map(), checkpointed: undefined, committed: undefined };
+  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined };
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */
@@ -64,11 +66,13 @@ export interface ApplyCounts {
   skipped: number;
 }
 
-export function applyMessages(state: PartitionState, messages: readonly KafkaMessage[], ctx: ApplyContext): ApplyCounts {
+/** Applies `messages[from..to)`; the engine cuts a batch short when a sink buffer fills up. */
+export function applyMessages(state: PartitionState, messages: readonly KafkaMessage[], ctx: ApplyContext, from = 0, to = messages.length): ApplyCounts {
   const { pipeline, floors } = state;
   const { outputs, deadLetters, arrivalMs, emitTicks } = ctx;
   const counts: ApplyCounts = { ticks: 0, late: 0, invalid: 0, skipped: 0 };
-  for (const message of messages) {
+  for (let i = from; i < to; i++) {
+    const message = messages[i]!;
     const offset = Number(message.offset);
     if (state.position !== undefined && offset < state.position) {
       counts.skipped++; // a redelivery (after a seek or a rebalance) of what was applied already
@@ -98,8 +102,8 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
     if (emitTicks) outputs.push({ kind: 'tick', tick });
     counts.ticks++;
   }
-  const last = messages[messages.length - 1];
-  if (last) {
+  const last = messages[to - 1];
+  if (last && to > from) {
     state.position = Number(last.offset) + 1;
     if (state.position >= floors.max && floors !== NO_FLOORS) state.floors = NO_FLOORS;
   }

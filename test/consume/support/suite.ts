@@ -28,6 +28,8 @@ export interface SuiteOptions {
   partitions?: number;
   windows?: UserConfig['windows'];
   sinks?: UserConfig['sinks'];
+  /** Another way to the suite's InfluxDB (a proxy that can fail on purpose). */
+  influxUrl?: string;
 }
 
 export async function createSuite(prefix: string, options: SuiteOptions = {}): Promise<ConsumeSuite> {
@@ -53,7 +55,7 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
     },
     windows: { allowedLateness: '5s', idleTimeout: '1h', bars: { intervals: ['1m', '5m'] }, ...options.windows },
     sinks: { enabled: ['influx', 'postgres', 'file'], flushInterval: '100ms', file: { path: join(dir, 'outputs.ndjson') }, ...options.sinks },
-    influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
+    influx: { url: options.influxUrl ?? influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
     postgres: { url: postgresUrl },
     logging: { level: 'info' },
   };
