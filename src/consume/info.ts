@@ -35,6 +35,7 @@ export async function startInfoPersister(config: Config, logger: Logger, { kafka
       const infos: StockInfo[] = [];
       const dead: OutgoingMessage[] = [];
       for (const message of batch.messages) {
+        if (message.value === null) continue; // a tombstone: compaction's delete marker, not bad data
         try {
           infos.push(decodeStockInfo(message.value));
         } catch (error) {
