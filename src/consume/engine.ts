@@ -156,11 +156,14 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       consumer?.resume([{ topic }]);
       logger.info('sinks caught up: fetching again');
     };
-    const queueOf = <T>(writer: QueueWriter<T>) =>
-      createSinkQueue(writer, sinkQueueOptions(config, writer.name, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy }));
+    const queueOf = <T>(writer: QueueWriter<T>, concurrency = 1) =>
+      createSinkQueue(writer, { ...sinkQueueOptions(config, writer.name, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy }), concurrency });
     const lanes: SinkLane[] = sinks.map((sink) => ({
       sink,
-      queue: queueOf<WindowOutput>({ name: sink.name, write: (batch) => sink.write(batch), fatal: (error) => sink.fatal?.(error) }),
+      queue: queueOf<WindowOutput>(
+        { name: sink.name, write: (batch) => sink.write(batch), fatal: (error) => sink.fatal?.(error), writeAlone: sink.writeAlone?.bind(sink) },
+        sink.concurrency,
+      ),
     }));
     const livePublisher = publisher;
     const dlq = queueOf<OutgoingMessage>({ name: 'dlq', write: (batch) => livePublisher.send(batch) });

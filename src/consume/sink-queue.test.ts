@@ -115,3 +115,55 @@ describe('sink queue', () => {
     expect(queue.written()).toBe(0);
   });
 });
+
+describe('sink queue with concurrent writes', () => {
+  /** A writer whose writes finish when the test says so. */
+  function gatedWriter() {
+    const pending: Array<{ batch: number[]; finish(): void }> = [];
+    const writer: QueueWriter<number> = {
+      name: 'gated',
+      write: (batch) => new Promise<void>((resolve) => pending.push({ batch: [...batch], finish: resolve })),
+      writeAlone: (item) => item < 0,
+    };
+    return { writer, pending };
+  }
+  const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('keeps several batches in flight but advances the written mark in order', async () => {
+    const { writer, pending } = gatedWriter();
+    const queue = createSinkQueue(writer, options({ concurrency: 2, maxBuffered: 100 }));
+    queue.enqueue([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    await tick();
+    expect(pending.map((write) => write.batch)).toEqual([
+      [1, 2, 3],
+      [4, 5, 6],
+    ]);
+    pending[1]!.finish(); // the second write lands first
+    await tick();
+    expect(queue.written()).toBe(0);
+    expect(pending).toHaveLength(3); // its slot went to the third batch
+    pending[0]!.finish();
+    await tick();
+    expect(queue.written()).toBe(6);
+    pending[2]!.finish();
+    await queue.whenWritten(9);
+    queue.close();
+  });
+
+  it('writes a batch that must not race alone: after the writes before it, before those after it', async () => {
+    const { writer, pending } = gatedWriter();
+    const queue = createSinkQueue(writer, options({ concurrency: 3, maxBuffered: 100 }));
+    queue.enqueue([1, 2, 3, 4, -5, 6, 7, 8, 9]);
+    await tick();
+    expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3]]); // [4, -5, 6] waits for it
+    pending[0]!.finish();
+    await tick();
+    expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3], [4, -5, 6]]);
+    pending[1]!.finish();
+    await tick();
+    expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3], [4, -5, 6], [7, 8, 9]]);
+    pending[2]!.finish();
+    await queue.whenWritten(9);
+    queue.close();
+  });
+});

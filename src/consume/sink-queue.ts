@@ -1,8 +1,9 @@
 /**
  * The bounded buffer in front of one sink (or the dead-letter writer): batches of `batchSize`,
- * a partial batch after `flushInterval`, one write in flight (so a later version of a bar never
- * overtakes an earlier one), retry with backoff until the write succeeds, and marks that say how
- * far the sink has acknowledged — a checkpoint waits for its mark before offsets are committed.
+ * a partial batch after `flushInterval`, up to `concurrency` writes in flight (a batch with an item
+ * that must not race a later version of itself is written alone), retry with backoff until the
+ * write succeeds, and marks that say how far the sink has acknowledged, in order — a checkpoint
+ * waits for its mark before offsets are committed.
  *
  * `enqueue` never waits: the engine checks `full()` and pauses the Kafka partitions instead, so
  * the hot path has no per-message promise.
@@ -13,6 +14,11 @@ import { retry } from '../util/retry.ts';
 export interface QueueWriter<T> {
   readonly name: string;
   write(batch: T[]): Promise<void>;
+  /**
+   * Items that may have a later version of the same point coming (interim bars): a batch holding
+   * one is written alone, so versions never race each other when writes run concurrently.
+   */
+  writeAlone?(item: T): boolean;
   /** The error to stop with when no retry can fix this one. */
   fatal?(error: unknown): Error | undefined;
 }
@@ -20,6 +26,8 @@ export interface QueueWriter<T> {
 export interface SinkQueueOptions {
   batchSize: number;
   flushIntervalMs: number;
+  /** Writes in flight at once (default 1); completion still advances the marks in order. */
+  concurrency?: number;
   maxBuffered: number;
   /** Aborting ends retries (a stop that ran out of time). */
   signal: AbortSignal;
@@ -57,18 +65,34 @@ interface Waiter {
   reject(error: Error): void;
 }
 
+interface Flight {
+  /** The mark this batch completes. */
+  end: number;
+  size: number;
+  done: boolean;
+  alone: boolean;
+}
+
 export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOptions): SinkQueue<T> {
+  const concurrency = Math.max(1, options.concurrency ?? 1);
   const chunks: T[][] = [];
-  /** Items waiting, not counting the batch in flight. */
+  /** Items waiting, not counting batches taken for writing. */
   let buffered = 0;
-  let inFlight = 0;
+  /** Items taken: in flight, or held back until the writes in flight are done. */
+  let taken = 0;
   let appended = 0;
   let written = 0;
-  let writing = false;
   let wasFull = false;
   let failure: Error | undefined;
   let timer: NodeJS.Timeout | undefined;
   let waiters: Waiter[] = [];
+  /** Writes in flight, oldest first; `written` advances over the done prefix only. */
+  const flights: Flight[] = [];
+  /** A batch that must be written alone, waiting for the flights before it. */
+  let held: T[] | undefined;
+  let takenMark = 0;
+  /** Flights not done yet (done ones wait in `flights` for those before them). */
+  let running = 0;
 
   const take = (): T[] => {
     const batch: T[] = [];
@@ -83,6 +107,7 @@ export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOpt
       }
     }
     buffered -= batch.length;
+    taken += batch.length;
     return batch;
   };
 
@@ -98,6 +123,7 @@ export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOpt
   };
 
   const fail = (error: Error) => {
+    if (failure) return;
     failure = error;
     chunks.length = 0;
     settle();
@@ -110,33 +136,53 @@ export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOpt
     options.onWritten?.(batch.length, performance.now() - started);
   };
 
-  const flush = async () => {
+  const start = (batch: T[], alone: boolean) => {
+    takenMark += batch.length;
+    const flight: Flight = { end: takenMark, size: batch.length, done: false, alone };
+    flights.push(flight);
+    running++;
+    void retry(() => writeOnce(batch), {
+      signal: options.signal,
+      initialMs: options.initialRetryMs ?? 250,
+      maxMs: MAX_RETRY_DELAY_MS,
+      retryable: (error) => writer.fatal?.(error) === undefined,
+      onRetry: options.onRetry,
+    }).then(
+      () => {
+        flight.done = true;
+        running--;
+        while (flights[0]?.done) written = flights.shift()!.end;
+        taken -= flight.size;
+        settle();
+        if (wasFull && buffered + taken <= options.maxBuffered / 2) {
+          wasFull = false;
+          options.onSpace?.();
+        }
+        schedule();
+      },
+      (error: unknown) => fail(writer.fatal?.(error) ?? new Error(`${writer.name}: ${errorMessage(error)}`, { cause: error })),
+    );
+  };
+
+  /** Starts one write if there is room: a held batch once alone, else the next batch. */
+  const flush = () => {
     if (timer) clearTimeout(timer);
     timer = undefined;
-    if (writing || buffered === 0 || failure) return;
-    writing = true;
-    const batch = take();
-    inFlight = batch.length;
-    try {
-      await retry(() => writeOnce(batch), {
-        signal: options.signal,
-        initialMs: options.initialRetryMs ?? 250,
-        maxMs: MAX_RETRY_DELAY_MS,
-        retryable: (error) => writer.fatal?.(error) === undefined,
-        onRetry: options.onRetry,
-      });
-      written += batch.length;
-    } catch (error) {
-      const fatal = writer.fatal?.(error);
-      fail(fatal ?? new Error(`${writer.name}: ${errorMessage(error)}`, { cause: error }));
-    } finally {
-      writing = false;
-      inFlight = 0;
-    }
-    settle();
-    if (wasFull && buffered <= options.maxBuffered / 2) {
-      wasFull = false;
-      options.onSpace?.();
+    if (failure || running >= concurrency || flights.some((flight) => flight.alone && !flight.done)) return;
+    if (held) {
+      if (running > 0) return;
+      const batch = held;
+      held = undefined;
+      start(batch, true);
+    } else {
+      if (buffered === 0) return;
+      const batch = take();
+      const alone = writer.writeAlone !== undefined && batch.some((item) => writer.writeAlone!(item));
+      if (alone && running > 0) {
+        held = batch;
+        return;
+      }
+      start(batch, alone);
     }
     schedule();
   };
@@ -144,11 +190,12 @@ export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOpt
   const urgent = () => waiters.length > 0;
 
   function schedule(): void {
-    if (writing || buffered === 0 || failure) return;
-    if (buffered >= options.batchSize || urgent()) {
-      void flush();
-    } else if (!timer) {
-      timer = setTimeout(() => void flush(), options.flushIntervalMs);
+    if (failure || (buffered === 0 && !held)) return;
+    if (running >= concurrency) return;
+    if (held || buffered >= options.batchSize || urgent()) {
+      flush();
+    } else if (!timer && running === 0) {
+      timer = setTimeout(flush, options.flushIntervalMs);
     }
   }
 
@@ -159,13 +206,13 @@ export function createSinkQueue<T>(writer: QueueWriter<T>, options: SinkQueueOpt
       chunks.push(items);
       buffered += items.length;
       appended += items.length;
-      if (buffered + inFlight >= options.maxBuffered) wasFull = true;
+      if (buffered + taken >= options.maxBuffered) wasFull = true;
       schedule();
     },
     appended: () => appended,
     written: () => written,
-    buffered: () => buffered + inFlight,
-    full: () => buffered + inFlight >= options.maxBuffered,
+    buffered: () => buffered + taken,
+    full: () => buffered + taken >= options.maxBuffered,
     whenWritten(mark) {
       if (written >= mark) return Promise.resolve();
       if (failure) return Promise.reject(failure);

@@ -16,6 +16,13 @@ export interface Sink {
   accepts(output: WindowOutput): boolean;
   write(batch: readonly WindowOutput[]): Promise<void>;
   /**
+   * Writes the engine may have in flight at once (default 1). Above 1, batches may land in any
+   * order, so outputs that a later version of the same point may follow must say so below.
+   */
+  readonly concurrency?: number;
+  /** Outputs whose batch is written alone (interim bars: the final version follows). */
+  writeAlone?(output: WindowOutput): boolean;
+  /**
    * For an error no retry can fix (a rejected token, a missing bucket or table), the error to stop
    * with, naming the fix; undefined for everything else, which the engine retries with backoff.
    */
