@@ -19,10 +19,19 @@ export interface PartitionCheckpoint {
 
 const NO_STATE = 'null';
 
+/**
+ * While nothing arrives, the idle timer still moves every quiet symbol's watermark each second;
+ * that alone is persisted this often rather than every round.
+ */
+export const QUIET_CHECKPOINT_MS = 30_000;
+
 /** Undefined when nothing changed since the last checkpoint of this partition. */
-export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix: string): PartitionCheckpoint | undefined {
+export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix: string, now = Date.now()): PartitionCheckpoint | undefined {
   const offset = state.position;
   if (offset === undefined) return undefined;
+  if (!state.touched && now - state.checkpointedAt < QUIET_CHECKPOINT_MS) return undefined;
+  state.touched = false;
+  state.checkpointedAt = now;
   const changed: Array<[string, PersistedSymbol]> = [];
   const seen = new Set<string>();
   for (const symbol of state.pipeline.symbols()) {

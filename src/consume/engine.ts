@@ -332,7 +332,10 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
           if (paused || !atEnd.has(state.partition)) continue;
           const outputs: WindowOutput[] = [];
           state.pipeline.onTimer(now, outputs);
-          if (outputs.length > 0) liveRouter.route(outputs, []);
+          if (outputs.length > 0) {
+            state.touched = true;
+            liveRouter.route(outputs, []);
+          }
         }
         liveRouter.updateGauges();
         resumeIfRoomy();

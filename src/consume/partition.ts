@@ -30,10 +30,14 @@ export interface PartitionState {
   checkpointed: number | undefined;
   /** Offset last committed to the consumer group. */
   committed: number | undefined;
+  /** Ticks applied or windows closed since the last checkpoint was taken. */
+  touched: boolean;
+  /** Wall clock of the last checkpoint taken. */
+  checkpointedAt: number;
 }
 
 export function createPartitionState(partition: number, pipeline: WindowPipeline): PartitionState {
-  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined };
+  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0 };
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */
@@ -104,6 +108,7 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
   }
   const last = messages[to - 1];
   if (last && to > from) {
+    state.touched = true;
     state.position = Number(last.offset) + 1;
     if (state.position >= floors.max && floors !== NO_FLOORS) state.floors = NO_FLOORS;
   }
