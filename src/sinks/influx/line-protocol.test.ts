@@ -13,12 +13,12 @@ describe('line protocol', () => {
 
   it('writes a bar at its start with an integer tick count and a boolean final', () => {
     const bar: Bar = { symbol: 'BRK-B', interval: '1m', start: 60_000, end: 120_000, open: 1, high: 2.5, low: 0.5, close: 2, volume: 300, vwap: 1.75, ticks: 7, final: true };
-    expect(barLine(m, bar)).toBe('stock_bars,symbol=BRK-B,interval=1m open=1,high=2.5,low=0.5,close=2,volume=300,vwap=1.75,ticks=7i,final=true 60000');
+    expect(barLine(m, bar)).toBe('stock_bars,interval=1m,symbol=BRK-B open=1,high=2.5,low=0.5,close=2,volume=300,vwap=1.75,ticks=7i,final=true 60000');
   });
 
   it('writes one field per indicator value plus the trend, and nothing for an empty point', () => {
     const point: IndicatorPoint = { symbol: 'MSFT', interval: '5m', time: 300_000, values: { sma_20: 410.25, rsi_14: 55.5 }, trend: 'up' };
-    expect(indicatorLine(m, point)).toBe('stock_indicators,symbol=MSFT,interval=5m sma_20=410.25,rsi_14=55.5,trend="up" 300000');
+    expect(indicatorLine(m, point)).toBe('stock_indicators,interval=5m,symbol=MSFT sma_20=410.25,rsi_14=55.5,trend="up" 300000');
     expect(indicatorLine(m, { ...point, values: {}, trend: undefined })).toBeUndefined();
   });
 
@@ -35,7 +35,7 @@ describe('line protocol', () => {
       threshold: 2,
     };
     expect(alertLine(m, alert)).toBe(
-      'stock_alerts,symbol=^GSPC,rule=drop\\ 2%\\,\\ fast\\=yes,severity=warning,type=price-change,interval=1m message="fell \\"hard\\" \\\\ fast",value=-2.5,threshold=2 60000',
+      'stock_alerts,interval=1m,rule=drop\\ 2%\\,\\ fast\\=yes,severity=warning,symbol=^GSPC,type=price-change message="fell \\"hard\\" \\\\ fast",value=-2.5,threshold=2 60000',
     );
     expect(escapeTag('a b,c=d')).toBe('a\\ b\\,c\\=d');
     expect(quoteString('line\nbreak')).toBe('"line\\nbreak"');
@@ -43,7 +43,7 @@ describe('line protocol', () => {
 
   it('drops non-finite numbers InfluxDB would reject', () => {
     const point: IndicatorPoint = { symbol: 'X', interval: '1m', time: 1, values: { a: Number.NaN, b: 2 } };
-    expect(outputLine(m, { kind: 'indicator', point })).toBe('stock_indicators,symbol=X,interval=1m b=2 1');
+    expect(outputLine(m, { kind: 'indicator', point })).toBe('stock_indicators,interval=1m,symbol=X b=2 1');
   });
 
   it('uses the configured measurement names', () => {

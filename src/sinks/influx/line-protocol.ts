@@ -4,6 +4,7 @@
  *
  * A point is keyed by measurement + tags + time, so writing the same output again replaces it:
  * bars and indicators carry the bar start as their time, ticks their event time. Times are ms.
+ * Tags are written sorted by key, as InfluxDB recommends (it then skips sorting them itself).
  */
 import type { Config } from '../../config/schema.ts';
 import type { Alert, Bar, IndicatorPoint, Tick, WindowOutput } from '../../model.ts';
@@ -55,7 +56,7 @@ export function barLine(m: Measurements, bar: Bar): string {
   fields = numberField(fields, 'volume', bar.volume);
   fields = numberField(fields, 'vwap', bar.vwap);
   fields += `,ticks=${Math.trunc(bar.ticks)}i,final=${bar.final}`;
-  return `${escapeMeasurement(m.bars)}${tag('symbol', bar.symbol)}${tag('interval', bar.interval)} ${fields} ${bar.start}`;
+  return `${escapeMeasurement(m.bars)}${tag('interval', bar.interval)}${tag('symbol', bar.symbol)} ${fields} ${bar.start}`;
 }
 
 export function indicatorLine(m: Measurements, point: IndicatorPoint): string | undefined {
@@ -63,11 +64,11 @@ export function indicatorLine(m: Measurements, point: IndicatorPoint): string | 
   for (const key of Object.keys(point.values)) fields = numberField(fields, escapeTag(key), point.values[key]);
   if (point.trend) fields += `${fields ? ',' : ''}trend=${quoteString(point.trend)}`;
   if (!fields) return undefined;
-  return `${escapeMeasurement(m.indicators)}${tag('symbol', point.symbol)}${tag('interval', point.interval)} ${fields} ${point.time}`;
+  return `${escapeMeasurement(m.indicators)}${tag('interval', point.interval)}${tag('symbol', point.symbol)} ${fields} ${point.time}`;
 }
 
 export function alertLine(m: Measurements, alert: Alert): string {
-  const tags = `${tag('symbol', alert.symbol)}${tag('rule', alert.rule)}${tag('severity', alert.severity)}${tag('type', alert.type)}${tag('interval', alert.interval)}`;
+  const tags = `${tag('interval', alert.interval)}${tag('rule', alert.rule)}${tag('severity', alert.severity)}${tag('symbol', alert.symbol)}${tag('type', alert.type)}`;
   let fields = `message=${quoteString(alert.message)}`;
   fields = numberField(fields, 'value', alert.value);
   fields = numberField(fields, 'threshold', alert.threshold);
