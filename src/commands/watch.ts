@@ -1,8 +1,7 @@
 /** `stockstream watch`: a live table of prices, bars, indicators and alerts — no servers needed. */
 import chalk from 'chalk';
 import { secretValues } from '../config/redact.ts';
-import { createBackfill } from '../sources/backfill/backfill.ts';
-import { sourceModule } from '../sources/index.ts';
+import { plannedSources } from '../sources/index.ts';
 import { parseWatchFlags, watchConfig, type WatchFlags } from '../watch/options.ts';
 import { runWatch } from '../watch/run.ts';
 import type { CommandRun } from './context.ts';
@@ -12,12 +11,10 @@ export const run: CommandRun<WatchFlags> = async (ctx, flags) => {
   const { config, interval } = watchConfig(await ctx.loadConfig(overrides), view);
   // --json asks for machine-readable lines even on a terminal.
   const tty = Boolean(process.stdout.isTTY) && !ctx.globals.json;
-  // What produce runs (a backfill first when configured), without produce's Kafka client.
-  const live = sourceModule(config.source.name).create(config);
   const summary = await runWatch({
     config,
     view: { ...view, interval },
-    sources: config.source.backfill ? [createBackfill(config), live] : [live],
+    sources: plannedSources(config),
     logger: ctx.logger,
     out: ctx.out,
     signal: ctx.signal,

@@ -20,13 +20,14 @@ export interface SummaryFetcherOptions {
 }
 
 export function createSummaryFetcher(options: SummaryFetcherOptions): FetchSummary {
-  const yahoo = createYahooClient({ logger: options.logger, fetch: options.fetch, concurrency: options.concurrency ?? 2 });
+  let yahoo: ReturnType<typeof createYahooClient> | undefined;
   return async (symbol) => {
     let result: unknown;
     try {
       // Validation off on purpose: Yahoo's payloads drift, and a new or missing field must not cost
       // us the whole symbol. map.ts reads every field defensively instead.
-      result = await yahoo.quoteSummary(symbol, { modules: [...SUMMARY_MODULES] }, { validateResult: false });
+      yahoo ??= createYahooClient({ logger: options.logger, fetch: options.fetch, concurrency: options.concurrency ?? 2 });
+      result = await (await yahoo).quoteSummary(symbol, { modules: [...SUMMARY_MODULES] }, { validateResult: false });
     } catch (error) {
       if (/not found|no fundamentals data/i.test(errorMessage(error))) throw new UnknownSymbolError(`Yahoo does not know ${symbol}`);
       throw error;

@@ -10,8 +10,7 @@ import { openPublisher, tickMessage, type OutgoingMessage } from '../kafka/publi
 import { dlqTopic, ensureTopics } from '../kafka/topics.ts';
 import { decodeTick, encodeTick, type Tick } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
-import { createBackfill } from './backfill/backfill.ts';
-import { sourceModule } from './index.ts';
+import { plannedSources } from './index.ts';
 import { openRecorder, type Recorder } from './record.ts';
 import { startStatus } from './status.ts';
 import type { Source, SourceContext, SourceDeps } from './types.ts';
@@ -40,11 +39,6 @@ export interface ProduceSummary {
   stoppedBy: 'end' | 'limit' | 'signal';
 }
 
-/** The sources of a run, in order: the backfill (if configured) and then the live source. */
-export function plannedSources(config: Config, deps?: SourceDeps): Source[] {
-  const live = sourceModule(config.source.name).create(config, deps);
-  return config.source.backfill ? [createBackfill(config, deps), live] : [live];
-}
 
 function sameKeyOrder(a: object, b: object): boolean {
   const ka = Object.keys(a);
@@ -80,7 +74,8 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
 
   const kafka = createKafka(config, logger, { clientIdSuffix: 'producer' });
   await ensureTopics(kafka, config, logger, [{ topic }, { topic: dlqTopic(topic) }], signal);
-  const publisher = await openPublisher(kafka, config, logger, { topic, signal });
+  // The user's stop, not the limit: after the limit the buffered ticks are still sent.
+  const publisher = await openPublisher(kafka, config, logger, { topic, signal: options.signal });
   let recorder: Recorder | undefined;
   const status = await startStatus(logger, { intervalMs: options.statusIntervalMs });
   let published = 0;

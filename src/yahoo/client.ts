@@ -3,8 +3,7 @@
  * quoteSummary for `info sync`) and classifies its failures. The `fetch` option is where tests (and
  * STOCKSTREAM_YAHOO_FIXTURES) replay recorded responses; it also sees the cookie and crumb requests.
  */
-import YahooFinance from 'yahoo-finance2';
-import { ExtendedCookieJar } from 'yahoo-finance2/lib/cookieJar';
+import type YahooFinance from 'yahoo-finance2';
 import type { Logger } from '../ui/logger.ts';
 
 export type YahooClient = InstanceType<typeof YahooFinance>;
@@ -81,7 +80,9 @@ export interface YahooClientOptions {
   concurrency?: number;
 }
 
-export function createYahooClient(options: YahooClientOptions): YahooClient {
+/** Loads yahoo-finance2 on first use: commands and sources that never call Yahoo skip its start-up cost. */
+export async function createYahooClient(options: YahooClientOptions): Promise<YahooClient> {
+  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([import('yahoo-finance2'), import('yahoo-finance2/lib/cookieJar')]);
   return new YahooFinance({
     fetch: guardedFetch(options.fetch ?? globalThis.fetch),
     // A jar per client: the default one is shared by the process, and a refused crumb is dropped with it.

@@ -3,7 +3,6 @@
  * the consumer is busy publishing; past a high-water mark the socket is paused, so TCP pushes back
  * on Yahoo instead of memory growing.
  */
-import WebSocket from 'ws';
 
 export interface StreamConnection {
   /** Text frames, as many as arrived since the last batch (at least one), until the socket closes. */
@@ -16,7 +15,9 @@ const HIGH_WATER = 10_000;
 const LOW_WATER = 1_000;
 
 /** Resolves once the socket is open; rejects when it cannot connect. */
-export function connectStream(url: string, options: { handshakeTimeoutMs?: number } = {}): Promise<StreamConnection> {
+export async function connectStream(url: string, options: { handshakeTimeoutMs?: number } = {}): Promise<StreamConnection> {
+  // Loaded on first use: `watch` and `produce` with other sources never pay for it at start-up.
+  const { default: WebSocket } = await import('ws');
   // Yahoo's streamer expects a browser-like origin.
   const socket = new WebSocket(url, { headers: { origin: 'https://finance.yahoo.com' }, handshakeTimeout: options.handshakeTimeoutMs ?? 10_000 });
   const queue: string[] = [];

@@ -24,20 +24,21 @@ const BACKOFF = { initialMs: 2_000, maxMs: 5 * 60_000 };
 /** A client plus the shared backoff of one source: one refusal slows every request of the run. */
 export function createYahooCaller(ctx: SourceContext, deps: SourceDeps = {}): YahooCaller {
   const pause = deps.sleep ?? sleep;
-  let client = createYahooClient({ logger: ctx.logger, fetch: deps.fetch });
+  let client: Promise<YahooClient> | undefined;
   let strikes = 0;
   return {
     async call(what, request) {
       while (!ctx.signal.aborted) {
         try {
-          const result = await request(client);
+          client ??= createYahooClient({ logger: ctx.logger, fetch: deps.fetch });
+          const result = await request(await client);
           if (strikes > 0) ctx.status('Yahoo answers again');
           strikes = 0;
           return result;
         } catch (error) {
           const crumb = !(error instanceof YahooHttpError) && /crumb|cookie|consent/i.test(errorMessage(error));
           if (!crumb && !isRetryable(error)) throw error;
-          if (crumb) client = createYahooClient({ logger: ctx.logger, fetch: deps.fetch });
+          if (crumb) client = undefined; // a fresh client, with a fresh cookie jar
           const hinted = error instanceof YahooHttpError ? error.retryAfterMs : undefined;
           const delay = Math.max(hinted ?? 0, backoffDelay(strikes, BACKOFF));
           strikes += 1;
