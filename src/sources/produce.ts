@@ -39,7 +39,6 @@ export interface ProduceSummary {
   stoppedBy: 'end' | 'limit' | 'signal';
 }
 
-
 function sameKeyOrder(a: object, b: object): boolean {
   const ka = Object.keys(a);
   const kb = Object.keys(b);
