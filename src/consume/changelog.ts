@@ -47,7 +47,8 @@ export function encodeCheckpoint(record: CheckpointRecord): string {
   return JSON.stringify({ v: VERSION, kind: 'checkpoint', offset: record.offset, symbols: record.symbols, at: Date.now() });
 }
 
-function corrupt(key: string, why: string): StockstreamError {
+/** A state record this version cannot use, with the way out. */
+export function unusableState(key: string, why: string): StockstreamError {
   return new StockstreamError(`state topic record ${key} is not usable: ${why}`, {
     hint: 'it was not written by this version of stockstream; point kafka.topics.state at a fresh topic (state is then rebuilt from the prices topic) or use another --group',
   });
@@ -58,26 +59,26 @@ function parse(key: string, raw: string): Record<string, unknown> {
   try {
     value = JSON.parse(raw);
   } catch {
-    throw corrupt(key, 'not JSON');
+    throw unusableState(key, 'not JSON');
   }
-  if (value === null || typeof value !== 'object') throw corrupt(key, 'not an object');
+  if (value === null || typeof value !== 'object') throw unusableState(key, 'not an object');
   const record = value as Record<string, unknown>;
-  if (record.v !== VERSION) throw corrupt(key, `version ${JSON.stringify(record.v)}`);
-  if (typeof record.offset !== 'number' || !Number.isSafeInteger(record.offset) || record.offset < 0) throw corrupt(key, 'no offset');
+  if (record.v !== VERSION) throw unusableState(key, `version ${JSON.stringify(record.v)}`);
+  if (typeof record.offset !== 'number' || !Number.isSafeInteger(record.offset) || record.offset < 0) throw unusableState(key, 'no offset');
   return record;
 }
 
 export function decodeSymbolRecord(key: string, raw: string): SymbolRecord {
   const record = parse(key, raw);
   const state = record.state;
-  if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw corrupt(key, 'state is not an object');
+  if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw unusableState(key, 'state is not an object');
   return { offset: record.offset as number, state: state as SymbolSnapshot | null };
 }
 
 export function decodeCheckpoint(key: string, raw: string): CheckpointRecord {
   const record = parse(key, raw);
   const symbols = record.symbols;
-  if (symbols === null || typeof symbols !== 'object' || Array.isArray(symbols)) throw corrupt(key, 'no symbol list');
+  if (symbols === null || typeof symbols !== 'object' || Array.isArray(symbols)) throw unusableState(key, 'no symbol list');
   return { offset: record.offset as number, symbols: symbols as Record<string, number> };
 }
 

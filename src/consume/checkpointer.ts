@@ -42,16 +42,13 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       if (checkpoint) taken.push({ state, checkpoint });
     }
     const marks = deps.router.marks();
-    deps.logger.info(`DBG round start taken=${taken.length} marks=${marks}`);
     if (taken.length > 0) {
       await deps.router.whenWritten(marks);
-      deps.logger.info(`DBG written`);
       // Records of a partition that moved meanwhile are still written: they are consistent on
       // their own (see changelog.ts), and its next owner may restore from them.
       await deps.publisher.send(taken.flatMap(({ checkpoint }) => checkpoint.records));
       for (const { state, checkpoint } of taken) markPersisted(state, checkpoint);
       deps.metrics.checkpoints.inc();
-      deps.logger.info(`DBG sent`);
     }
     const commits = [];
     for (const state of deps.partitions()) {
@@ -63,7 +60,6 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
     try {
       await deps.commit(commits.map(({ state, offset }) => ({ topic: deps.topic, partition: state.partition, offset: String(offset) })));
       for (const { state, offset } of commits) state.committed = offset;
-      deps.logger.info(`DBG committed`);
     } catch (error) {
       // A rebalance in progress refuses commits; the state topic already says where to resume.
       deps.logger.debug(`offset commit postponed: ${errorMessage(error)}`);

@@ -220,7 +220,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
           const records = await liveStore.load(prefix, halt.signal);
           const plan = planRestore(records.checkpoint, records.symbols);
           const state = createPartitionState(partition, options.createPipeline());
-          applyRestore(state, plan);
+          applyRestore(state, plan, prefix);
           if (!assigned.has(partition)) return undefined;
           partitions.set(partition, state);
           const restored = plan.states.filter((entry) => entry.state !== null).length;

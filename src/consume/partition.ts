@@ -8,7 +8,7 @@ import type { OutgoingMessage } from '../kafka/publisher.ts';
 import { decodeTick, type WindowOutput } from '../model.ts';
 import { errorMessage } from '../errors.ts';
 import type { WindowPipeline } from '../windows/types.ts';
-import { floorOf, NO_FLOORS, type RestorePlan, type SkipFloors } from './changelog.ts';
+import { floorOf, NO_FLOORS, symbolKey, unusableState, type RestorePlan, type SkipFloors } from './changelog.ts';
 import { deadLetter } from './dead-letter.ts';
 
 /** The last snapshot persisted for a symbol: what it said and the offset it was written at. */
@@ -41,9 +41,13 @@ export function createPartitionState(partition: number, pipeline: WindowPipeline
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */
-export function applyRestore(state: PartitionState, plan: RestorePlan): void {
+export function applyRestore(state: PartitionState, plan: RestorePlan, prefix: string): void {
   for (const { symbol, state: snapshot, recordOffset } of plan.states) {
-    if (snapshot) state.pipeline.restore(symbol, snapshot);
+    try {
+      if (snapshot) state.pipeline.restore(symbol, snapshot);
+    } catch (error) {
+      throw unusableState(symbolKey(prefix, symbol), errorMessage(error));
+    }
     state.persisted.set(symbol, { json: JSON.stringify(snapshot), offset: recordOffset });
   }
   state.floors = plan.floors;

@@ -99,7 +99,7 @@ function run(consumer: Consumer, log: KafkaMessage[], until: number, store: Map<
 function restore(store: Map<string, string>): Consumer {
   const consumer = newConsumer();
   const records = decodePartitionRecords(PREFIX, store);
-  applyRestore(consumer.state, planRestore(records.checkpoint, records.symbols));
+  applyRestore(consumer.state, planRestore(records.checkpoint, records.symbols), PREFIX);
   consumer.state.position ??= 0;
   return consumer;
 }
@@ -178,6 +178,12 @@ describe('restore from the state records', () => {
       expectSameResults(clean, [zombie, owner, third]);
     });
   }
+
+  it('a snapshot the windows cannot take back is an error naming the record and the way out', () => {
+    const consumer = newConsumer();
+    const plan = planRestore({ offset: 10, symbols: { AAPL: 10 } }, new Map([['AAPL', { offset: 10, state: { v: 999 } }]]));
+    expect(() => applyRestore(consumer.state, plan, PREFIX)).toThrow(/^state topic record group:prices:0:AAPL is not usable: window snapshot of AAPL has version 999/);
+  });
 
   it('a restore without any records starts from the beginning', () => {
     const plan = planRestore(undefined, new Map());
