@@ -7,12 +7,19 @@
  * (one request in flight) keeps per-partition order. A full buffer makes `publish` wait: that is the
  * backpressure a source feels through its `emit`. `flush` resolves once everything published so far
  * is acknowledged by all in-sync replicas; `send` is publish + wait for those very messages.
+ *
+ * A broker that is away (stopped, restarting, unreachable) is waited for: the same batch is sent
+ * again, unchanged, with backoff until `signal` fires, so a restart loses and reorders nothing, and
+ * a batch the broker wrote just before it went down is recognised as a duplicate by the idempotent
+ * producer (a batch merged with newer messages would be refused as out of order). Errors that
+ * another try cannot fix (a missing topic, a message too large) fail.
  */
 import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import { encodeTick, SCHEMA_VERSION, type Tick } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
+import { backoffDelay, sleep } from '../util/retry.ts';
 import { connectKafka } from './topics.ts';
 
 export interface OutgoingMessage {
@@ -33,7 +40,10 @@ export interface PublisherOptions {
   maxBatchMessages?: number;
   /** Messages held in memory before `publish` waits (default 100,000). */
   maxBufferedMessages?: number;
+  /** Stops connecting and waiting for a broker that is away; sends then fail. */
   signal?: AbortSignal;
+  /** First delay between two sends to a broker that is away; doubles up to 10 s (default 500 ms). */
+  initialRetryMs?: number;
 }
 
 export interface PublisherStats {
@@ -65,6 +75,25 @@ export function tickMessage(tick: Tick, value: string = encodeTick(tick)): Outgo
   return { key: tick.symbol, value, headers: { source: tick.source, schema: TICK_SCHEMA } };
 }
 
+/** kafkajs errors that mean "the broker is away or moving", found anywhere in the cause chain. */
+const TRANSIENT_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError', 'KafkaJSMetadataNotLoaded']);
+const TRANSIENT_PROTOCOL_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION']);
+const MAX_RETRY_MS = 10_000;
+
+/**
+ * Whether the same request can succeed later without anyone changing anything. kafkajs wraps a
+ * refused connection in a non-retriable error once its own retries are spent, so the chain is
+ * searched; "unknown topic" is left out on purpose: here it means a topic that does not exist.
+ */
+export function isTransientKafkaError(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause ?? (e as { originalError?: unknown }).originalError) {
+    seen.add(e);
+    if (TRANSIENT_ERRORS.has(e.name) || TRANSIENT_PROTOCOL_TYPES.has(String((e as { type?: unknown }).type))) return true;
+  }
+  return false;
+}
+
 interface AckWaiter {
   target: number;
   resolve(): void;
@@ -72,7 +101,7 @@ interface AckWaiter {
 }
 
 /** Wraps a connected kafkajs producer; `openPublisher` is the usual way in. */
-export function createPublisher(producer: Producer, config: Config, options: PublisherOptions): Publisher {
+export function createPublisher(producer: Producer, config: Config, options: PublisherOptions, logger?: Logger): Publisher {
   const maxBatch = options.maxBatchMessages ?? 2_000;
   const maxBuffered = options.maxBufferedMessages ?? 100_000;
   const chunks: OutgoingMessage[][] = [];
@@ -131,16 +160,36 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     });
   };
 
+  const brokers = config.kafka.brokers.join(', ');
+  let retries = 0;
+  /** A batch the broker did not acknowledge, to be sent again exactly as it was. */
+  let unsent: OutgoingMessage[] | undefined;
+
+  /** Keeps the batch for another try and waits; false when the error is for good or the run is stopping. */
+  const waitForBroker = async (batch: OutgoingMessage[], error: unknown): Promise<boolean> => {
+    if (!isTransientKafkaError(error) || options.signal?.aborted) return false;
+    unsent = batch;
+    const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
+    retries += 1;
+    logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffered + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
+    await sleep(delay, options.signal);
+    return true;
+  };
+
   const drain = async () => {
-    while (chunks.length > 0 && !failure) {
-      const batch = takeBatch();
+    while ((unsent || chunks.length > 0) && !failure) {
+      const batch = unsent ?? takeBatch();
+      unsent = undefined;
       settle(); // room in the buffer again
       try {
         await sendBatch(batch);
         requests += 1;
         acknowledged += batch.length;
+        if (retries > 0) logger?.info(`Kafka at ${brokers} is back after ${retries} retr${retries === 1 ? 'y' : 'ies'}`);
+        retries = 0;
       } catch (error) {
-        failure = new ConnectError('Kafka', `publishing to ${config.kafka.brokers.join(', ')} failed: ${errorMessage(error)}`, {
+        if (await waitForBroker(batch, error)) continue;
+        failure = new ConnectError('Kafka', `publishing to ${brokers} failed: ${errorMessage(error)}`, {
           hint: 'check that the brokers are up and the topic exists (`stockstream doctor`)',
           cause: error,
         });
@@ -202,5 +251,5 @@ export async function openPublisher(kafka: Kafka, config: Config, logger: Logger
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
   await connectKafka(producer, config, logger, options.signal);
-  return createPublisher(producer, config, options);
+  return createPublisher(producer, config, options, logger);
 }
