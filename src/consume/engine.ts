@@ -8,24 +8,21 @@
  * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
  */
 import type { Server } from 'node:http';
-import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import { createKafka } from '../kafka/client.ts';
-import { openPublisher, type OutgoingMessage, type Publisher } from '../kafka/publisher.ts';
+import { openPublisher, type Publisher } from '../kafka/publisher.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
-import type { WindowOutput } from '../model.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import { retry } from '../util/retry.ts';
 import type { WindowPipeline } from '../windows/types.ts';
-import { partitionKey, planRestore } from './changelog.ts';
+import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
-import { createConsumeMetrics, serveMetrics, type ConsumeMetrics } from './metrics.ts';
-import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
-import { createRouter, type Router, type SinkLane } from './router.ts';
-import { createSinkQueue, type QueueWriter, type SinkQueueOptions } from './sink-queue.ts';
+import { createConsumeMetrics, serveMetrics } from './metrics.ts';
+import { createPartitions } from './partitions.ts';
+import { createLanes } from './lanes.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
 export interface ConsumeOptions {
@@ -67,33 +64,6 @@ const CHECKPOINT_MS = 1_000;
 const STATUS_MS = 15_000;
 /** How long a graceful stop may wait for sinks that are down before giving up uncommitted. */
 const STOP_TIMEOUT_MS = 30_000;
-const RESTORE_HEARTBEAT_MS = 3_000;
-/** Messages applied between two looks at the sink buffers. */
-const SLICE = 2_000;
-
-interface QueueHooks {
-  metrics: ConsumeMetrics;
-  logger: Logger;
-  retrySignal: AbortSignal;
-  onFailed(error: Error): void;
-  onSpace(): void;
-}
-
-function sinkQueueOptions(config: Config, name: string, { metrics, logger, retrySignal, onFailed, onSpace }: QueueHooks): SinkQueueOptions {
-  return {
-    batchSize: config.sinks.batchSize,
-    flushIntervalMs: parseDuration(config.sinks.flushInterval),
-    maxBuffered: config.sinks.maxBuffered,
-    signal: retrySignal,
-    onWritten: (_count: number, ms: number) => metrics.sinkWrite.observe({ sink: name }, ms / 1_000),
-    onRetry: (error: unknown, attempt: number, delayMs: number) => {
-      metrics.sinkRetries.inc({ sink: name });
-      logger.warn(`${name}: write failed (${errorMessage(error)}); retry ${attempt} in ${Math.round(delayMs)}ms, buffering meanwhile`);
-    },
-    onFailed,
-    onSpace,
-  };
-}
 
 export async function runConsume(config: Config, options: ConsumeOptions): Promise<ConsumeSummary> {
   const { logger } = options;
@@ -148,37 +118,16 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     sinks.push(...(await options.createSinks(publisher)));
 
     let paused = false;
-    let router: Router | undefined;
     const resumeIfRoomy = () => {
-      if (!paused || !router?.roomy() || halt.signal.aborted) return;
+      if (!paused || !router.roomy() || halt.signal.aborted) return;
       paused = false;
       metrics.paused.set(0);
       consumer?.resume([{ topic }]);
       logger.info('sinks caught up: fetching again');
     };
-    const queueOf = <T>(writer: QueueWriter<T>, concurrency = 1) =>
-      createSinkQueue(writer, { ...sinkQueueOptions(config, writer.name, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy }), concurrency });
-    const lanes: SinkLane[] = sinks.map((sink) => ({
-      sink,
-      queue: queueOf<WindowOutput>(
-        { name: sink.name, write: (batch) => sink.write(batch), fatal: (error) => sink.fatal?.(error), writeAlone: sink.writeAlone?.bind(sink) },
-        sink.concurrency,
-      ),
-    }));
-    const livePublisher = publisher;
-    const dlq = queueOf<OutgoingMessage>({ name: 'dlq', write: (batch) => livePublisher.send(batch) });
-    router = createRouter(lanes, dlq, metrics, config.sinks.maxBuffered);
-    const liveRouter = router;
+    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy });
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
-    const liveStore = store;
-
-    const partitions = new Map<number, PartitionState>();
-    const restoring = new Map<number, Promise<PartitionState | undefined>>();
-    let assigned = new Set<number>();
-    /** Partitions whose last batch reached the end of the log: only there does quiet mean idle. */
-    const atEnd = new Set<number>();
-
     consumer = kafka.consumer({
       groupId: group,
       allowAutoTopicCreation: false,
@@ -189,19 +138,6 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     const liveConsumer = consumer;
     await connectKafka(consumer, config, logger, halt.signal);
 
-    const checkpointer = createCheckpointer({
-      topic,
-      stateTopic,
-      prefixOf: (partition) => partitionKey(group, topic, partition),
-      partitions: () => partitions.values(),
-      owns: (state) => partitions.get(state.partition) === state,
-      router,
-      publisher,
-      commit: (offsets) => liveConsumer.commitOffsets(offsets),
-      logger,
-      metrics,
-    });
-
     const pause = () => {
       if (paused) return;
       paused = true;
@@ -209,109 +145,45 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       liveConsumer.pause([{ topic }]);
       logger.info(`a sink buffer is full (sinks.maxBuffered ${config.sinks.maxBuffered}): pausing fetch until it drains`);
     };
-
-    const restore = (partition: number, heartbeat: () => Promise<void>): Promise<PartitionState | undefined> => {
-      let pending = restoring.get(partition);
-      if (pending) return pending;
-      pending = (async () => {
-        const beat = setInterval(() => void heartbeat().catch(() => {}), RESTORE_HEARTBEAT_MS);
-        try {
-          const prefix = partitionKey(group, topic, partition);
-          const records = await liveStore.load(prefix, halt.signal);
-          const plan = planRestore(records.checkpoint, records.symbols);
-          const state = createPartitionState(partition, options.createPipeline());
-          applyRestore(state, plan, prefix);
-          if (!assigned.has(partition)) return undefined;
-          partitions.set(partition, state);
-          const restored = plan.states.filter((entry) => entry.state !== null).length;
-          logger.info(`partition ${partition}: ${restored ? `restored ${restored} symbol(s), ` : ''}reading from ${plan.seekTo ?? 'the committed offset'}`);
-          return state;
-        } finally {
-          clearInterval(beat);
-          restoring.delete(partition);
-        }
-      })();
-      restoring.set(partition, pending);
-      return pending;
-    };
-
-    const count = (counts: ApplyCounts, deadLetters: number) => {
-      summary.ticks += counts.ticks;
-      summary.invalid += counts.invalid;
-      summary.late += counts.late;
-      summary.deadLetters += deadLetters;
-      if (counts.ticks) metrics.ticks.inc(counts.ticks);
-      if (counts.invalid) metrics.invalid.inc(counts.invalid);
-      if (counts.late) metrics.late.inc(counts.late);
-    };
-
-    const eachBatch = async ({ batch, resolveOffset, isStale, heartbeat }: EachBatchPayload) => {
-      if (halt.signal.aborted || batch.isEmpty()) return;
-      const partition = batch.partition;
-      try {
-        let state = partitions.get(partition);
-        if (!state) {
-          if (!assigned.has(partition)) return;
-          state = await restore(partition, heartbeat);
-          if (!state || halt.signal.aborted) return;
-          if (state.position !== undefined && Number(batch.firstOffset()) !== state.position) {
-            liveConsumer.seek({ topic, partition, offset: String(state.position) });
-            return;
-          }
-        }
-        if (isStale()) return;
-        const first = Number(batch.firstOffset());
-        if (state.position !== undefined && first > state.position) {
-          // A batch fetched before a pause can start past what we applied: read again from there.
-          // If the offsets are really gone (retention), the second look accepts the gap.
-          if (state.gapSeek !== state.position) {
-            state.gapSeek = state.position;
-            liveConsumer.seek({ topic, partition, offset: String(state.position) });
-            return;
-          }
-          if (first - state.position > 1) logger.warn(`partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka; continuing at ${first}`);
-        }
-        const arrivalMs = Date.now();
-        const { messages } = batch;
-        // In slices, so a full sink buffer pauses fetching within one slice of its bound; the rest
-        // of the batch is fetched again after the resume.
-        for (let from = 0; from < messages.length && !halt.signal.aborted; from += SLICE) {
-          const to = Math.min(messages.length, from + SLICE);
-          const ctx: ApplyContext = { topic, dlqTopic: deadTopic, emitTicks: liveRouter.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
-          const counts = applyMessages(state, messages, ctx, from, to);
-          resolveOffset(messages[to - 1]!.offset);
-          liveRouter.route(ctx.outputs, ctx.deadLetters);
-          count(counts, ctx.deadLetters.length);
-          if (liveRouter.full()) {
-            pause();
-            break;
-          }
-        }
-        const lag = Number(batch.highWatermark) - (state.position ?? 0);
-        metrics.lag.set({ partition: String(partition) }, lag);
-        if (lag === 0) atEnd.add(partition);
-        else atEnd.delete(partition);
-      } catch (error) {
-        fail(error);
-      }
-    };
+    const partitions = createPartitions({
+      topic,
+      group,
+      dlqTopic: deadTopic,
+      consumer,
+      store,
+      router,
+      createPipeline: options.createPipeline,
+      metrics,
+      logger,
+      signal: halt.signal,
+      pause,
+      isPaused: () => paused,
+      onCounts: (counts, deadLetters) => {
+        summary.ticks += counts.ticks;
+        summary.invalid += counts.invalid;
+        summary.late += counts.late;
+        summary.deadLetters += deadLetters;
+        if (counts.ticks) metrics.ticks.inc(counts.ticks);
+        if (counts.invalid) metrics.invalid.inc(counts.invalid);
+        if (counts.late) metrics.late.inc(counts.late);
+      },
+      fail,
+    });
+    const checkpointer = createCheckpointer({
+      topic,
+      stateTopic,
+      prefixOf: (partition) => partitionKey(group, topic, partition),
+      partitions: () => partitions.states(),
+      owns: (state) => partitions.owns(state),
+      router,
+      publisher,
+      commit: (offsets) => liveConsumer.commitOffsets(offsets),
+      logger,
+      metrics,
+    });
 
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
-      const next = new Set(payload.memberAssignment[topic] ?? []);
-      for (const partition of partitions.keys()) {
-        if (next.has(partition)) continue;
-        partitions.delete(partition);
-        atEnd.delete(partition);
-        metrics.lag.remove({ partition: String(partition) });
-        logger.info(`partition ${partition} moved to another consumer`);
-      }
-      for (const partition of next) {
-        const position = partitions.get(partition)?.position;
-        // The group restarts kept partitions at their committed offset; we are further along.
-        if (position !== undefined) liveConsumer.seek({ topic, partition, offset: String(position) });
-      }
-      assigned = next;
-      logger.info(`consumer group ${group}: assigned partition(s) ${[...next].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
+      partitions.assign(payload.memberAssignment[topic] ?? []);
       if (paused) liveConsumer.pause([{ topic }]);
     });
     // On revoke: persist what the sinks acknowledged so far, while the partitions are still ours.
@@ -321,27 +193,17 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     });
 
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch });
+    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => partitions.eachBatch(payload) });
     if (options.onRunning) extra = await options.onRunning({ kafka, publisher, signal: retryAbort.signal, fail });
 
     timers.push(
       setInterval(() => {
-        const now = Date.now();
-        for (const state of partitions.values()) {
-          // Idle closes only where the log is exhausted; behind, the data itself moves time on.
-          if (paused || !atEnd.has(state.partition)) continue;
-          const outputs: WindowOutput[] = [];
-          state.pipeline.onTimer(now, outputs);
-          if (outputs.length > 0) {
-            state.touched = true;
-            liveRouter.route(outputs, []);
-          }
-        }
-        liveRouter.updateGauges();
+        partitions.onTimer(Date.now());
+        router.updateGauges();
         resumeIfRoomy();
       }, TIMER_MS),
       setInterval(() => void checkpointer.run().catch(fail), CHECKPOINT_MS),
-      statusTimer(logger, summary, () => partitions.size),
+      statusTimer(logger, summary, () => partitions.size()),
     );
 
     await new Promise<void>((resolve) => {

@@ -1,0 +1,172 @@
+/**
+ * The partitions this consumer owns: restored from the state topic on first sight, fed batch by
+ * batch, dropped when the group moves them elsewhere, and ticked by the idle timer.
+ */
+import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { WindowOutput } from '../model.ts';
+import type { Logger } from '../ui/logger.ts';
+import type { WindowPipeline } from '../windows/types.ts';
+import { partitionKey, planRestore } from './changelog.ts';
+import type { ConsumeMetrics } from './metrics.ts';
+import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
+import type { Router } from './router.ts';
+import type { StateStore } from './state-store.ts';
+
+const RESTORE_HEARTBEAT_MS = 3_000;
+/** Messages applied between two looks at the sink buffers. */
+const SLICE = 2_000;
+
+export interface PartitionsDeps {
+  topic: string;
+  group: string;
+  dlqTopic: string;
+  consumer: Pick<Consumer, 'seek'>;
+  store: StateStore;
+  router: Router;
+  createPipeline(): WindowPipeline;
+  metrics: ConsumeMetrics;
+  logger: Logger;
+  /** Aborted when the run stops: no new work. */
+  signal: AbortSignal;
+  /** A sink buffer is full: stop fetching. */
+  pause(): void;
+  isPaused(): boolean;
+  onCounts(counts: ApplyCounts, deadLetters: number): void;
+  fail(error: unknown): void;
+}
+
+export interface Partitions {
+  eachBatch(payload: EachBatchPayload): Promise<void>;
+  /** The group's new assignment of our topic. */
+  assign(partitions: readonly number[]): void;
+  /** Lets the windows of quiet symbols close (only where the log is read to its end). */
+  onTimer(nowMs: number): void;
+  states(): Iterable<PartitionState>;
+  owns(state: PartitionState): boolean;
+  size(): number;
+}
+
+export function createPartitions(deps: PartitionsDeps): Partitions {
+  const { topic, group, consumer, logger, metrics, signal } = deps;
+  const partitions = new Map<number, PartitionState>();
+  const restoring = new Map<number, Promise<PartitionState | undefined>>();
+  let assigned = new Set<number>();
+  /** Partitions whose last batch reached the end of the log: only there does quiet mean idle. */
+  const atEnd = new Set<number>();
+
+  const seek = (partition: number, offset: number) => consumer.seek({ topic, partition, offset: String(offset) });
+
+  const restore = (partition: number, heartbeat: () => Promise<void>): Promise<PartitionState | undefined> => {
+    let pending = restoring.get(partition);
+    if (pending) return pending;
+    pending = (async () => {
+      const beat = setInterval(() => void heartbeat().catch(() => {}), RESTORE_HEARTBEAT_MS);
+      try {
+        const prefix = partitionKey(group, topic, partition);
+        const records = await deps.store.load(prefix, signal);
+        const plan = planRestore(records.checkpoint, records.symbols);
+        const state = createPartitionState(partition, deps.createPipeline());
+        applyRestore(state, plan, prefix);
+        if (!assigned.has(partition)) return undefined;
+        partitions.set(partition, state);
+        const restored = plan.states.filter((entry) => entry.state !== null).length;
+        logger.info(`partition ${partition}: ${restored ? `restored ${restored} symbol(s), ` : ''}reading from ${plan.seekTo ?? 'the committed offset'}`);
+        return state;
+      } finally {
+        clearInterval(beat);
+        restoring.delete(partition);
+      }
+    })();
+    restoring.set(partition, pending);
+    return pending;
+  };
+
+  /** Applies the batch in slices, so a full sink buffer pauses fetching within a slice of its bound. */
+  const apply = (state: PartitionState, { batch, resolveOffset }: EachBatchPayload) => {
+    const arrivalMs = Date.now();
+    const { messages } = batch;
+    for (let from = 0; from < messages.length && !signal.aborted; from += SLICE) {
+      const to = Math.min(messages.length, from + SLICE);
+      const ctx: ApplyContext = { topic, dlqTopic: deps.dlqTopic, emitTicks: deps.router.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
+      const counts = applyMessages(state, messages, ctx, from, to);
+      resolveOffset(messages[to - 1]!.offset);
+      deps.router.route(ctx.outputs, ctx.deadLetters);
+      deps.onCounts(counts, ctx.deadLetters.length);
+      if (deps.router.full()) {
+        deps.pause(); // the rest of the batch is fetched again after the resume
+        return;
+      }
+    }
+  };
+
+  return {
+    async eachBatch(payload) {
+      const { batch } = payload;
+      if (signal.aborted || batch.isEmpty()) return;
+      const partition = batch.partition;
+      try {
+        let state = partitions.get(partition);
+        if (!state) {
+          if (!assigned.has(partition)) return;
+          state = await restore(partition, payload.heartbeat);
+          if (!state || signal.aborted) return;
+          if (state.position !== undefined && Number(batch.firstOffset()) !== state.position) return seek(partition, state.position);
+        }
+        if (payload.isStale()) return;
+        const first = Number(batch.firstOffset());
+        if (state.position !== undefined && first > state.position) {
+          // A batch fetched before a pause can start past what we applied: read again from there.
+          // If the offsets are really gone (retention), the second look accepts the gap.
+          if (state.gapSeek !== state.position) {
+            state.gapSeek = state.position;
+            return seek(partition, state.position);
+          }
+          if (first - state.position > 1) logger.warn(`partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka; continuing at ${first}`);
+        }
+        apply(state, payload);
+        const lag = Number(batch.highWatermark) - (state.position ?? 0);
+        metrics.lag.set({ partition: String(partition) }, lag);
+        if (lag === 0) atEnd.add(partition);
+        else atEnd.delete(partition);
+      } catch (error) {
+        if (!signal.aborted) deps.fail(error);
+      }
+    },
+
+    assign(next) {
+      const nextSet = new Set(next);
+      for (const partition of partitions.keys()) {
+        if (nextSet.has(partition)) continue;
+        partitions.delete(partition);
+        atEnd.delete(partition);
+        metrics.lag.remove({ partition: String(partition) });
+        logger.info(`partition ${partition} moved to another consumer`);
+      }
+      for (const partition of nextSet) {
+        const position = partitions.get(partition)?.position;
+        // The group restarts kept partitions at their committed offset; we are further along.
+        if (position !== undefined) seek(partition, position);
+      }
+      assigned = nextSet;
+      logger.info(`consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
+    },
+
+    onTimer(nowMs) {
+      if (deps.isPaused()) return;
+      for (const state of partitions.values()) {
+        // Behind the end of the log the data itself moves event time on; quiet means nothing there.
+        if (!atEnd.has(state.partition)) continue;
+        const outputs: WindowOutput[] = [];
+        state.pipeline.onTimer(nowMs, outputs);
+        if (outputs.length > 0) {
+          state.touched = true;
+          deps.router.route(outputs, []);
+        }
+      }
+    },
+
+    states: () => partitions.values(),
+    owns: (state) => partitions.get(state.partition) === state,
+    size: () => partitions.size,
+  };
+}
