@@ -6,7 +6,7 @@
 import type { Config } from '../../src/config/schema.ts';
 import { runConsume, type ConsumeSummary } from '../../src/consume/engine.ts';
 import { createKafka } from '../../src/kafka/client.ts';
-import { openPublisher, tickMessage, type Publisher } from '../../src/kafka/publisher.ts';
+import { openPublisher, tickMessage, type Publisher, type PublisherOptions } from '../../src/kafka/publisher.ts';
 import type { SinkName } from '../../src/config/schema.ts';
 import type { Tick, WindowOutput } from '../../src/model.ts';
 import { createSinks, type Sink } from '../../src/sinks/index.ts';
@@ -26,14 +26,18 @@ export function syntheticTicks(symbols: string[], eventRate: number): SyntheticG
   return createSyntheticGenerator({ symbols, seed: 1, volatility: 0.3, rate: eventRate, start: SESSION_OPEN });
 }
 
-export async function openBenchPublisher(config: Config): Promise<Publisher> {
+export async function openBenchPublisher(config: Config, options: Partial<PublisherOptions> = {}): Promise<Publisher> {
   const kafka = createKafka(config, quietLogger, { clientIdSuffix: 'bench' });
-  return openPublisher(kafka, config, quietLogger, { topic: config.kafka.topics.prices });
+  return openPublisher(kafka, config, quietLogger, { topic: config.kafka.topics.prices, ...options });
 }
 
-/** Publishes `count` ticks as fast as the publisher takes them; resolves once Kafka acknowledged all. */
-export async function preload(config: Config, ticks: SyntheticGenerator, count: number): Promise<void> {
-  const publisher = await openBenchPublisher(config);
+/**
+ * Publishes `count` ticks as fast as the publisher takes them and resolves once Kafka acknowledged
+ * all, with the milliseconds from the first publish to that (connecting left out).
+ */
+export async function preload(config: Config, ticks: SyntheticGenerator, count: number, options: Partial<PublisherOptions> = {}): Promise<number> {
+  const publisher = await openBenchPublisher(config, options);
+  const started = performance.now();
   try {
     for (let sent = 0; sent < count; ) {
       const batch = ticks.next(Math.min(5_000, count - sent));
@@ -41,6 +45,7 @@ export async function preload(config: Config, ticks: SyntheticGenerator, count: 
       sent += batch.length;
     }
     await publisher.flush();
+    return performance.now() - started;
   } finally {
     await publisher.close();
   }
