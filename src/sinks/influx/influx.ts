@@ -11,7 +11,7 @@ import { ConnectError, errorMessage, type StockstreamError } from '../../errors.
 import type { WindowOutput } from '../../model.ts';
 import type { Logger } from '../../ui/logger.ts';
 import type { Sink, SinkModule } from '../types.ts';
-import { outputLine } from './line-protocol.ts';
+import { createLineEncoder } from './line-protocol.ts';
 
 const REQUEST_TIMEOUT_MS = 30_000;
 const WRITES_IN_FLIGHT = 3;
@@ -56,8 +56,9 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
   quietClientLogs(logger);
   const client = new InfluxDB({ url: config.influx.url, token: config.influx.token, timeout: REQUEST_TIMEOUT_MS });
   const writeApi: WriteApi = client.getWriteApi(config.influx.org, config.influx.bucket, 'ms', {
-    // Larger than any engine batch, so the client never sends part of a batch on its own.
-    batchSize: config.sinks.batchSize + 1,
+    // Each write adds one record (all its lines) and flushes it; at 1 the client would send on its
+    // own and swallow the error, so it must stay above that.
+    batchSize: 2,
     maxBatchBytes: Number.MAX_SAFE_INTEGER,
     flushInterval: 0,
     maxRetries: 0,
@@ -65,7 +66,7 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
     // Returning a promise makes it the result of flush(): the engine sees the error and retries.
     writeFailed: (error) => Promise.reject(error),
   });
-  const measurements = config.influx.measurements;
+  const encoder = createLineEncoder(config.influx.measurements);
   const writeTicks = config.sinks.writeTicks;
 
   return {
@@ -76,13 +77,14 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
     concurrency: WRITES_IN_FLIGHT,
     writeAlone: (output) => output.kind === 'bar' && !output.bar.final,
     async write(batch) {
-      const lines: string[] = [];
+      let body = '';
       for (const output of batch) {
-        const line = outputLine(measurements, output);
-        if (line !== undefined) lines.push(line);
+        const line = encoder.line(output);
+        if (line !== undefined) body += body ? `\n${line}` : line;
       }
-      if (lines.length === 0) return;
-      writeApi.writeRecords(lines);
+      if (!body) return;
+      // One record of many lines: the client sizes and copies each record, once is enough.
+      writeApi.writeRecord(body);
       await writeApi.flush();
     },
     fatal: (error) => fatalError(config, error),

@@ -28,63 +28,88 @@ export function quoteString(text: string): string {
   return `"${text.replace(STRING_SPECIAL, '\\$&').replace(/\n/g, '\\n')}"`;
 }
 
-/** `,key=value` for a tag, or nothing for an empty value (InfluxDB rejects empty tag values). */
-function tag(key: string, value: string | undefined): string {
-  return value ? `,${key}=${escapeTag(value)}` : '';
+/** `,key=1.5` for a finite number; nothing otherwise (InfluxDB rejects NaN and infinities). */
+function optionalField(key: string, value: number | undefined): string {
+  return value !== undefined && Number.isFinite(value) ? `,${key}=${value}` : '';
 }
 
-/** `key=1.5` appended with the right separator; non-finite numbers are left out (InfluxDB rejects them). */
-function numberField(fields: string, key: string, value: number | undefined): string {
-  if (value === undefined || !Number.isFinite(value)) return fields;
-  return `${fields}${fields ? ',' : ''}${key}=${value}`;
-}
-
-export function tickLine(m: Measurements, tick: Tick): string | undefined {
-  let fields = numberField('', 'price', tick.price);
-  fields = numberField(fields, 'day_volume', tick.dayVolume);
-  fields = numberField(fields, 'bid', tick.bid);
-  fields = numberField(fields, 'ask', tick.ask);
-  fields = numberField(fields, 'size', tick.size);
-  return fields ? `${escapeMeasurement(m.ticks)}${tag('symbol', tick.symbol)} ${fields} ${tick.time}` : undefined;
-}
-
-export function barLine(m: Measurements, bar: Bar): string {
-  let fields = numberField('', 'open', bar.open);
-  fields = numberField(fields, 'high', bar.high);
-  fields = numberField(fields, 'low', bar.low);
-  fields = numberField(fields, 'close', bar.close);
-  fields = numberField(fields, 'volume', bar.volume);
-  fields = numberField(fields, 'vwap', bar.vwap);
-  fields += `,ticks=${Math.trunc(bar.ticks)}i,final=${bar.final}`;
-  return `${escapeMeasurement(m.bars)}${tag('interval', bar.interval)}${tag('symbol', bar.symbol)} ${fields} ${bar.start}`;
-}
-
-export function indicatorLine(m: Measurements, point: IndicatorPoint): string | undefined {
+/** Fields joined by commas; non-finite numbers are left out. */
+function numberFields(entries: ReadonlyArray<readonly [string, number | undefined]>): string {
   let fields = '';
-  for (const key of Object.keys(point.values)) fields = numberField(fields, escapeTag(key), point.values[key]);
-  if (point.trend) fields += `${fields ? ',' : ''}trend=${quoteString(point.trend)}`;
-  if (!fields) return undefined;
-  return `${escapeMeasurement(m.indicators)}${tag('interval', point.interval)}${tag('symbol', point.symbol)} ${fields} ${point.time}`;
+  for (const [key, value] of entries) if (value !== undefined && Number.isFinite(value)) fields += `${fields ? ',' : ''}${key}=${value}`;
+  return fields;
 }
 
-export function alertLine(m: Measurements, alert: Alert): string {
-  const tags = `${tag('interval', alert.interval)}${tag('rule', alert.rule)}${tag('severity', alert.severity)}${tag('symbol', alert.symbol)}${tag('type', alert.type)}`;
-  let fields = `message=${quoteString(alert.message)}`;
-  fields = numberField(fields, 'value', alert.value);
-  fields = numberField(fields, 'threshold', alert.threshold);
-  return `${escapeMeasurement(m.alerts)}${tags} ${fields} ${alert.time}`;
+export interface LineEncoder {
+  /** One line for an output, or undefined when it has nothing InfluxDB can store. */
+  line(output: WindowOutput): string | undefined;
 }
 
-/** One line for an output, or undefined when it has nothing InfluxDB can store. */
-export function outputLine(m: Measurements, output: WindowOutput): string | undefined {
-  switch (output.kind) {
-    case 'tick':
-      return tickLine(m, output.tick);
-    case 'bar':
-      return barLine(m, output.bar);
-    case 'indicator':
-      return indicatorLine(m, output.point);
-    case 'alert':
-      return alertLine(m, output.alert);
-  }
+/** Tag values repeat endlessly (symbols, intervals, rules): each is escaped once. */
+const MAX_CACHED_TAGS = 100_000;
+
+export function createLineEncoder(measurements: Measurements): LineEncoder {
+  const m = {
+    ticks: escapeMeasurement(measurements.ticks),
+    bars: escapeMeasurement(measurements.bars),
+    indicators: escapeMeasurement(measurements.indicators),
+    alerts: escapeMeasurement(measurements.alerts),
+  };
+  const escaped = new Map<string, string>();
+  /** `,key=value`, or nothing for an empty value (InfluxDB rejects empty tag values). */
+  const tag = (key: string, value: string | undefined): string => {
+    if (!value) return '';
+    let text = escaped.get(value);
+    if (text === undefined) {
+      if (escaped.size >= MAX_CACHED_TAGS) escaped.clear();
+      escaped.set(value, (text = escapeTag(value)));
+    }
+    return `,${key}=${text}`;
+  };
+
+  const tickLine = (tick: Tick): string | undefined => {
+    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}`;
+    // decodeTick guarantees a positive finite price, so the first field is always there.
+    return `${m.ticks}${tag('symbol', tick.symbol)} price=${tick.price}${rest} ${tick.time}`;
+  };
+
+  const barLine = (bar: Bar): string => {
+    const fields = numberFields([
+      ['open', bar.open],
+      ['high', bar.high],
+      ['low', bar.low],
+      ['close', bar.close],
+      ['volume', bar.volume],
+      ['vwap', bar.vwap],
+    ]);
+    return `${m.bars}${tag('interval', bar.interval)}${tag('symbol', bar.symbol)} ${fields},ticks=${Math.trunc(bar.ticks)}i,final=${bar.final} ${bar.start}`;
+  };
+
+  const indicatorLine = (point: IndicatorPoint): string | undefined => {
+    let fields = numberFields(Object.entries(point.values).map(([key, value]) => [escapeTag(key), value] as const));
+    if (point.trend) fields += `${fields ? ',' : ''}trend=${quoteString(point.trend)}`;
+    if (!fields) return undefined;
+    return `${m.indicators}${tag('interval', point.interval)}${tag('symbol', point.symbol)} ${fields} ${point.time}`;
+  };
+
+  const alertLine = (alert: Alert): string => {
+    const tags = `${tag('interval', alert.interval)}${tag('rule', alert.rule)}${tag('severity', alert.severity)}${tag('symbol', alert.symbol)}${tag('type', alert.type)}`;
+    const fields = `message=${quoteString(alert.message)}${optionalField('value', alert.value)}${optionalField('threshold', alert.threshold)}`;
+    return `${m.alerts}${tags} ${fields} ${alert.time}`;
+  };
+
+  return {
+    line(output) {
+      switch (output.kind) {
+        case 'tick':
+          return tickLine(output.tick);
+        case 'bar':
+          return barLine(output.bar);
+        case 'indicator':
+          return indicatorLine(output.point);
+        case 'alert':
+          return alertLine(output.alert);
+      }
+    },
+  };
 }

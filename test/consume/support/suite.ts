@@ -60,7 +60,8 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
     logging: { level: 'info' },
   };
   const config = configSchema.parse(userConfig);
-  const sql = createPostgres(config, { max: 1 });
+  // Two connections: the migration lock holds one while the pool answers on the other.
+  const sql = createPostgres(config, { max: 2 });
   try {
     await migrateUp(sql, { schema: config.postgres.schema });
   } finally {
