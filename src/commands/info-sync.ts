@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { redactUrl } from '../config/redact.ts';
 import type { Config } from '../config/schema.ts';
 import { ExitCode, PartialFailureError, StockstreamError, UsageError } from '../errors.ts';
 import { createFixtureFetch } from '../info/fixture-fetch.ts';
@@ -31,6 +32,9 @@ export interface InfoSyncOptions {
 }
 
 type Destination = 'postgres' | 'kafka';
+
+/** How long the fetched metadata waits for a PostgreSQL that went away during the sync. */
+const POSTGRES_RETRY_MS = 30_000;
 const DESTINATIONS: readonly Destination[] = ['postgres', 'kafka'];
 
 function parseTo(raw: string | undefined): Destination[] {
@@ -119,7 +123,7 @@ export const run: CommandRun<InfoSyncOptions> = async (ctx, options) => {
       const sql = await openPostgres(config, resources).catch((error: unknown) => {
         throw explainPostgresError(config, error);
       });
-      targets.push(postgresTarget(sql, config.windows.timezone));
+      targets.push(postgresTarget(sql, config.windows.timezone, { logger: ctx.logger, where: redactUrl(config.postgres.url), forMs: POSTGRES_RETRY_MS, signal: ctx.signal }));
     } else {
       await lockHostWide(config, resources);
     }

@@ -32,11 +32,23 @@ export function createPostgres(config: Config, options: PostgresClientOptions = 
   });
 }
 
+/**
+ * The server is away — down, restarting, shutting down, unreachable for now — rather than refusing
+ * us: the same request may well work later. 57P01–57P03: the server terminates sessions or does not
+ * take them yet (a restart); 08xxx: the connection failed.
+ */
+const AWAY_CODES = ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'];
+
+export function isPostgresAway(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === 'string' && AWAY_CODES.includes(code);
+}
+
 /** Errors that mean "the server is not there" rather than "the query was wrong". */
 function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED'].includes(code)
+  return isPostgresAway(error) || ['ENOTFOUND', 'EAI_AGAIN'].includes(code)
     // 28P01 bad password, 28000 no pg_hba entry, 3D000 unknown database.
     || ['28P01', '28000', '3D000'].includes(code);
 }
