@@ -16,7 +16,6 @@ import { openPublisher, type Publisher } from '../kafka/publisher.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { retry } from '../util/retry.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
@@ -105,15 +104,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     }
     const kafka = createKafka(config, logger, { clientIdSuffix: 'consume' });
     const specs: TopicSpec[] = [{ topic }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
-    // Right after creating a topic, Kafka (KRaft) may briefly answer metadata requests for it with
-    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' waitForLeaders does not wait out; a second look
-    // finds the topics there.
-    await retry(() => ensureTopics(kafka, config, logger, specs, halt.signal), {
-      signal: halt.signal,
-      deadlineMs: 30_000,
-      initialMs: 200,
-      retryable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
-    });
+    await ensureTopics(kafka, config, logger, specs, halt.signal);
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
 

@@ -68,14 +68,24 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger,
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
     if (missing.length === 0) return;
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: missing.map((spec) => ({
-        topic: spec.topic,
-        numPartitions: spec.partitions ?? config.kafka.partitions,
-        replicationFactor: config.kafka.replicationFactor,
-        configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
-      })),
+    const create = () =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: missing.map((spec) => ({
+          topic: spec.topic,
+          numPartitions: spec.partitions ?? config.kafka.partitions,
+          replicationFactor: config.kafka.replicationFactor,
+          configEntries: spec.compacted ? [{ name: 'cleanup.policy', value: 'compact' }] : [],
+        })),
+      });
+    // Right after creating a topic, Kafka (KRaft) may briefly answer metadata requests for it with
+    // UNKNOWN_TOPIC_OR_PARTITION, which kafkajs' waitForLeaders does not wait out; another try
+    // (creating an existing topic is a no-op) finds it there.
+    await retry(create, {
+      signal,
+      deadlineMs: 30_000,
+      initialMs: 200,
+      retryable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
     });
     for (const spec of missing) logger.info(`created topic ${spec.topic}`, { partitions: spec.partitions ?? config.kafka.partitions });
   } finally {
