@@ -98,6 +98,10 @@ export const configSchema = z.object({
         })
         .prefault({})
         .describe('Topic names; dead letters go to `<topic>.dlq`.'),
+      compression: z
+        .enum(['none', 'gzip'])
+        .default('none')
+        .describe('Compression of what StockStream produces. gzip saves network but costs about 30% of producer throughput on 2 cores.'),
       ssl: z.boolean().default(false).describe('Connect with TLS.'),
       sasl: z
         .object({

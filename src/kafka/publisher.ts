@@ -1,6 +1,6 @@
 /**
  * The one Kafka producer of StockStream (produce, info sync, the consume `kafka` sink and DLQ):
- * idempotent, acks=all, keyed messages, uncompressed unless asked (see `compression`).
+ * idempotent, acks=all, keyed messages, compressed as `kafka.compression` says (none by default).
  *
  * `publish` only buffers; one background loop sends whatever accumulated while the previous request
  * was in flight, so batches grow with the load without a linger timer, and an idempotent producer
@@ -45,9 +45,10 @@ export interface PublisherOptions {
   /** First delay between two sends to a broker that is away; doubles up to 10 s (default 500 ms). */
   initialRetryMs?: number;
   /**
-   * Default none: gzip (the only codec kafkajs has built in) cost ~30% of produce throughput on 2
-   * cores (bench/producer.ts prints both) and the broker and every consumer pay to inflate it again;
-   * ticks are ~350 bytes of JSON, so the bandwidth it saves is small next to that.
+   * Overrides `kafka.compression` (default none): gzip (the only codec kafkajs has built in) cost
+   * ~30% of produce throughput on 2 cores (bench/producer.ts prints both) and the broker and every
+   * consumer pay to inflate it again; ticks are ~350 bytes of JSON, so the bandwidth it saves is
+   * small next to that.
    */
   compression?: 'none' | 'gzip';
 }
@@ -161,7 +162,7 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     }
     await producer.sendBatch({
       acks: -1,
-      compression: options.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+      compression: (options.compression ?? config.kafka.compression) === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
       topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
     });
   };

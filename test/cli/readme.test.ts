@@ -13,6 +13,6 @@ describe('README', () => {
 
   it('gives the test command that CI runs', () => {
     expect(readme).toContain('npm test');
-    expect(ciScript.trim().split('\n').at(-1)).toBe('npm test');
+    expect(ciScript.split('\n')).toContain('npm test');
   });
 });
