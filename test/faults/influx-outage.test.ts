@@ -9,10 +9,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tick } from '../../src/model.ts';
 import { describeConsumer, startConsumer, waitFor, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { influxResults, postgresCounts, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, groupProgress, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { closingTicks, expectedResults, tickMessages, tickStream, type Results } from '../consume/support/ticks.ts';
+import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
 import { metricLines, sampleWhile } from './support/metrics.ts';
+import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
+import { session } from './support/session.ts';
 
 const OUTAGE_MS = 30_000;
 const MAX_BUFFERED = 2_000;
@@ -29,11 +31,8 @@ let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
   suite = await createSuite('fault_influx', { sinks: { enabled: ['influx', 'postgres', 'file'], batchSize: 500, maxBuffered: MAX_BUFFERED } });
-  const stream = tickStream({ seed: 5, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 60 });
-  const all = [...stream, ...closingTicks(stream)];
-  const cut = Math.floor(all.length * 0.3);
-  before = all.slice(0, cut);
-  during = all.slice(cut);
+  const { all, parts } = session({ seed: 5, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 60 }, [0.3]);
+  [before, during] = parts as [Tick[], Tick[]];
   expected = expectedResults(suite.config.windows, all);
 });
 
@@ -41,8 +40,6 @@ afterAll(async () => {
   await consumer?.stop('SIGKILL');
   await allUp();
 });
-
-const committedOffsets = async () => (await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices)).map((p) => p.committed);
 
 const fileOutputs = () => readFileSync(suite.config.sinks.file.path, 'utf8').split('\n').filter(Boolean).length;
 
@@ -52,11 +49,11 @@ describe('InfluxDB stopped for 30 s', () => {
     await produce(topic, tickMessages(before));
     consumer = await startConsumer(suite.configPath);
     await waitForMetric(consumer, 'stockstream_ticks_consumed_total', before.length);
-    await waitFor(async () => ((await committedOffsets()).some((offset) => offset > 0) ? true : undefined), 'a first commit', 30_000, () => describeConsumer(consumer!));
+    await waitFor(async () => ((await committedOffsets(suite)).some((offset) => offset > 0) ? true : undefined), 'a first commit', 30_000, () => describeConsumer(consumer!));
 
     await stopServer('influx');
     const downUntil = Date.now() + OUTAGE_MS;
-    const committedAtOutage = await committedOffsets();
+    const committedAtOutage = await committedOffsets(suite);
     const [barsAtOutage, linesAtOutage] = [(await postgresCounts(suite.postgresUrl)).bars, fileOutputs()];
     // The rest of the stream arrives while InfluxDB is down.
     await produce(topic, tickMessages(during));
@@ -80,20 +77,12 @@ describe('InfluxDB stopped for 30 s', () => {
     expect((await postgresCounts(suite.postgresUrl)).bars).toBeGreaterThan(barsAtOutage);
     expect(fileOutputs()).toBeGreaterThan(linesAtOutage);
     // Nothing InfluxDB did not acknowledge was committed.
-    expect(await committedOffsets()).toEqual(committedAtOutage);
+    expect(await committedOffsets(suite)).toEqual(committedAtOutage);
     expect(consumer.stderr()).toMatch(/influx: write failed \(.*\); retry \d+ in \d+ms, buffering meanwhile/);
     expect(Date.now() - (downUntil - OUTAGE_MS)).toBeGreaterThanOrEqual(OUTAGE_MS);
     await startServer('influx');
 
-    await waitFor(
-      async () => {
-        const progress = await groupProgress(suite.config.kafka.groupId, topic);
-        return progress.every((p) => p.committed === p.end || p.end === 0) ? true : undefined;
-      },
-      'every offset committed after InfluxDB came back',
-      120_000,
-      () => describeConsumer(consumer!),
-    );
+    await waitForAllCommitted(suite, consumer, 'every offset committed after InfluxDB came back');
     const after = await metricLines(consumer);
     expect(after.get('stockstream_ticks_consumed_total')).toBe(before.length + during.length);
     expect(after.get('stockstream_consumer_paused')).toBe(0);

@@ -9,11 +9,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeTick, encodeTick, type Tick } from '../../src/model.ts';
 import { runCli } from '../support/cli.ts';
-import { describeConsumer, startConsumer, waitFor, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { influxResults } from '../consume/support/read-back.ts';
 import { createSuite, groupProgress, readTopic, type ConsumeSuite } from '../consume/support/suite.ts';
-import { closingTicks, expectedResults, tickStream, type Results } from '../consume/support/ticks.ts';
+import { expectedResults, type Results } from '../consume/support/ticks.ts';
+import { waitForAllCommitted } from './support/progress.ts';
 import { allUp, outage } from './support/servers.ts';
+import { session } from './support/session.ts';
 
 const OUTAGE_MS = 20_000;
 /** Replay pace: the 40 minutes of event time take about 50 s, so the outage falls mid-stream. */
@@ -27,8 +29,7 @@ let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
   suite = await createSuite('fault_kafka', { sinks: { enabled: ['influx'] } });
-  const stream = tickStream({ seed: 11, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 });
-  ticks = [...stream, ...closingTicks(stream)];
+  ticks = session({ seed: 11, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 }).all;
   expected = expectedResults(suite.config.windows, ticks);
   file = join(suite.dir, 'session.ndjson');
   writeFileSync(file, ticks.map((tick) => encodeTick(tick)).join('\n') + '\n');
@@ -60,15 +61,7 @@ describe('Kafka broker restart', () => {
     expect(produced.stderr).toMatch(/Kafka at .* is away .*holding \d+ message\(s\), retry 1 in/);
     expect(produced.stderr).toMatch(/Kafka at .* is back after \d+ retr/);
 
-    await waitFor(
-      async () => {
-        const progress = await groupProgress(suite.config.kafka.groupId, topic);
-        return progress.every((p) => p.committed === p.end || p.end === 0) ? progress : undefined;
-      },
-      'every offset committed after the broker came back',
-      120_000,
-      () => describeConsumer(consumer!),
-    );
+    await waitForAllCommitted(suite, consumer, 'every offset committed after the broker came back');
     const metrics = await consumer.metrics();
     expect(consumer.child.exitCode, 'the consumer kept running').toBeNull();
     // Each tick applied exactly once: none lost in the outage, none re-applied after it.
