@@ -1,0 +1,86 @@
+/**
+ * Scenario 4: `consume` killed with SIGKILL at seeded random points — while restoring state, and
+ * after a random number of ticks, several times — and started again each time. No chance to flush,
+ * checkpoint or leave the group; the stored bars, indicators and alerts must still equal an
+ * uninterrupted run's exactly, and no tick may be dead-lettered as late because of a restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dlqTopic } from '../../src/kafka/topics.ts';
+import { seededRandom } from '../../src/windows/testing.ts';
+import { describeConsumer, startConsumer, waitFor, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { influxResults, postgresResults } from '../consume/support/read-back.ts';
+import { createSuite, groupProgress, produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
+import { waitForAllCommitted } from './support/progress.ts';
+import { allUp } from './support/servers.ts';
+import { session } from './support/session.ts';
+
+/** Change the seed to explore other kill points; a failure names the seed and the points. */
+const SEED = 20_261_125;
+const KILLS = 3;
+
+let suite: ConsumeSuite;
+let total: number;
+let expected: Results;
+const running: ConsumerProcess[] = [];
+
+beforeAll(async () => {
+  suite = await createSuite('fault_sigkill', { sinks: { enabled: ['influx', 'postgres'] } });
+  const { all } = session({ seed: 4, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META'], minutes: 60 });
+  total = all.length;
+  expected = expectedResults(suite.config.windows, all);
+  await produce(suite.config.kafka.topics.prices, tickMessages(all));
+});
+
+afterAll(async () => {
+  await Promise.all(running.map((consumer) => consumer.stop('SIGKILL')));
+  await allUp();
+});
+
+type KillPoint = { when: 'restoring' } | { when: 'after-ticks'; ticks: number };
+
+/** The first kill lands while the first consumer reads; later ones also while a restart restores. */
+function killPoints(random: () => number): KillPoint[] {
+  return Array.from({ length: KILLS }, (_, i): KillPoint => {
+    if (i > 0 && random() < 0.34) return { when: 'restoring' };
+    return { when: 'after-ticks', ticks: 200 + Math.floor(random() * total * 0.2) };
+  });
+}
+
+async function killAt(consumer: ConsumerProcess, point: KillPoint): Promise<string> {
+  if (point.when === 'restoring') {
+    await waitFor(() => (/assigned partition\(s\) \d/.test(consumer.stderr()) ? true : undefined), 'a partition assignment', 90_000, () => describeConsumer(consumer));
+  } else {
+    await waitForMetric(consumer, 'stockstream_ticks_consumed_total', point.ticks, 90_000);
+  }
+  const read = (await consumer.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
+  expect(await consumer.stop('SIGKILL')).toEqual({ code: null, signal: 'SIGKILL' });
+  return `${point.when} (${read} ticks read)`;
+}
+
+describe('SIGKILL at random points', () => {
+  it(`restarted ${KILLS} times after SIGKILL, consume stores exactly the uninterrupted results (seed ${SEED})`, { timeout: 420_000 }, async () => {
+    const points = killPoints(seededRandom(SEED));
+    const killed: string[] = [];
+    for (const point of points) {
+      const consumer = await startConsumer(suite.configPath);
+      running.push(consumer);
+      killed.push(await killAt(consumer, point));
+    }
+    const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
+    expect(progress.reduce((sum, p) => sum + Math.max(0, p.committed), 0), `killed before the end: ${killed.join(', ')}`).toBeLessThan(total);
+
+    const last = await startConsumer(suite.configPath);
+    running.push(last);
+    await waitForAllCommitted(suite, last, `every offset committed after the kills at ${killed.join(', ')}`, 180_000);
+    const metrics = await last.metrics();
+    expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late after a restart').toBe(0);
+    expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
+    expect(await last.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    const dead = await groupProgress(`${suite.name}_dlq_probe`, dlqTopic(suite.config.kafka.topics.prices));
+    expect(dead.reduce((sum, p) => sum + p.end, 0), 'nothing dead-lettered by any of the runs').toBe(0);
+    expect(await postgresResults(suite.postgresUrl), `kills at ${killed.join(', ')}`).toEqual(expected);
+    expect(await influxResults(suite.influx, suite.config), `kills at ${killed.join(', ')}`).toEqual(expected);
+  });
+});
