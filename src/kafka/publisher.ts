@@ -38,6 +38,12 @@ export interface PublisherOptions {
    * in quadratic time, so much larger requests cost more CPU than the round trips they save.
    */
   maxBatchMessages?: number;
+  /**
+   * Bytes per produce request, counted uncompressed (default 900,000): the broker refuses a record
+   * batch over its message.max.bytes (1 MiB by default), and 2,000 window-state records of a few KB
+   * each would be far over it. A single larger message still goes alone, and the broker names it.
+   */
+  maxBatchBytes?: number;
   /** Messages held in memory before `publish` waits (default 100,000). */
   maxBufferedMessages?: number;
   /** Stops connecting and waiting for a broker that is away; sends then fail. */
@@ -101,6 +107,18 @@ export function isTransientKafkaError(error: unknown): boolean {
   return false;
 }
 
+/** Kafka's per-record framing (length, attributes, deltas, key/value/header lengths), roughly. */
+const RECORD_OVERHEAD_BYTES = 32;
+
+const byteLength = (data: string | Buffer | null) => (data === null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+
+/** A message's share of a produce request, uncompressed. */
+function messageBytes(message: OutgoingMessage): number {
+  let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
+  for (const name in message.headers) bytes += name.length + byteLength(message.headers[name]!);
+  return bytes;
+}
+
 interface AckWaiter {
   target: number;
   resolve(): void;
@@ -110,6 +128,7 @@ interface AckWaiter {
 /** Wraps a connected kafkajs producer; `openPublisher` is the usual way in. */
 export function createPublisher(producer: Producer, config: Config, options: PublisherOptions, logger?: Logger): Publisher {
   const maxBatch = options.maxBatchMessages ?? 2_000;
+  const maxBytes = options.maxBatchBytes ?? 900_000;
   const maxBuffered = options.maxBufferedMessages ?? 100_000;
   const chunks: OutgoingMessage[][] = [];
   let buffered = 0;
@@ -121,17 +140,25 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
   let ackWaiters: AckWaiter[] = [];
   let spaceWaiters: Array<() => void> = [];
 
+  /** Up to `maxBatch` messages and `maxBytes` bytes from the front of the buffer (at least one message). */
   const takeBatch = (): OutgoingMessage[] => {
     const batch: OutgoingMessage[] = [];
-    while (chunks.length > 0 && batch.length < maxBatch) {
+    let bytes = 0;
+    while (chunks.length > 0) {
       const chunk = chunks[0]!;
-      const room = maxBatch - batch.length;
-      if (chunk.length <= room) {
-        batch.push(...chunk);
-        chunks.shift();
-      } else {
-        batch.push(...chunk.splice(0, room));
+      let count = 0;
+      while (count < chunk.length && batch.length + count < maxBatch) {
+        const size = messageBytes(chunk[count]!);
+        if (batch.length + count > 0 && bytes + size > maxBytes) break;
+        bytes += size;
+        count += 1;
       }
+      if (count < chunk.length) {
+        batch.push(...chunk.splice(0, count));
+        break;
+      }
+      batch.push(...chunk);
+      chunks.shift();
     }
     buffered -= batch.length;
     return batch;
