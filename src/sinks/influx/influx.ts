@@ -52,6 +52,27 @@ function fatalError(config: Config, error: unknown): StockstreamError | undefine
   }
 }
 
+/**
+ * Writes nothing, to learn at startup what the first real write would: InfluxDB answers an empty
+ * write 204, 401/403 for a token without write access and 404 for a missing org or bucket. Else a
+ * wrong token would only show once data flows, hours later when the market is closed. A server
+ * that does not answer only gets a warning: the engine retries writes while it is away.
+ */
+async function checkWriteAccess(config: Config, logger: Logger): Promise<void> {
+  const url = new URL(`${config.influx.url.replace(/\/+$/, '')}/api/v2/write`);
+  url.search = new URLSearchParams({ org: config.influx.org, bucket: config.influx.bucket, precision: 'ms' }).toString();
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'POST', headers: { Authorization: `Token ${config.influx.token}` }, body: '', signal: AbortSignal.timeout(10_000) });
+  } catch (error) {
+    logger.warn(`InfluxDB at ${config.influx.url} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`);
+    return;
+  }
+  if (response.ok) return;
+  const fatal = fatalError(config, new HttpError(response.status, response.statusText, await response.text(), null, response.headers.get('content-type')));
+  if (fatal) throw fatal;
+}
+
 export function createInfluxSink(config: Config, logger: Logger): Sink {
   quietClientLogs(logger);
   const client = new InfluxDB({ url: config.influx.url, token: config.influx.token, timeout: REQUEST_TIMEOUT_MS });
@@ -96,5 +117,8 @@ export const influxSink: SinkModule = {
   name: 'influx',
   description: 'InfluxDB points: ticks, bars, indicators, alerts (measurements from influx.measurements)',
   example: 'stockstream consume --sinks influx',
-  create: async (config, deps) => createInfluxSink(config, deps.logger),
+  create: async (config, deps) => {
+    await checkWriteAccess(config, deps.logger);
+    return createInfluxSink(config, deps.logger);
+  },
 };
