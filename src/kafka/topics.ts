@@ -17,8 +17,20 @@ export function dlqTopic(topic: string): string {
   return `${topic}.dlq`;
 }
 
+/** A login the broker refused, or SASL against a listener without it: waiting does not help. */
+function isSaslFailure(error: unknown): boolean {
+  return (error as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError' || /SASL/.test(errorMessage(error));
+}
+
 export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
-  return new ConnectError('Kafka', `cannot reach ${config.kafka.brokers.join(', ')} within ${config.kafka.connectTimeout} (${errorMessage(error)})`, {
+  const brokers = config.kafka.brokers.join(', ');
+  if (isSaslFailure(error)) {
+    return new ConnectError('Kafka', `${brokers} refused the SASL login (${errorMessage(error)})`, {
+      hint: 'check kafka.sasl (mechanism, username, password) and kafka.ssl against the broker listener; leave kafka.sasl out for a broker without SASL',
+      cause: error,
+    });
+  }
+  return new ConnectError('Kafka', `cannot reach ${brokers} within ${config.kafka.connectTimeout} (${errorMessage(error)})`, {
     hint: 'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it',
     cause: error,
   });
@@ -52,6 +64,7 @@ export async function connectKafka(
       signal,
       initialMs: 500,
       maxMs: 5_000,
+      retryable: (error) => !isSaslFailure(error),
       onRetry: (error, attempt) => logger.warn(`Kafka at ${config.kafka.brokers.join(', ')} not reachable (${errorMessage(error)}); retry ${attempt}`),
     });
   } catch (error) {
