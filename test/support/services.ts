@@ -56,16 +56,21 @@ export async function createTopic(name: string, partitions = 4): Promise<string>
   const admin = testKafkaClient().admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
-      waitForLeaders: true,
-    });
-    const { topics } = await admin.fetchTopicMetadata({ topics: [name] });
-    const ready = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
-    if (ready !== partitions) {
-      throw new Error(`topic ${name}: ${ready} of ${partitions} partitions have a leader`);
+    await admin
+      .createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+      // Right after creating it, Kafka may answer metadata for the topic with UNKNOWN_TOPIC_OR_PARTITION,
+      // which kafkajs' wait for leaders does not wait out: the topic exists, look again below.
+      .catch((error: unknown) => {
+        if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const { topics } = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
+      const ready = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+      if (ready === partitions) return name;
+      if (Date.now() > deadline) throw new Error(`topic ${name}: ${ready} of ${partitions} partitions have a leader`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    return name;
   } finally {
     await admin.disconnect();
   }
