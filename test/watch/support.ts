@@ -68,6 +68,8 @@ export interface PtyRun {
 
 export function runInPty(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; rows?: number; cols?: number } = {}): PtyRun {
   const env = { ...cleanEnv({ TERM: 'xterm-256color' }), ...options.env };
+  // A person's terminal: chalk turns colours off whenever CI is set, even on a TTY.
+  delete env.CI;
   const child = spawn('python3', ['-c', PTY_DRIVER, String(options.rows ?? 30), String(options.cols ?? 140), process.execPath, BIN, ...args], {
     cwd: options.cwd ?? emptyDir(),
     env,
