@@ -3,10 +3,12 @@
  * ticks and bars) against a bare kafkajs consumer that only reads and JSON-parses, on the same
  * pre-loaded topic, alternating in the same run so the ratio is fair on a noisy machine.
  *
- * Each timing runs from the first batch until the last tick is acknowledged (engine: by InfluxDB,
- * which the sink queue writes in order, so every bar before it is acknowledged too; bare: parsed).
- * Afterwards a Flux count checks that InfluxDB holds every tick and every acknowledged bar.
+ * Each timing runs from the first batch until every tick is acknowledged (engine: by InfluxDB, whose
+ * writes carry the bars between the ticks; bare: parsed). Afterwards a Flux count checks that
+ * InfluxDB holds every tick and every acknowledged bar. A third timing runs the engine with a sink
+ * that acknowledges at once, to tell the engine's own cost from InfluxDB's.
  */
+import type { Config } from '../src/config/schema.ts';
 import type { WindowOutput } from '../src/model.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { median } from './lib/stats.ts';
@@ -80,18 +82,16 @@ interface EngineTiming extends Timing {
   outputs: number;
 }
 
-/** Runs the engine into a fresh bucket until every tick is acknowledged by InfluxDB, then checks the counts. */
-export async function engineRun(topic: string, group: string, expected = TICKS): Promise<EngineTiming> {
-  const bucket = uniqueName('consume');
-  const bucketId = await createBucket(bucket);
-  try {
-    const config = runConfig({ prices: topic, bucket, group }, { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } });
-    let ticks = 0;
-    let bars = 0;
-    let outputs = 0;
-    let last: number | undefined;
-    let barsAtLast = 0;
-    const engine = startConsume(config, (batch: readonly WindowOutput[]) => {
+/** Times the engine from its first batch until `expected` ticks are acknowledged; `bars` counts every bar acknowledged until it stopped. */
+async function timeEngine(config: Config, sinks: 'configured' | 'null', expected: number): Promise<EngineTiming & { allBars: number }> {
+  let ticks = 0;
+  let bars = 0;
+  let outputs = 0;
+  let last: number | undefined;
+  let barsAtLast = 0;
+  const engine = startConsume(
+    config,
+    (batch: readonly WindowOutput[]) => {
       outputs += batch.length;
       for (const output of batch) {
         if (output.kind === 'tick') ticks++;
@@ -101,28 +101,48 @@ export async function engineRun(topic: string, group: string, expected = TICKS):
         last = performance.now();
         barsAtLast = bars;
       }
-    });
-    let timing: EngineTiming;
-    try {
-      await waitFor('InfluxDB to acknowledge every tick', () => (engine.check(), last), READ_TIMEOUT_MS);
-      timing = { ticks, ms: last! - engine.firstBatchAt()!, bars: barsAtLast, outputs };
-    } finally {
-      await engine.stop();
-    }
-    const [storedTicks, storedBars] = [await countPoints(bucket, config.influx.measurements.ticks, 'price'), await countPoints(bucket, config.influx.measurements.bars, 'close')];
+    },
+    sinks,
+  );
+  try {
+    await waitFor('the sink to acknowledge every tick', () => (engine.check(), last), READ_TIMEOUT_MS);
+  } finally {
+    await engine.stop();
+  }
+  if (bars === 0) throw new Error('no bar closed: the synthetic ticks should span several minutes');
+  return { ticks, ms: last! - engine.firstBatchAt()!, bars: barsAtLast, outputs, allBars: bars };
+}
+
+const engineConfig = (topic: string, group: string, bucket: string) =>
+  runConfig({ prices: topic, bucket, group }, { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } });
+
+/** The engine into a fresh bucket until InfluxDB acknowledged every tick, then a Flux count of what it holds. */
+export async function engineRun(topic: string, group: string, expected = TICKS): Promise<EngineTiming> {
+  const bucket = uniqueName('consume');
+  const bucketId = await createBucket(bucket);
+  try {
+    const config = engineConfig(topic, group, bucket);
+    const { allBars, ...timing } = await timeEngine(config, 'configured', expected);
+    const storedTicks = await countPoints(bucket, config.influx.measurements.ticks, 'price');
+    const storedBars = await countPoints(bucket, config.influx.measurements.bars, 'close');
     if (storedTicks !== expected) throw new Error(`InfluxDB holds ${storedTicks} ticks, expected ${expected}`);
     // Bars the idle timer closed while stopping are acknowledged after the timing ended; count them all.
-    if (storedBars !== bars) throw new Error(`InfluxDB holds ${storedBars} bars, the sink acknowledged ${bars}`);
-    if (bars === 0) throw new Error('no bar closed: the synthetic ticks should span several minutes');
+    if (storedBars !== allBars) throw new Error(`InfluxDB holds ${storedBars} bars, the sink acknowledged ${allBars}`);
     return timing;
   } finally {
     await deleteBucket(bucketId);
   }
 }
 
+/** The same engine with a sink that acknowledges at once: its own ceiling, without InfluxDB. */
+export async function engineAloneRun(topic: string, group: string, expected = TICKS): Promise<EngineTiming> {
+  const { allBars: _, ...timing } = await timeEngine(engineConfig(topic, group, 'unused'), 'null', expected);
+  return timing;
+}
+
 export const consume: Bench = {
   name: 'consume',
-  description: `${TICKS.toLocaleString('en-US')} ticks of ${SYMBOLS} symbols on ${PARTITIONS} partitions: engine (1m+5m bars, indicators, alerts, InfluxDB ticks+bars) vs bare kafkajs read+parse, ${RUNS} runs`,
+  description: `${TICKS.toLocaleString('en-US')} ticks of ${SYMBOLS} symbols on ${PARTITIONS} partitions: engine (1m+5m bars, indicators, alerts, InfluxDB ticks+bars; and with a sink that acks at once) vs bare kafkajs read+parse, ${RUNS} runs`,
   async run() {
     const topic = uniqueName('consume');
     const groups: string[] = [];
@@ -133,22 +153,26 @@ export const consume: Bench = {
       process.stderr.write(`  pre-loaded ${TICKS} ticks in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s\n`);
 
       const bare: Timing[] = [];
+      const alone: Timing[] = [];
       const engine: EngineTiming[] = [];
       for (let run = 0; run < RUNS; run++) {
-        const bareGroup = uniqueName('bare');
-        const engineGroup = uniqueName('engine');
-        groups.push(bareGroup, engineGroup);
+        const [bareGroup, aloneGroup, engineGroup] = [uniqueName('bare'), uniqueName('alone'), uniqueName('engine')];
+        groups.push(bareGroup, aloneGroup, engineGroup);
         bare.push(await bareRead(topic, bareGroup));
+        alone.push(await engineAloneRun(topic, aloneGroup));
         engine.push(await engineRun(topic, engineGroup));
-        process.stderr.write(`  run ${run + 1}: bare ${Math.round(perSecond(bare[run]!))}/s, engine ${Math.round(perSecond(engine[run]!))}/s\n`);
+        const rates = [bare, alone, engine].map((timings) => Math.round(perSecond(timings[run]!)));
+        process.stderr.write(`  run ${run + 1}: bare ${rates[0]}/s, engine without a database ${rates[1]}/s, engine → InfluxDB ${rates[2]}/s\n`);
       }
       const engineRate = median(engine.map(perSecond));
-      const ratio = median(engine.map((timing, i) => perSecond(timing) / perSecond(bare[i]!)));
+      const ratioTo = (timings: Timing[]) => median(timings.map((timing, i) => perSecond(timing) / perSecond(bare[i]!)));
+      const ratio = ratioTo(engine);
       const checked = `InfluxDB count checked: ${TICKS.toLocaleString('en-US')} ticks + ${engine[0]!.bars.toLocaleString('en-US')} bars`;
       return [
         { bench: 'consume', metric: 'engine → InfluxDB', value: engineRate, unit: 'ticks/s', target: '≥ 100000', met: engineRate >= 100_000, note: `median of ${RUNS}; ${checked}` },
         { bench: 'consume', metric: 'bare kafkajs read+parse', value: median(bare.map(perSecond)), unit: 'ticks/s', note: `median of ${RUNS}, same topic` },
         { bench: 'consume', metric: 'engine / bare', value: ratio, unit: '×', target: '≥ 0.6', met: ratio >= 0.6, note: 'median of per-run ratios' },
+        { bench: 'consume', metric: 'engine, sink acks at once', value: median(alone.map(perSecond)), unit: 'ticks/s', note: `no database: ${ratioTo(alone).toFixed(2)} × bare` },
       ] satisfies Figure[];
     } finally {
       await deleteKafkaResources([topic], groups);

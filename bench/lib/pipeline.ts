@@ -76,8 +76,16 @@ export interface RunningConsume {
   stop(): Promise<ConsumeSummary>;
 }
 
-/** Starts `runConsume` with the configured sinks, each wrapped by `acknowledging`. */
-export function startConsume(config: Config, onAcknowledged: OnAcknowledged): RunningConsume {
+/**
+ * A sink that stores nothing and acknowledges at once, in place of InfluxDB: what the engine itself
+ * (decode, windows, routing, queues, checkpoints) can do when no database holds it back.
+ */
+export function nullSink(): Sink {
+  return { name: 'influx', accepts: () => true, write: async () => {}, close: async () => {} };
+}
+
+/** Starts `runConsume` with the configured sinks (or `nullSink`), each wrapped by `acknowledging`. */
+export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sinks: 'configured' | 'null' = 'configured'): RunningConsume {
   const controller = new AbortController();
   let firstBatchAt: number | undefined;
   const done = runConsume(config, {
@@ -88,8 +96,8 @@ export function startConsume(config: Config, onAcknowledged: OnAcknowledged): Ru
       return createWindowPipeline(config.windows);
     },
     createSinks: async (publisher) => {
-      const sinks = await createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher });
-      return sinks.map((sink) => acknowledging(sink, onAcknowledged));
+      const created = sinks === 'null' ? [nullSink()] : await createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher });
+      return created.map((sink) => acknowledging(sink, onAcknowledged));
     },
   });
   let failure: unknown;
