@@ -12,9 +12,9 @@ import type { Config } from '../src/config/schema.ts';
 import type { WindowOutput } from '../src/model.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { median } from './lib/stats.ts';
+import { bareRead, perSecond, type Timing } from './lib/bare.ts';
 import { preload, startConsume, syntheticTicks } from './lib/pipeline.ts';
 import {
-  benchKafka,
   benchSymbols,
   countPoints,
   createBucket,
@@ -35,47 +35,6 @@ const PARTITIONS = 4;
 const EVENT_RATE = 1_000;
 /** Generous bound on one timed read: 10× slower than the target still finishes. */
 const READ_TIMEOUT_MS = Math.max(60_000, TICKS / 10);
-
-/** The same fetch sizes as the engine, so only the work per message differs. */
-const FETCH = { maxWaitTimeInMs: 250, maxBytesPerPartition: 4 * 1024 * 1024, maxBytes: 32 * 1024 * 1024 };
-
-interface Timing {
-  ticks: number;
-  ms: number;
-}
-
-const perSecond = ({ ticks, ms }: Timing) => (ticks * 1_000) / ms;
-
-/** Reads the topic from the start with a fresh group, JSON-parsing every value, until `ticks` are read. */
-export async function bareRead(topic: string, group: string, ticks = TICKS): Promise<Timing> {
-  const consumer = benchKafka().consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
-  await consumer.connect();
-  try {
-    let first: number | undefined;
-    let last: number | undefined;
-    let count = 0;
-    let checksum = 0;
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      autoCommit: false,
-      eachBatch: async ({ batch }) => {
-        first ??= performance.now();
-        for (const message of batch.messages) {
-          if (message.value === null) continue;
-          // Using a parsed field keeps the parse from being optimised away.
-          checksum += (JSON.parse(message.value.toString('utf8')) as { price: number }).price;
-          count++;
-        }
-        if (count >= ticks) last ??= performance.now();
-      },
-    });
-    await waitFor('the bare consumer to read every tick', () => last, READ_TIMEOUT_MS);
-    if (!(checksum > 0)) throw new Error('bare consumer parsed no prices');
-    return { ticks: count, ms: last! - first! };
-  } finally {
-    await consumer.disconnect();
-  }
-}
 
 interface EngineTiming extends Timing {
   bars: number;
@@ -158,7 +117,7 @@ export const consume: Bench = {
       for (let run = 0; run < RUNS; run++) {
         const [bareGroup, aloneGroup, engineGroup] = [uniqueName('bare'), uniqueName('alone'), uniqueName('engine')];
         groups.push(bareGroup, aloneGroup, engineGroup);
-        bare.push(await bareRead(topic, bareGroup));
+        bare.push(await bareRead(topic, bareGroup, TICKS, READ_TIMEOUT_MS));
         alone.push(await engineAloneRun(topic, aloneGroup));
         engine.push(await engineRun(topic, engineGroup));
         const rates = [bare, alone, engine].map((timings) => Math.round(perSecond(timings[run]!)));

@@ -2,13 +2,15 @@
  * Memory: peak RSS (VmHWM from /proc/<pid>/status) of the built `stockstream consume` as a child
  * process, with 5,000 symbols and every window on (1m, 5m, 15m and 1h bars with interim updates,
  * indicators, alerts, InfluxDB writing ticks and bars), from start until it consumed a pre-loaded
- * topic and stopped on SIGTERM. Progress is read from its own `--metrics-port`.
+ * topic and stopped on SIGTERM. Progress is read from its own `--metrics-port`. For scale, the
+ * peak of a bare kafkajs consumer that only reads and parses the same topic (bench/lib/bare.ts).
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import type { UserConfig } from '../src/config/schema.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
@@ -16,6 +18,7 @@ import { preload, syntheticTicks } from './lib/pipeline.ts';
 import { benchSymbols, BROKERS, createBucket, createTopic, deleteBucket, deleteKafkaResources, envNumber, INFLUX, runConfig, uniqueName, waitFor } from './lib/services.ts';
 
 const BIN = fileURLToPath(new URL('../bin/stockstream.js', import.meta.url));
+const BARE = fileURLToPath(new URL('./lib/bare.ts', import.meta.url));
 const SYMBOLS = envNumber('BENCH_MEMORY_SYMBOLS', 5_000);
 const TICKS = envNumber('BENCH_MEMORY_TICKS', 500_000);
 const PARTITIONS = 4;
@@ -46,6 +49,46 @@ function peakRss(pid: number): number | undefined {
   }
 }
 
+interface Tracked {
+  pid: number;
+  /** Highest VmHWM read so far (read every 20 ms while the process lives). */
+  peak(): number;
+  alive(): boolean;
+  exited: Promise<number | null>;
+  /** The last lines it wrote to stderr, for error messages. */
+  lastError(): string;
+  stdout(): string;
+}
+
+function track(child: ChildProcessByStdio<null, Readable, Readable>): Tracked {
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`could not start ${child.spawnargs.join(' ')}`);
+  let peak = 0;
+  let alive = true;
+  let stderr = '';
+  let stdout = '';
+  child.stderr.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2_000)));
+  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
+  const sample = setInterval(() => (peak = Math.max(peak, peakRss(pid) ?? 0)), 20);
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      alive = false;
+      clearInterval(sample);
+      resolve(code);
+    }),
+  );
+  return { pid, peak: () => peak, alive: () => alive, exited, lastError: () => stderr.trim().split('\n').at(-1) ?? '', stdout: () => stdout };
+}
+
+/** Peak RSS of a bare kafkajs consumer reading and parsing the same topic (bench/lib/bare.ts). */
+async function bareReaderPeak(topic: string, groups: string[]): Promise<number> {
+  const reader = track(spawn(process.execPath, [BARE, topic, String(TICKS)], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const code = await waitFor('the bare reader to finish', async () => (reader.alive() ? undefined : await reader.exited), CONSUME_TIMEOUT_MS, 100);
+  groups.push(reader.stdout().trim());
+  if (code !== 0) throw new Error(`bare reader exited ${code}: ${reader.lastError()}`);
+  return reader.peak();
+}
+
 async function metric(port: number, name: string): Promise<number | undefined> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
@@ -63,6 +106,7 @@ export const memory: Bench = {
     const topic = uniqueName('memory');
     const bucket = uniqueName('memory');
     const group = uniqueName('memory');
+    const groups = [group];
     const bucketId = await createBucket(bucket);
     const dir = mkdtempSync(path.join(os.tmpdir(), 'stockstream-bench-'));
     try {
@@ -77,19 +121,12 @@ export const memory: Bench = {
       };
       writeFileSync(file, JSON.stringify(config));
       const port = await freePort();
-      const child = spawn(process.execPath, [BIN, 'consume', '--config', file, '--metrics-port', String(port), '--quiet'], { stdio: ['ignore', 'ignore', 'pipe'] });
-      let stderr = '';
-      child.stderr.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2_000)));
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-      let peak = 0;
-      const sample = setInterval(() => (peak = Math.max(peak, peakRss(child.pid!) ?? 0)), 100);
+      const consume = track(spawn(process.execPath, [BIN, 'consume', '--config', file, '--metrics-port', String(port), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] }));
       try {
-        let alive = true;
-        void exited.then(() => (alive = false));
         await waitFor(
           'consume to apply every tick',
           async () => {
-            if (!alive) throw new Error(`consume exited early: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+            if (!consume.alive()) throw new Error(`consume exited early: ${consume.lastError()}`);
             const ticks = await metric(port, 'stockstream_ticks_consumed_total');
             return ticks !== undefined && ticks >= TICKS ? ticks : undefined;
           },
@@ -97,23 +134,22 @@ export const memory: Bench = {
           250,
         );
         // Until its exit the process flushes the sinks: that is part of the peak too.
-        child.kill('SIGTERM');
-        const code = await waitFor('consume to exit after SIGTERM', async () => {
-          peak = Math.max(peak, peakRss(child.pid!) ?? 0);
-          return alive ? undefined : await exited;
-        }, EXIT_TIMEOUT_MS, 20);
-        if (code !== 0) throw new Error(`consume exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+        process.kill(consume.pid, 'SIGTERM');
+        const code = await waitFor('consume to exit after SIGTERM', async () => (consume.alive() ? undefined : await consume.exited), EXIT_TIMEOUT_MS, 50);
+        if (code !== 0) throw new Error(`consume exited ${code}: ${consume.lastError()}`);
       } finally {
-        clearInterval(sample);
-        if (child.exitCode === null) child.kill('SIGKILL');
+        if (consume.alive()) process.kill(consume.pid, 'SIGKILL');
       }
+      const peak = consume.peak();
+      const bare = await bareReaderPeak(topic, groups);
       const peakMb = peak / MB;
       return [
         { bench: 'memory', metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols`, value: peakMb, unit: 'MB', target: '≤ 200', met: peakMb <= 200, note: `VmHWM over ${TICKS.toLocaleString('en-US')} ticks + stop` },
+        { bench: 'memory', metric: 'bare kafkajs read+parse peak RSS', value: bare / MB, unit: 'MB', note: 'same topic, same fetch sizes' },
       ] satisfies Figure[];
     } finally {
       rmSync(dir, { recursive: true, force: true });
-      await deleteKafkaResources([topic], [group]);
+      await deleteKafkaResources([topic], groups);
       await deleteBucket(bucketId);
     }
   },
