@@ -194,7 +194,7 @@ export const configSchema = z.object({
     .object({
       enabled: z.array(z.enum(sinkNames)).default(['influx']).describe('Sinks `consume` writes to.'),
       writeTicks: z.boolean().default(true).describe('Also write every tick (not only bars) to InfluxDB.'),
-      batchSize: z.number().int().min(1).default(5000).describe('Outputs per sink write.'),
+      batchSize: z.number().int().min(1).default(10_000).describe('Outputs per sink write.'),
       flushInterval: duration('Write a partial batch after this long (it bounds what a tick waits for a write at low rates).').default('50ms'),
       maxBuffered: z.number().int().min(1).default(100_000).describe('Outputs buffered per sink before partitions pause.'),
       file: z.object({ path: z.string().default('stockstream-output.ndjson') }).prefault({}),
