@@ -6,7 +6,7 @@
  */
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 import { encodeCheckpoint, encodeSymbolRecord, symbolKey } from './changelog.ts';
-import type { PartitionState, PersistedSymbol } from './partition.ts';
+import { stateDigest, type PartitionState, type PersistedSymbol } from './partition.ts';
 
 export interface PartitionCheckpoint {
   partition: number;
@@ -33,25 +33,27 @@ export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix
   state.touched = false;
   state.checkpointedAt = now;
   const changed: Array<[string, PersistedSymbol]> = [];
+  const records: OutgoingMessage[] = [];
   const seen = new Set<string>();
+  const write = (symbol: string, json: string, digest: string) => {
+    changed.push([symbol, { digest, offset }]);
+    records.push({ topic: stateTopic, key: symbolKey(prefix, symbol), value: encodeSymbolRecord(offset, json) });
+  };
   for (const symbol of state.pipeline.symbols()) {
     seen.add(symbol);
-    const snapshot = state.pipeline.snapshot(symbol);
-    const json = snapshot === undefined ? NO_STATE : JSON.stringify(snapshot);
-    if (state.persisted.get(symbol)?.json !== json) changed.push([symbol, { json, offset }]);
+    const json = state.pipeline.serialize(symbol) ?? NO_STATE;
+    const digest = stateDigest(json);
+    if (state.persisted.get(symbol)?.digest !== digest) write(symbol, json, digest);
   }
+  const gone = stateDigest(NO_STATE);
   for (const [symbol, persisted] of state.persisted) {
-    if (!seen.has(symbol) && persisted.json !== NO_STATE) changed.push([symbol, { json: NO_STATE, offset }]);
+    if (!seen.has(symbol) && persisted.digest !== gone) write(symbol, NO_STATE, gone);
   }
   if (changed.length === 0 && offset === state.checkpointed) return undefined;
 
   const vouched: Record<string, number> = {};
   for (const [symbol, persisted] of state.persisted) vouched[symbol] = persisted.offset;
-  const records: OutgoingMessage[] = [];
-  for (const [symbol, persisted] of changed) {
-    vouched[symbol] = offset;
-    records.push({ topic: stateTopic, key: symbolKey(prefix, symbol), value: encodeSymbolRecord(offset, persisted.json) });
-  }
+  for (const [symbol] of changed) vouched[symbol] = offset;
   records.push({ topic: stateTopic, key: prefix, value: encodeCheckpoint({ offset, symbols: vouched }) });
   return { partition: state.partition, offset, records, persisted: changed };
 }

@@ -3,6 +3,7 @@
  * dropped whole), the next offset to apply, and the offsets below which a restore already holds a
  * symbol's ticks. `applyMessages` is the consumer's hot path: synchronous, no promise per message.
  */
+import { hash } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 import { decodeTick, type WindowOutput } from '../model.ts';
@@ -11,10 +12,18 @@ import type { WindowPipeline } from '../windows/types.ts';
 import { floorOf, NO_FLOORS, symbolKey, unusableState, type RestorePlan, type SkipFloors } from './changelog.ts';
 import { deadLetter } from './dead-letter.ts';
 
-/** The last snapshot persisted for a symbol: what it said and the offset it was written at. */
+/** The last snapshot persisted for a symbol: a digest of what it said, and the offset it was written at. */
 export interface PersistedSymbol {
-  json: string;
+  digest: string;
   offset: number;
+}
+
+/**
+ * Telling whether a symbol changed since its last record only needs a digest; keeping the JSON
+ * itself cost a few KB a symbol (~25 MB at 5,000 symbols) for nothing else.
+ */
+export function stateDigest(json: string): string {
+  return hash('sha1', json, 'base64');
 }
 
 export interface PartitionState {
@@ -48,7 +57,7 @@ export function applyRestore(state: PartitionState, plan: RestorePlan, prefix: s
     } catch (error) {
       throw unusableState(symbolKey(prefix, symbol), errorMessage(error));
     }
-    state.persisted.set(symbol, { json: JSON.stringify(snapshot), offset: recordOffset });
+    state.persisted.set(symbol, { digest: stateDigest(snapshot === null ? 'null' : JSON.stringify(snapshot)), offset: recordOffset });
   }
   state.floors = plan.floors;
   state.position = plan.seekTo;

@@ -4,7 +4,12 @@
  * after a restart or when another consumer left — is restored from here once the reader has caught
  * up with everything written before the assignment (whoever wrote it).
  *
- * kafkajs cannot read a topic without a consumer group, so the reader joins a group of its own
+ * Once a partition is loaded its records are no longer kept: this consumer holds that state itself
+ * and writes those records, so keeping a copy would double the memory of the state (a few KB a
+ * symbol) for nothing. Should the partition come back after moving away, it is read again from the
+ * state topic's beginning.
+ *
+ * kafkajs cannot read a topic without a consumer group, so each reader joins a group of its own
  * that commits nothing.
  */
 import { randomUUID } from 'node:crypto';
@@ -24,47 +29,48 @@ export interface StateStore {
 const CATCH_UP_POLL_MS = 50;
 const SLOW_CATCH_UP_MS = 15_000;
 
+/** key → latest raw value */
+type Records = Map<string, string>;
+
+interface Reader {
+  /** Next offset to read, per partition of the state topic. */
+  positions: Map<number, number>;
+  stop(): Promise<void>;
+}
+
 export async function openStateStore(kafka: Kafka, config: Config, logger: Logger, owner: { group: string; topic: string }, signal?: AbortSignal): Promise<StateStore> {
   const stateTopic = config.kafka.topics.state;
   const keyPrefix = `${owner.group}:${owner.topic}:`;
-  /** partition prefix (`<group>:<topic>:<partition>`) → key → latest raw value */
-  const byPartition = new Map<string, Map<string, string>>();
-  const positions = new Map<number, number>();
+  /** The partition prefix (`<group>:<topic>:<partition>`) a key of ours belongs to. */
+  const prefixOf = (key: string) => {
+    const colon = key.indexOf(':', keyPrefix.length);
+    return colon < 0 ? key : key.slice(0, colon);
+  };
+  const byPartition = new Map<string, Records>();
+  /** Partitions loaded by this consumer: their records are not kept from then on. */
+  const loaded = new Set<string>();
 
   const admin: Admin = kafka.admin();
-  const reader: Consumer = kafka.consumer({
-    groupId: `${owner.group}.state-reader.${randomUUID()}`,
-    maxWaitTimeInMs: 100,
-    allowAutoTopicCreation: false,
-  });
   await connectKafka(admin, config, logger, signal);
-  await connectKafka(reader, config, logger, signal);
-  await reader.subscribe({ topic: stateTopic, fromBeginning: true });
-  await reader.run({
-    autoCommit: false,
-    eachBatch: async ({ batch }) => {
-      for (const message of batch.messages) {
-        const key = message.key?.toString('utf8');
-        if (!key?.startsWith(keyPrefix)) continue;
-        const rest = key.slice(keyPrefix.length);
-        const colon = rest.indexOf(':');
-        const prefix = colon < 0 ? key : key.slice(0, keyPrefix.length + colon);
-        let records = byPartition.get(prefix);
-        if (!records) byPartition.set(prefix, (records = new Map()));
-        if (message.value === null) records.delete(key);
-        else records.set(key, message.value.toString('utf8'));
-      }
-      if (batch.messages.length > 0) positions.set(batch.partition, Number(batch.lastOffset()) + 1);
-    },
+
+  /** Starts a reader that keeps the records of the partitions `keep` gives a map for. */
+  const read = (keep: (prefix: string) => Records | undefined) =>
+    startReader(kafka, config, logger, { topic: stateTopic, group: owner.group }, signal, (key) => (key.startsWith(keyPrefix) ? keep(prefixOf(key)) : undefined));
+
+  const follower = await read((prefix) => {
+    if (loaded.has(prefix)) return undefined;
+    let records = byPartition.get(prefix);
+    if (!records) byPartition.set(prefix, (records = new Map()));
+    return records;
   });
 
-  /** Waits until every record written before the call has been read. */
-  const catchUp = async (waitSignal?: AbortSignal) => {
+  /** Waits until `reader` has read every record written before the call. */
+  const catchUp = async (reader: Reader, waitSignal?: AbortSignal) => {
     const ends = await admin.fetchTopicOffsets(stateTopic);
     const started = Date.now();
     let warned = false;
     for (;;) {
-      const behind = ends.filter(({ partition, high, low }) => high !== low && (positions.get(partition) ?? Number(low)) < Number(high));
+      const behind = ends.filter(({ partition, high, low }) => high !== low && (reader.positions.get(partition) ?? Number(low)) < Number(high));
       if (behind.length === 0) return;
       if (waitSignal?.aborted) throw new Error('stopped while restoring state');
       if (!warned && Date.now() - started > SLOW_CATCH_UP_MS) {
@@ -75,14 +81,62 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
     }
   };
 
+  /** A partition loaded before (so its records were not kept): read the topic again for it alone. */
+  const reread = async (prefix: string, waitSignal?: AbortSignal): Promise<Records> => {
+    const records: Records = new Map();
+    const reader = await read((of) => (of === prefix ? records : undefined));
+    try {
+      await catchUp(reader, waitSignal);
+    } finally {
+      await reader.stop();
+    }
+    return records;
+  };
+
   return {
     async load(prefix, waitSignal) {
-      await catchUp(waitSignal);
-      return decodePartitionRecords(prefix, byPartition.get(prefix) ?? new Map());
+      await catchUp(follower, waitSignal);
+      const records = loaded.has(prefix) ? await reread(prefix, waitSignal) : (byPartition.get(prefix) ?? new Map<string, string>());
+      loaded.add(prefix);
+      byPartition.delete(prefix);
+      return decodePartitionRecords(prefix, records);
     },
     async stop() {
-      await reader.disconnect().catch(() => {});
+      await follower.stop();
       await admin.disconnect().catch(() => {});
     },
+  };
+}
+
+/** Reads the state topic from its beginning into the maps `recordsOf` picks by key (none: skipped). */
+async function startReader(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  names: { topic: string; group: string },
+  signal: AbortSignal | undefined,
+  recordsOf: (key: string) => Records | undefined,
+): Promise<Reader> {
+  const positions = new Map<number, number>();
+  const consumer: Consumer = kafka.consumer({ groupId: `${names.group}.state-reader.${randomUUID()}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  await connectKafka(consumer, config, logger, signal);
+  await consumer.subscribe({ topic: names.topic, fromBeginning: true });
+  await consumer.run({
+    autoCommit: false,
+    eachBatch: async ({ batch }) => {
+      for (const message of batch.messages) {
+        const key = message.key?.toString('utf8');
+        if (key === undefined) continue;
+        const records = recordsOf(key);
+        if (!records) continue;
+        if (message.value === null) records.delete(key);
+        else records.set(key, message.value.toString('utf8'));
+      }
+      if (batch.messages.length > 0) positions.set(batch.partition, Number(batch.lastOffset()) + 1);
+    },
+  });
+  return {
+    positions,
+    stop: () => consumer.disconnect().catch(() => {}),
   };
 }

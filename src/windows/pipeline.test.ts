@@ -127,7 +127,7 @@ function runThrough(ticks: Tick[], splits: Set<number>): { out: WindowOutput[]; 
   let pipeline = createWindowPipeline(windows, { clock: () => 0 });
   ticks.forEach((tick, i) => {
     if (splits.has(i)) {
-      const saved = JSON.parse(JSON.stringify([...pipeline.symbols()].map((symbol) => [symbol, pipeline.snapshot(symbol)]))) as [string, Record<string, unknown>][];
+      const saved = [...pipeline.symbols()].map((symbol) => [symbol, JSON.parse(pipeline.serialize(symbol)!)]) as [string, Record<string, unknown>][];
       pipeline = createWindowPipeline(windows, { clock: () => 0 });
       for (const [symbol, snapshot] of saved) pipeline.restore(symbol, snapshot);
     }
@@ -161,20 +161,20 @@ describe('snapshot and restore', () => {
     });
   }
 
-  it('a snapshot is a copy: later ticks do not change it', () => {
+  it('serializes the state as it is now, and nothing for an unknown symbol', () => {
     const pipeline = barsOnly();
     pipeline.push(makeTick('AAPL', t0, 100), []);
-    const before = JSON.stringify(pipeline.snapshot('AAPL'));
-    const snapshot = pipeline.snapshot('AAPL');
+    const before = pipeline.serialize('AAPL');
     pipeline.push(makeTick('AAPL', t0 + SECOND, 200), []);
-    expect(JSON.stringify(snapshot)).toBe(before);
-    expect(pipeline.snapshot('NONE')).toBeUndefined();
+    expect(pipeline.serialize('AAPL')).not.toBe(before);
+    expect(JSON.stringify(JSON.parse(before!))).toContain('"close":100');
+    expect(pipeline.serialize('NONE')).toBeUndefined();
   });
 
   it('restores into a pipeline whose intervals changed, keeping what still fits', () => {
     const old = barsOnly({ bars: { intervals: ['1m', '5m'] } });
     old.push(makeTick('AAPL', t0 + SECOND, 100), []);
-    const snapshot = JSON.parse(JSON.stringify(old.snapshot('AAPL'))) as Record<string, unknown>;
+    const snapshot = JSON.parse(old.serialize('AAPL')!) as Record<string, unknown>;
     const next = barsOnly({ bars: { intervals: ['5m', '15m'] } });
     next.restore('AAPL', snapshot);
     const out: WindowOutput[] = [];

@@ -10,7 +10,7 @@ import { DecodeError, type Bar, type Tick, type WindowOutput } from '../model.ts
 import { SessionCalendar } from './calendar.ts';
 import { windowOperators } from './operators.ts';
 import { parseWindowSettings } from './settings.ts';
-import type { BarOperator, LateTick, OperatorEnv, SymbolSnapshot, TickOperator, WindowOperatorModule, WindowPipeline, WindowsConfig } from './types.ts';
+import type { BarOperator, LateTick, OperatorEnv, TickOperator, WindowOperatorModule, WindowPipeline, WindowsConfig } from './types.ts';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -116,13 +116,13 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
       }
     },
 
-    snapshot(symbol) {
+    serialize(symbol) {
       const state = bySymbol.get(symbol);
       if (state === undefined) return undefined;
       const operators: Record<string, unknown> = {};
       for (let i = 0; i < names.length; i++) operators[names[i] as string] = state.states[i];
       const saved: SavedSymbol = { v: SNAPSHOT_VERSION, maxTime: state.maxTime, watermark: state.watermark, operators };
-      return structuredClone(saved) as unknown as SymbolSnapshot;
+      return JSON.stringify(saved);
     },
 
     restore(symbol, snapshot) {

@@ -31,9 +31,13 @@ export interface WindowPipeline {
    * watermark had moved on with the clock, and emits interim bars when configured.
    */
   onTimer(nowMs: number, out: WindowOutput[]): void;
-  /** The state of one symbol, to persist (a copy); undefined when the pipeline holds nothing for it. */
-  snapshot(symbol: string): SymbolSnapshot | undefined;
-  /** Puts back a snapshot taken by `snapshot` (after a restart or a rebalance). */
+  /**
+   * The state of one symbol as JSON, to persist; undefined when the pipeline holds nothing for it.
+   * A string rather than an object copy: the checkpoint writes it as it is, and serialising the live
+   * state once is cheaper than cloning it first.
+   */
+  serialize(symbol: string): string | undefined;
+  /** Puts back a snapshot (the parsed JSON of `serialize`) after a restart or a rebalance. */
   restore(symbol: string, snapshot: SymbolSnapshot): void;
   /** Forgets a symbol (its partition moved to another consumer). */
   drop(symbol: string): void;
