@@ -31,6 +31,27 @@ export async function openBenchPublisher(config: Config, options: Partial<Publis
   return openPublisher(kafka, config, quietLogger, { topic: config.kafka.topics.prices, ...options });
 }
 
+/** Publishes `rate` ticks a second for `seconds`, as live data arrives; resolves once Kafka acknowledged all. */
+export async function publishAtRate(config: Config, ticks: SyntheticGenerator, rate: number, seconds: number): Promise<number> {
+  const publisher = await openBenchPublisher(config);
+  const total = rate * seconds;
+  try {
+    const started = performance.now();
+    for (let sent = 0; sent < total; ) {
+      const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1_000) + 1);
+      if (due > sent) {
+        await publisher.publish(ticks.next(due - sent).map((tick: Tick) => tickMessage(tick)));
+        sent = due;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5)); // pacing, not waiting for a result
+    }
+    await publisher.flush();
+    return total;
+  } finally {
+    await publisher.close();
+  }
+}
+
 /**
  * Publishes `count` ticks as fast as the publisher takes them and resolves once Kafka acknowledged
  * all, with the milliseconds from the first publish to that (connecting left out).

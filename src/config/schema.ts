@@ -87,6 +87,9 @@ export const configSchema = z.object({
       partitions: z.number().int().min(1).default(4).describe('Partitions of topics StockStream creates.'),
       replicationFactor: z.number().int().min(1).default(1),
       connectTimeout: duration('Give up connecting to Kafka after this long.').default('30s'),
+      checkpointInterval: duration(
+        '`consume` writes changed window state to the state topic and commits offsets this often. Longer: fewer state writes (a symbol that ticks is written once a round); shorter: less to read again after a crash.',
+      ).default('5s'),
       topics: z
         .object({
           prices: z.string().min(1).default('real-time-stock-prices').describe('Ticks, keyed by symbol.'),

@@ -16,6 +16,7 @@ import { openPublisher, type Publisher } from '../kafka/publisher.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
+import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
@@ -59,7 +60,6 @@ export interface ConsumeSummary {
 
 /** Pipeline timers, backpressure and gauges. */
 const TIMER_MS = 1_000;
-const CHECKPOINT_MS = 1_000;
 const STATUS_MS = 15_000;
 /** How long a graceful stop may wait for sinks that are down before giving up uncommitted. */
 const STOP_TIMEOUT_MS = 30_000;
@@ -195,7 +195,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         router.updateGauges();
         resumeIfRoomy();
       }, TIMER_MS),
-      setInterval(() => void checkpointer.run().catch(fail), CHECKPOINT_MS),
+      setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
       statusTimer(logger, summary, () => partitions.size()),
     );
 
