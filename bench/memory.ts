@@ -150,7 +150,7 @@ async function metric(port: number, name: string): Promise<number | undefined> {
 
 export const memory: Bench = {
   name: 'memory',
-  description: `peak RSS of \`stockstream consume\` over ${TICKS.toLocaleString('en-US')} ticks of ${SYMBOLS.toLocaleString('en-US')} symbols, 1m/5m/15m/1h bars + interim, indicators, alerts, InfluxDB`,
+  description: `peak RSS of \`stockstream consume\` with ${SYMBOLS.toLocaleString('en-US')} symbols, 1m/5m/15m/1h bars + interim, indicators, alerts, InfluxDB: live at ${LIVE_RATE.toLocaleString('en-US')} ticks/s (default and lean V8 flags), then ${TICKS.toLocaleString('en-US')} pre-loaded ticks at full speed`,
   async run() {
     const live = { topic: uniqueName('memory-live'), bucket: uniqueName('memory-live'), group: uniqueName('memory-live') };
     const lean = { topic: uniqueName('memory-lean'), bucket: uniqueName('memory-lean'), group: uniqueName('memory-lean') };
