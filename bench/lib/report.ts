@@ -45,19 +45,23 @@ export function table(figures: readonly Figure[]): string {
   return [line(header), `| ${widths.map((w) => '-'.repeat(w)).join(' | ')} |`, ...rows.map(line)].join('\n');
 }
 
-export function save(figures: readonly Figure[]): string {
+/** Saves a stamped JSON; a run of every bench also becomes latest.json (what the README's table shows). */
+export function save(figures: readonly Figure[], complete: boolean): string {
   const dir = new URL('../results/', import.meta.url);
   mkdirSync(dir, { recursive: true });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const body = JSON.stringify({ date: new Date().toISOString(), machine: machine(), figures }, null, 2) + '\n';
   const file = new URL(`${stamp}.json`, dir);
   writeFileSync(file, body);
-  writeFileSync(new URL('latest.json', dir), body);
+  if (complete) writeFileSync(new URL('latest.json', dir), body);
   return file.pathname;
 }
 
-/** Runs benches one after another (they share the machine), prints the table and saves the JSON. */
-export async function runBenches(benches: readonly Bench[]): Promise<Figure[]> {
+/**
+ * Runs benches one after another (they share the machine), prints the table and saves the JSON;
+ * `complete` when these are all of them.
+ */
+export async function runBenches(benches: readonly Bench[], complete = false): Promise<Figure[]> {
   const figures: Figure[] = [];
   for (const bench of benches) {
     process.stderr.write(`bench ${bench.name}: ${bench.description}\n`);
@@ -71,6 +75,6 @@ export async function runBenches(benches: readonly Bench[]): Promise<Figure[]> {
   const m = machine();
   console.log(`\nStockStream benchmarks — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadAverage.join(' ')}\n`);
   console.log(table(figures));
-  console.log(`\nsaved ${save(figures)}`);
+  console.log(`\nsaved ${save(figures, complete)}`);
   return figures;
 }
