@@ -18,6 +18,7 @@ export interface PartitionCheckpoint {
 }
 
 const NO_STATE = 'null';
+const NO_STATE_DIGEST = stateDigest(NO_STATE);
 
 /**
  * While nothing arrives, the idle timer still moves every quiet symbol's watermark each second;
@@ -45,9 +46,8 @@ export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix
     const digest = stateDigest(json);
     if (state.persisted.get(symbol)?.digest !== digest) write(symbol, json, digest);
   }
-  const gone = stateDigest(NO_STATE);
   for (const [symbol, persisted] of state.persisted) {
-    if (!seen.has(symbol) && persisted.digest !== gone) write(symbol, NO_STATE, gone);
+    if (!seen.has(symbol) && persisted.digest !== NO_STATE_DIGEST) write(symbol, NO_STATE, NO_STATE_DIGEST);
   }
   if (changed.length === 0 && offset === state.checkpointed) return undefined;
 

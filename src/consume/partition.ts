@@ -57,7 +57,7 @@ export function applyRestore(state: PartitionState, plan: RestorePlan, prefix: s
     } catch (error) {
       throw unusableState(symbolKey(prefix, symbol), errorMessage(error));
     }
-    state.persisted.set(symbol, { digest: stateDigest(snapshot === null ? 'null' : JSON.stringify(snapshot)), offset: recordOffset });
+    state.persisted.set(symbol, { digest: stateDigest(JSON.stringify(snapshot)), offset: recordOffset });
   }
   state.floors = plan.floors;
   state.position = plan.seekTo;
