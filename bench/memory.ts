@@ -6,19 +6,18 @@
  * pre-loaded topic at full speed. Progress is read from its own `--metrics-port`. For scale, the
  * peak of a bare kafkajs consumer that only reads and parses the pre-loaded topic (bench/lib/bare.ts).
  */
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import type { UserConfig } from '../src/config/schema.ts';
+import { startConsumer, waitForMetric } from '../test/consume/support/consumer-process.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { preload, publishAtRate, syntheticTicks } from './lib/pipeline.ts';
 import { benchSymbols, BROKERS, createBucket, createTopic, deleteBucket, deleteKafkaResources, envNumber, INFLUX, runConfig, uniqueName, waitFor } from './lib/services.ts';
 
-const BIN = fileURLToPath(new URL('../bin/stockstream.js', import.meta.url));
 const BARE = fileURLToPath(new URL('./lib/bare.ts', import.meta.url));
 const SYMBOLS = envNumber('BENCH_MEMORY_SYMBOLS', 5_000);
 const TICKS = envNumber('BENCH_MEMORY_TICKS', 500_000);
@@ -35,17 +34,7 @@ const EVENT_RATE = 100;
 const CONSUME_TIMEOUT_MS = Math.max(120_000, TICKS / 2);
 const EXIT_TIMEOUT_MS = 60_000;
 const MB = 1024 * 1024;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+const TICKS_METRIC = 'stockstream_ticks_consumed_total';
 
 /** VmHWM (peak resident set) of a live process in bytes, or undefined once it is gone. */
 function peakRss(pid: number): number | undefined {
@@ -57,44 +46,28 @@ function peakRss(pid: number): number | undefined {
   }
 }
 
-interface Tracked {
-  pid: number;
-  /** Highest VmHWM read so far (read every 20 ms while the process lives). */
-  peak(): number;
-  alive(): boolean;
-  exited: Promise<number | null>;
-  /** The last lines it wrote to stderr, for error messages. */
-  lastError(): string;
-  stdout(): string;
-}
-
-function track(child: ChildProcessByStdio<null, Readable, Readable>): Tracked {
+/** The highest VmHWM of a child so far, read every 20 ms until it exits. */
+function trackPeakRss(child: ChildProcess): () => number {
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${child.spawnargs.join(' ')}`);
   let peak = 0;
-  let alive = true;
-  let stderr = '';
-  let stdout = '';
-  child.stderr.on('data', (chunk: Buffer) => void (stderr = (stderr + chunk.toString()).slice(-2_000)));
-  child.stdout.on('data', (chunk: Buffer) => void (stdout += chunk.toString()));
   const sample = setInterval(() => (peak = Math.max(peak, peakRss(pid) ?? 0)), 20);
-  const exited = new Promise<number | null>((resolve) =>
-    child.once('exit', (code) => {
-      alive = false;
-      clearInterval(sample);
-      resolve(code);
-    }),
-  );
-  return { pid, peak: () => peak, alive: () => alive, exited, lastError: () => stderr.trim().split('\n').at(-1) ?? '', stdout: () => stdout };
+  child.once('exit', () => clearInterval(sample));
+  return () => peak;
 }
 
 /** Peak RSS of a bare kafkajs consumer reading and parsing the same topic (bench/lib/bare.ts). */
 async function bareReaderPeak(topic: string, groups: string[]): Promise<number> {
-  const reader = track(spawn(process.execPath, [BARE, topic, String(TICKS)], { stdio: ['ignore', 'pipe', 'pipe'] }));
-  const code = await waitFor('the bare reader to finish', async () => (reader.alive() ? undefined : await reader.exited), CONSUME_TIMEOUT_MS, 100);
-  groups.push(reader.stdout().trim());
-  if (code !== 0) throw new Error(`bare reader exited ${code}: ${reader.lastError()}`);
-  return reader.peak();
+  const child = spawn(process.execPath, [BARE, topic, String(TICKS)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const peak = trackPeakRss(child);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  groups.push(stdout.trim());
+  if (code !== 0) throw new Error(`bare reader exited ${code}: ${stderr.trim().split('\n').at(-1) ?? ''}`);
+  return peak();
 }
 
 /**
@@ -110,42 +83,29 @@ async function consumePeak(names: { topic: string; bucket: string; group: string
     windows: { bars: { intervals: ['1m', '5m', '15m', '1h'], interim: '5s' }, indicators: { enabled: true } },
   };
   writeFileSync(file, JSON.stringify(config));
-  const port = await freePort();
-  const consume = track(spawn(process.execPath, [...nodeOptions, BIN, 'consume', '--config', file, '--metrics-port', String(port), '--quiet'], { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const consume = await startConsumer(file, ['--quiet'], nodeOptions);
+  const peak = trackPeakRss(consume.child);
   try {
-    await waitFor('consume to serve metrics', async () => {
-      if (!consume.alive()) throw new Error(`consume exited early: ${consume.lastError()}`);
-      return metric(port, 'stockstream_ticks_consumed_total');
-    }, 60_000, 100);
-    await feed();
     await waitFor(
-      'consume to apply every tick',
+      'consume to serve metrics',
       async () => {
-        if (!consume.alive()) throw new Error(`consume exited early: ${consume.lastError()}`);
-        const applied = await metric(port, 'stockstream_ticks_consumed_total');
-        return applied !== undefined && applied >= ticks ? applied : undefined;
+        if (consume.child.exitCode !== null) throw new Error(`consume exited early: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`);
+        return (await consume.metrics()).has(TICKS_METRIC) ? true : undefined;
       },
-      CONSUME_TIMEOUT_MS,
-      250,
+      60_000,
+      100,
     );
+    await feed();
+    await waitForMetric(consume, TICKS_METRIC, ticks, CONSUME_TIMEOUT_MS);
     // Until its exit the process flushes the sinks: that is part of the peak too.
-    process.kill(consume.pid, 'SIGTERM');
-    const code = await waitFor('consume to exit after SIGTERM', async () => (consume.alive() ? undefined : await consume.exited), EXIT_TIMEOUT_MS, 50);
-    if (code !== 0) throw new Error(`consume exited ${code}: ${consume.lastError()}`);
+    consume.child.kill('SIGTERM');
+    const exit = await Promise.race([consume.exited, sleep(EXIT_TIMEOUT_MS, undefined)]);
+    if (exit === undefined) throw new Error(`consume did not exit within ${EXIT_TIMEOUT_MS / 1000}s of SIGTERM`);
+    if (exit.code !== 0) throw new Error(`consume exited ${exit.code ?? exit.signal}: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`);
   } finally {
-    if (consume.alive()) process.kill(consume.pid, 'SIGKILL');
+    await consume.stop('SIGKILL');
   }
-  return consume.peak();
-}
-
-async function metric(port: number, name: string): Promise<number | undefined> {
-  try {
-    const text = await (await fetch(`http://127.0.0.1:${port}/metrics`, { signal: AbortSignal.timeout(5_000) })).text();
-    const line = text.split('\n').find((row) => row.startsWith(`${name} `));
-    return line === undefined ? undefined : Number(line.slice(name.length + 1));
-  } catch {
-    return undefined; // not listening yet
-  }
+  return peak();
 }
 
 export const memory: Bench = {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
-import { dlqTopic } from '../../src/kafka/topics.ts';
+import { dlqTopic, ensureTopics } from '../../src/kafka/topics.ts';
 import { createLogger, type Logger } from '../../src/ui/logger.ts';
 
 const DEFAULTS = configSchema.parse({});
@@ -53,14 +53,9 @@ export function benchKafka(): Kafka {
   return new Kafka({ clientId: uniqueName('admin'), brokers: BROKERS, logLevel: logLevel.NOTHING });
 }
 
+/** Through the product's ensureTopics, which also waits out a new topic's brief UNKNOWN_TOPIC answers. */
 export async function createTopic(topic: string, partitions: number): Promise<void> {
-  const admin = benchKafka().admin();
-  await admin.connect();
-  try {
-    await admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] });
-  } finally {
-    await admin.disconnect();
-  }
+  await ensureTopics(benchKafka(), runConfig({ prices: topic, bucket: 'unused' }), quietLogger, [{ topic, partitions }]);
 }
 
 /** Deletes the topics that exist of these (with their `.dlq`), and the consumer groups. */

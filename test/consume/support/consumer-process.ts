@@ -44,9 +44,10 @@ export function parseMetrics(text: string): Map<string, number> {
   return sums;
 }
 
-export async function startConsumer(configPath: string, args: string[] = []): Promise<ConsumerProcess> {
+/** `nodeOptions` go to node itself, before the script (the benchmarks try V8 heap flags). */
+export async function startConsumer(configPath: string, args: string[] = [], nodeOptions: string[] = []): Promise<ConsumerProcess> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, [BIN, '--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args], {
+  const child = spawn(process.execPath, [...nodeOptions, BIN, '--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args], {
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
