@@ -3,10 +3,8 @@
  * fetch sizes, so only the work per message differs. Also runs alone as a child process, for the
  * memory benchmark: `node bench/lib/bare.ts <topic> <count>`.
  */
+import { FETCH } from '../../src/consume/fetch.ts';
 import { benchKafka, uniqueName, waitFor } from './services.ts';
-
-/** The engine's fetch sizes (src/consume/engine.ts). */
-const FETCH = { maxWaitTimeInMs: 250, maxBytesPerPartition: 1024 * 1024, maxBytes: 8 * 1024 * 1024 };
 
 export interface Timing {
   ticks: number;

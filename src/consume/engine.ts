@@ -21,6 +21,7 @@ import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
 import { createConsumeMetrics, serveMetrics } from './metrics.ts';
+import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
 import { createLanes } from './lanes.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
@@ -119,15 +120,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy });
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
-    consumer = kafka.consumer({
-      groupId: group,
-      allowAutoTopicCreation: false,
-      maxWaitTimeInMs: 250,
-      // kafkajs turns a whole fetch into message objects at once (~500 bytes of heap each): 1 MiB a
-      // partition cut peak RSS by ~70 MB at 5,000 symbols (bench/memory.ts) and cost no throughput.
-      maxBytesPerPartition: 1024 * 1024,
-      maxBytes: 8 * 1024 * 1024,
-    });
+    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
     const liveConsumer = consumer;
     await connectKafka(consumer, config, logger, halt.signal);
 
