@@ -37,6 +37,12 @@ function nextDate(date: string): string {
   return new Date(Date.parse(`${date}T12:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 }
 
+function groupBy<K>(ticks: Tick[], key: (tick: Tick) => K): Map<K, Tick[]> {
+  const groups = new Map<K, Tick[]>();
+  for (const tick of ticks) groups.set(key(tick), [...(groups.get(key(tick)) ?? []), tick]);
+  return groups;
+}
+
 interface RefDay {
   date: string;
   start: number;
@@ -70,7 +76,7 @@ interface RefBar {
 /** Sorted by event time: the first day volume a symbol reports is a baseline, then increases per day; a new day (a drop below the previous day's count) counts from 0. */
 function reference(ticks: Tick[]): Map<string, RefBar> {
   const bars = new Map<string, RefBar>();
-  const bySymbol = Map.groupBy([...ticks].sort((a, b) => a.time - b.time), (tick) => tick.symbol);
+  const bySymbol = groupBy([...ticks].sort((a, b) => a.time - b.time), (tick) => tick.symbol);
   for (const [symbol, list] of bySymbol) {
     const marks = new Map<string, number>(); // by date, in date order
     for (const tick of list) {
@@ -137,8 +143,8 @@ const stream = fc
     }
     // Like a real feed, a new day starts below the previous day's count: lift each earlier day of a
     // symbol above every value of its next day (its increases stay as they were).
-    for (const list of Map.groupBy(ticks, (tick) => tick.symbol).values()) {
-      const days = [...Map.groupBy(list, (tick) => refDayOf(tick.time).start)].sort(([a], [b]) => b - a).map(([, dayTicks]) => dayTicks);
+    for (const list of groupBy(ticks, (tick) => tick.symbol).values()) {
+      const days = [...groupBy(list, (tick) => refDayOf(tick.time).start)].sort(([a], [b]) => b - a).map(([, dayTicks]) => dayTicks);
       for (let k = 1; k < days.length; k++) {
         const next = Math.max(...(days[k - 1] as Tick[]).map((tick) => tick.dayVolume as number));
         const lift = next + 1 - Math.min(...(days[k] as Tick[]).map((tick) => tick.dayVolume as number));
