@@ -108,3 +108,15 @@ describe('decodeTick edge values (issue 14)', () => {
     expect(decode({ dayVolume: '100' })).toThrow('dayVolume must be a non-negative number');
   });
 });
+
+describe('numeric strings: one rule for replay lines and Kafka messages', () => {
+  it('converts every numeric field of a replay line without v, and refuses text that is no number', async () => {
+    const { parseRecord } = await import('./sources/replay/records.ts');
+    const row = { symbol: 'AAPL', time: '2026-03-10T15:30:00Z', price: '101.5', dayVolume: '1200', bid: '101.4' };
+    expect(parseRecord(row)).toEqual({ kind: 'tick', tick: { symbol: 'AAPL', time: Date.parse('2026-03-10T15:30:00Z'), price: 101.5, dayVolume: 1200, bid: 101.4, source: 'replay' } });
+    expect(() => parseRecord({ ...row, dayVolume: 'lots' })).toThrow('dayVolume must be a non-negative number');
+    // The same line with v is our wire format, as in Kafka: JSON numbers only.
+    const line = JSON.stringify({ ...row, v: SCHEMA_VERSION, time: Date.parse(row.time), source: 'replay' });
+    expect(() => parseRecord(JSON.parse(line) as Record<string, unknown>, line)).toThrow('price must be a positive number');
+  });
+});
