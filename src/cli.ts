@@ -169,7 +169,10 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--bars <n>', 'bars in the sparkline', '20')
     .option('--sink', 'also write to the configured sinks')
     .option('--limit <n>', 'stop after this many ticks')
-    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
+    .option('--web', 'also serve live charts on 127.0.0.1 (the port is in the log line)')
+    .option('--port <n>', 'with --web: the port (default 8080; 0 = any free one)')
+    .option('--open', 'with --web: open the page in the browser')
+    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --web --open AAPL MSFT', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
     .action((symbols: string[], options) => invoke(() => import('./commands/watch.ts'), { ...options, symbols }, { graceful: true }));
 
   program
