@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * `watch --web` in a real browser (Debian's Chromium through playwright-core): the page against a
  * replay of a recorded session and against the live synthetic source. Expected candle counts come
@@ -5,32 +6,16 @@
  * chart is read through lightweight-charts' own API (series.data()), and screenshots are saved to
  * test/web/artifacts.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
+import { writeSessionFile } from '../support/session-file.ts';
 import { collectErrors, launchBrowser, screenshot, startWatchWeb, type WatchWebRun } from './support.ts';
 
 const MINUTE = 60_000;
-/** A recorded regular session: Monday 2 March 2026, 09:30–16:00 New York (14:30–21:00 UTC). */
-const OPEN = Date.UTC(2026, 2, 2, 14, 30);
-const CLOSE = Date.UTC(2026, 2, 2, 21, 0);
 
 interface RecordedTick {
   symbol: string;
   time: number;
-}
-
-/** The session file: one tick every 4 s of each symbol for the whole session. */
-function recordSession(): { file: string; ticks: RecordedTick[] } {
-  const rate = 0.5;
-  const generator = createSyntheticGenerator({ symbols: ['AAPL', 'MSFT'], seed: 7, volatility: 0.6, rate, start: OPEN });
-  const ticks = generator.next(Math.floor(((CLOSE - OPEN) / 1000) * rate));
-  const file = join(mkdtempSync(join(tmpdir(), 'stockstream-web-session-')), 'session.ndjson');
-  writeFileSync(file, ticks.map((tick) => JSON.stringify({ v: 1, ...tick, source: 'replay' })).join('\n') + '\n');
-  return { file, ticks };
 }
 
 /** Closed bars of one symbol and bar length: the distinct windows its ticks fall in (New York's windows lie on the UTC grid for these lengths). */
@@ -52,7 +37,7 @@ describe('watch --web against a replay', () => {
   let run: WatchWebRun;
   let ticks: RecordedTick[];
   beforeAll(async () => {
-    const session = recordSession();
+    const session = writeSessionFile();
     ticks = session.ticks;
     run = await startWatchWeb(['--file', session.file, '--speed', '0']);
   });
