@@ -1,6 +1,7 @@
 /** `stockstream watch`: a live table of prices, bars, indicators and alerts — no servers needed. */
 import chalk from 'chalk';
 import { secretValues } from '../config/redact.ts';
+import { withWarmHistory } from '../sources/history/warm.ts';
 import { plannedSources } from '../sources/index.ts';
 import { parseWatchFlags, watchConfig, type WatchFlags } from '../watch/options.ts';
 import { runWatch } from '../watch/run.ts';
@@ -11,7 +12,7 @@ export const run: CommandRun<WatchFlags> = async (ctx, flags) => {
   const { config, interval } = watchConfig(await ctx.loadConfig(overrides), view);
   // --json asks for machine-readable lines even on a terminal.
   const tty = Boolean(process.stdout.isTTY) && !ctx.globals.json;
-  const sources = plannedSources(config);
+  const sources = withWarmHistory(config, plannedSources(config));
   // Loaded only with --web: the page server is of no use to the terminal table.
   const web = view.web
     ? await (await import('../web/index.ts')).startWatchWeb(config, { ...view.web, interval, source: sources.map((source) => source.name).join(' → '), logger: ctx.logger })

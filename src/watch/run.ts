@@ -165,7 +165,8 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       runLogger.debug(`late tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
       return;
     }
-    show(outputs);
+    // History (a warm start, a backfill) fills bars and indicators but fires no live alerts.
+    show(clean.backfill === true ? outputs.filter((output) => output.kind !== 'alert') : outputs);
     if (sinks) forSinks.push({ kind: 'tick', tick: clean });
     const row = applyTick(model, clean);
     display.tick(row, arrival);
@@ -184,7 +185,8 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     for (const tick of ticks) {
       if (received >= limit) break;
       if (wanted && !wanted.has(tick.symbol)) continue;
-      received += 1;
+      // --limit counts live ticks: the history of a warm start only fills the indicators.
+      if (tick.backfill !== true) received += 1;
       take(tick, arrival);
     }
     if (received >= limit) halt('limit');

@@ -30,7 +30,10 @@ export interface TableRow {
 }
 
 /** Bars on the page: closed ones plus the forming one (`final: false`). */
-export type ChartBar = Pick<Bar, 'symbol' | 'interval' | 'start' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'final'>;
+export type ChartBar = Pick<Bar, 'symbol' | 'interval' | 'start' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'final'> & {
+  /** Closed before the first live tick of its symbol: history of a warm start or a backfill. */
+  history?: true;
+};
 
 export type FeedEvent =
   | { type: 'tick'; row: TableRow; bars: ChartBar[] }
@@ -111,6 +114,8 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
   const series = new Map<string, Map<string, Series>>();
   const rows = new Map<string, SymbolRow>();
   const alerts: Alert[] = [];
+  /** Event time of each symbol's first live (not history) tick. */
+  const liveFrom = new Map<string, number>();
   const listeners = new Set<(event: FeedEvent) => void>();
   let status: string | undefined;
   let finished = false;
@@ -162,6 +167,7 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
   return {
     row(row, tick) {
       rows.set(row.symbol, row);
+      if (tick && tick.backfill !== true && !liveFrom.has(tick.symbol)) liveFrom.set(tick.symbol, tick.time);
       send({ type: 'tick', row: tableRow(row), bars: tick ? form(tick) : [] });
     },
 
@@ -172,6 +178,8 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
           if (!bar.final) return;
           const one = seriesOf(bar.symbol, bar.interval);
           const shown: ChartBar = { symbol: bar.symbol, interval: bar.interval, start: bar.start, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume, final: true };
+          const live = liveFrom.get(bar.symbol);
+          if (live === undefined || bar.end <= live) shown.history = true;
           one.bars.push(shown);
           capped(one.bars, MAX_BARS);
           if (one.forming && one.forming.start <= bar.start) one.forming = undefined;
