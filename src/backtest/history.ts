@@ -5,6 +5,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Tick } from '../model.ts';
 import { createBarTicker } from '../sources/backfill/bar-ticks.ts';
+import { chartTicks } from '../sources/history/warm.ts';
 import { replaySource } from '../sources/replay/replay.ts';
 import type { SourceContext, SourceDeps } from '../sources/types.ts';
 import { createYahooCaller } from '../sources/yahoo/client.ts';
@@ -45,7 +46,8 @@ export function yahooHistory(config: Config, range: { from: number; to: number }
       const ticker = createBarTicker({ source: 'yahoo' });
       for (const symbol of ctx.symbols) {
         const chart = await fetchBars(caller, symbol, range.from, range.to, config.source.backfillInterval, false);
-        if (chart) await ctx.emit(ticker.ticks(symbol, chart.bars, chart.meta));
+        // Four ticks a bar, so rules on a bar's range (volatility) see the range.
+        if (chart) await ctx.emit(chartTicks(ticker, symbol, chart));
       }
     },
     config.symbols,

@@ -137,3 +137,28 @@ describe('stockstream backtest', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('backtest over Yahoo chart bars', () => {
+  it('sees each bar with its own range (a volatility rule fires on the wide bars)', async () => {
+    const { configSchema } = await import('../../src/config/schema.ts');
+    const { yahooHistory } = await import('../../src/backtest/history.ts');
+    const { runBacktest } = await import('../../src/backtest/run.ts');
+    const { createLogger } = await import('../../src/ui/logger.ts');
+    const { fakeYahoo, fixture } = await import('../produce/helpers/fake-yahoo.ts');
+    // Five 1m bars of Monday 2 March 2026 from 09:30 New York; the third and fifth are 1% wide.
+    const start = Date.UTC(2026, 2, 2, 14, 30);
+    const times = [0, 1, 2, 3, 4].map((i) => (start + i * MINUTE) / 1000);
+    const quote = { open: [100, 100.1, 100.2, 100.1, 100], high: [100.2, 100.3, 101.2, 100.2, 101.1], low: [99.9, 100, 100.2, 100, 100], close: [100.1, 100.2, 100.1, 100, 101], volume: [1000, 1000, 1000, 1000, 1000] };
+    const recorded = fixture('chart-aapl-1m') as { chart: { result: Array<{ meta: unknown }> } };
+    const yahoo = fakeYahoo({ '/v8/finance/chart/AAPL': [{ body: { chart: { result: [{ meta: recorded.chart.result[0]!.meta, timestamp: times, indicators: { quote: [quote] } }], error: null } } }] });
+    // The rule this test is about; cooldown 1m so both wide bars can fire.
+    const config = configSchema.parse({ symbols: ['AAPL'], windows: { alerts: { rules: [{ name: 'wide-1', type: 'volatility', spreadPct: 0.99, cooldown: '1m' }] } } });
+    const logger = createLogger({ stream: { write: () => true } as unknown as NodeJS.WritableStream });
+    const history = yahooHistory(config, { from: start, to: start + 5 * MINUTE }, logger, new AbortController().signal, { fetch: yahoo.fetch, now: () => start + 10 * MINUTE });
+    const result = await runBacktest(config, history, ['1m']);
+    expect(result.firings.map((firing) => [firing.time, firing.price])).toEqual([[start + 2 * MINUTE, 100.1], [start + 4 * MINUTE, 101]]);
+    // 1m after the first firing's bar (it ends 09:33) the last trade before 09:34 is the fourth bar's close; the second firing has no trade after its horizon.
+    expect(result.firings[0]!.returns['1m']).toBeCloseTo(100 / 100.1 - 1, 12);
+    expect(result.firings[1]!.returns).toEqual({});
+  });
+});

@@ -86,7 +86,7 @@ describe('warm start', () => {
     // Tuesday 10 March 2026, 11:30:20 New York; the live quote is the recorded one, 20 s into the minute.
     const liveTime = Date.UTC(2026, 2, 10, 15, 30, 20);
     const quotes = fixture('quote-regular') as { quoteResponse: { result: Array<Record<string, unknown>> } };
-    const aapl = { ...quotes.quoteResponse.result.find((quote) => quote.symbol === 'AAPL')!, regularMarketTime: liveTime / 1000 };
+    const aapl: Record<string, unknown> = { ...quotes.quoteResponse.result.find((quote) => quote.symbol === 'AAPL')!, regularMarketTime: liveTime / 1000 };
     const livePrice = aapl.regularMarketPrice as number;
     // The history Yahoo keeps: Monday's whole session and Tuesday's up to the open minute 11:30.
     const times: number[] = [];

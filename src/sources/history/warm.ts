@@ -13,7 +13,8 @@
 import type { Config } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Tick } from '../../model.ts';
-import { createBarTicker } from '../backfill/bar-ticks.ts';
+import { createBarTicker, type BarTicker } from '../backfill/bar-ticks.ts';
+import { positive } from '../fields.ts';
 import { currentOrNextSession, latestSession } from '../market-hours.ts';
 import { defaultStart } from '../synthetic/synthetic.ts';
 import { createSyntheticGenerator } from '../synthetic/generator.ts';
@@ -41,6 +42,13 @@ export function barPathTicks(close: Tick, bar: ChartBars['bars'][number]): Tick[
   ];
 }
 
+/** Chart bars as ticks that rebuild the same bars (range and volume): four ticks a bar. */
+export function chartTicks(ticker: BarTicker, symbol: string, chart: ChartBars): Tick[] {
+  // The ticker skips the bars without a usable close; so does the path, to keep them paired.
+  const bars = chart.bars.filter((bar) => positive(bar.close) !== undefined);
+  return ticker.ticks(symbol, bars, chart.meta).flatMap((close, i) => barPathTicks(close, bars[i]!));
+}
+
 async function yahooHistory(config: Config, ctx: SourceContext, deps: SourceDeps): Promise<void> {
   const now = (deps.now ?? Date.now)();
   const from = latestSession(latestSession(now).open - 1).open;
@@ -51,10 +59,7 @@ async function yahooHistory(config: Config, ctx: SourceContext, deps: SourceDeps
     try {
       const chart = await fetchBars(caller, symbol, from, now, '1m', false);
       if (chart === undefined) return;
-      const ticks: Tick[] = [];
-      const closes = ticker.ticks(symbol, chart.bars, chart.meta);
-      const bars = chart.bars.filter((bar) => bar.close !== null && bar.close !== undefined && bar.close > 0);
-      for (const [i, close] of closes.entries()) ticks.push(...barPathTicks(close, bars[i]!));
+      const ticks = chartTicks(ticker, symbol, chart);
       if (ticks.length > 0) await ctx.emit(ticks);
     } catch (error) {
       // Watch works without history; it only starts colder.

@@ -97,7 +97,8 @@
       .filter((alert) => alert.symbol === symbol && alert.interval === interval)
       .sort((a, b) => a.time - b.time)
       .map((alert) => {
-        const up = /up|spike|cross/.test(alert.rule) && !/down|drop/.test(alert.rule) && alert.value >= 0;
+        // Which way it points: the message says (bearish, below, fell…), else the sign of the value.
+        const up = !/bearish|below|down|drop|fell/i.test(alert.message) && alert.value >= 0;
         return { time: seconds(alert.time), position: up ? 'belowBar' : 'aboveBar', shape: up ? 'arrowUp' : 'arrowDown', color: alert.severity === 'critical' ? COLORS.down : alert.severity === 'warning' ? '#f0b429' : '#4c8dff', text: alert.rule };
       });
     markers.setMarkers(list);
@@ -192,11 +193,14 @@
     }
   }
 
+  // Messages start with the symbol, which the list already shows in bold.
+  const withoutSymbol = (alert) => (alert.message.startsWith(`${alert.symbol} `) ? alert.message.slice(alert.symbol.length + 1) : alert.message);
+
   function drawAlerts() {
     const list = $('#alerts');
     const time = format({ hour: '2-digit', minute: '2-digit' });
     list.innerHTML = state.alerts.length === 0 ? '<li class="muted">none yet</li>' : state.alerts.slice(-30).reverse()
-      .map((alert) => `<li><span class="sev ${alert.severity}">${alert.severity}</span> <b>${alert.symbol}</b> ${time.format(alert.time)} ${alert.message}</li>`).join('');
+      .map((alert) => `<li><span class="sev ${alert.severity}">${alert.severity}</span> <b>${alert.symbol}</b> ${time.format(alert.time)} ${withoutSymbol(alert)}</li>`).join('');
   }
 
   function drawStatus() {
