@@ -30,6 +30,8 @@ export const run: CommandRun<WatchFlags> = async (ctx, flags) => {
       colors: chalk,
       secrets: secretValues(config),
       taps: web ? [web.feed] : [],
+      // On a terminal the log line is behind the full-screen table: the header keeps the address.
+      headerNote: web ? `charts ${web.server.url}` : undefined,
     });
     ctx.logger.debug('watch stopped', { ...summary });
     // Without a terminal to quit from, the page of a finished replay stays up until Ctrl-C.

@@ -48,6 +48,8 @@ export interface WatchRunOptions {
   deps?: SourceDeps;
   sinkDeps?: Omit<SinkDeps, 'logger'>;
   now?: () => number;
+  /** Shown after the source names in the header, like the --web page's address. */
+  headerNote?: string;
   /** Extra outputs (the --web page) that see what the display sees. */
   taps?: readonly WatchTap[];
 }
@@ -94,7 +96,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
   const everySymbol = config.source.name === 'replay' && !view.symbolsFromArguments;
   const wanted = everySymbol ? undefined : new Set(config.symbols);
   const model: WatchModel = createWatchModel({
-    source: options.sources.map((source) => source.name).join(' → '),
+    source: [options.sources.map((source) => source.name).join(' → '), options.headerNote].filter(Boolean).join('  ·  '),
     symbols: everySymbol ? [] : config.symbols,
     interval: view.interval,
     sparkBars: view.sparkBars,

@@ -28,9 +28,9 @@ export interface WatchWebRun {
   stop(): Promise<void>;
 }
 
-/** Starts `stockstream watch --web --port 0 …` in a directory without a config (shipped defaults). */
-export async function startWatchWeb(args: string[]): Promise<WatchWebRun> {
-  const child = spawn(process.execPath, [BIN, 'watch', '--web', '--port', '0', ...args], {
+/** Starts `stockstream watch --web --port <port> …` (any free port by default) in a directory without a config (shipped defaults). */
+export async function startWatchWeb(args: string[], port = '0'): Promise<WatchWebRun> {
+  const child = spawn(process.execPath, [BIN, 'watch', '--web', '--port', port, ...args], {
     cwd: mkdtempSync(join(tmpdir(), 'stockstream-web-')),
     env: cleanEnv(),
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -9,6 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSessionFile } from '../support/session-file.ts';
+import { createServer } from 'node:net';
 import { collectErrors, launchBrowser, screenshot, startWatchWeb, type WatchWebRun } from './support.ts';
 
 const MINUTE = 60_000;
@@ -123,5 +124,44 @@ describe('watch --web against the synthetic source', () => {
     await expect.poll(() => candleCount(page)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
     await page.close();
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+describe('watch --web when the connection drops', () => {
+  it('reconnects by itself and catches up on what the new run has', async () => {
+    const port = String(await freePort());
+    const first = await startWatchWeb(['--source', 'synthetic', 'AAPL'], port);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const errors = collectErrors(page);
+    try {
+      await page.goto(first.url);
+      await expect.poll(() => page.locator('#connection').textContent()).toBe('live');
+      await first.stop();
+      await expect.poll(() => page.locator('#connection').textContent()).toBe('reconnecting…');
+      // watch comes back on the same port, now with a replayed session: the page takes its snapshot.
+      const session = writeSessionFile();
+      const second = await startWatchWeb(['--file', session.file, '--speed', '0'], port);
+      try {
+        await expect.poll(() => second.stderr(), { timeout: 60_000 }).toContain('the source ended');
+        await expect.poll(() => page.locator('#connection').textContent(), { timeout: 10_000 }).toBe('live');
+        await expect.poll(() => candleCount(page), { timeout: 10_000 }).toBe(expectedBars(session.ticks, 'AAPL', MINUTE));
+        await expect.poll(() => page.locator('#source').textContent()).toBe('source: replay');
+      } finally {
+        await second.stop();
+      }
+      // The dropped stream is the browser's own error line; nothing else may be.
+      expect(errors.filter((error) => !/ERR_CONNECTION_REFUSED|EventSource|net::/.test(error))).toEqual([]);
+    } finally {
+      await page.close();
+    }
   });
 });
