@@ -113,7 +113,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       logger.info(`metrics on ${server.url}/metrics (health: /healthz, /readyz)`);
     }
     const kafka = createKafka(config, logger, { clientIdSuffix: 'consume' });
-    const specs: TopicSpec[] = [{ topic }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
+    const specs: TopicSpec[] = [{ topic, mustExist: true }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
     await ensureTopics(kafka, config, logger, specs, halt.signal);
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
