@@ -68,6 +68,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--topic <name>', 'Kafka topic (default: kafka.topics.prices)')
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .addHelpText(
       'after',
       examples([
@@ -76,6 +78,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
         'stockstream produce --source yahoo-stream --backfill 2d',
         'stockstream produce --source replay --file session.ndjson --speed 10',
         'stockstream produce --record today.ndjson',
+        'stockstream produce --metrics-port 9465',
       ]),
     )
     .action((options) => invoke(() => import('./commands/produce.ts'), options, { graceful: true }));
@@ -89,7 +92,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--intervals <list>', 'bar intervals, like 1m,5m,1h')
     .option('--file <path>', 'file sink: NDJSON output path')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .option('--info', 'also persist the stock-general-information topic into PostgreSQL')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
     .addHelpText(
