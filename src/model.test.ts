@@ -93,7 +93,7 @@ describe('decodeTick edge values (issue 14)', () => {
   const decode = (fields: Record<string, unknown>) => () => decodeTick(JSON.stringify({ ...base, ...fields }));
 
   it('refuses a time outside the range of market data (9e15 ms once crashed the calendar)', () => {
-    expect(decode({ time: 9e15 })).toThrow(/^time must be epoch milliseconds between 1900-01-01T00:00:00.000Z and 2200-01-01T00:00:00.000Z$/);
+    expect(decode({ time: 9e15 })).toThrow('time 9000000000000000 is out of range (1970-01-01T00:00:00.001Z to 2200-01-01T00:00:00.000Z)');
     expect(decode({ time: -1e15 })).toThrow(DecodeError);
   });
 

@@ -127,12 +127,13 @@ const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**
  * The ranges a tick's numbers must lie in. They cover every real market (prices from sub-satoshi
- * tokens to Berkshire A, history back to 1900) and keep every derived value finite: price × volume
+ * tokens to Berkshire A, any time since 1970) and keep every derived value finite: price × volume
  * summed over a day stays far below Number.MAX_VALUE, and a time stays inside the Date range the
  * session calendar works on (±8.64e15 ms), so no bad number can throw or overflow after decode.
  */
 export const TICK_LIMITS = {
-  minTime: Date.UTC(1900, 0, 1),
+  /** After the epoch, as everywhere else (replay and Yahoo times are positive epoch values). */
+  minTime: 1,
   maxTime: Date.UTC(2200, 0, 1),
   minPrice: 1e-12,
   maxPrice: 1e12,
@@ -175,8 +176,9 @@ export function decodeEnvelope(raw: Buffer | string | null, maxBytes = MAX_MESSA
 export function decodeTick(raw: Buffer | string | null): Tick {
   const m = decodeEnvelope(raw);
   const { minTime, maxTime, minPrice, maxPrice, maxVolume } = TICK_LIMITS;
-  if (!isFiniteNumber(m.time) || m.time < minTime || m.time > maxTime) {
-    throw new DecodeError(`time must be epoch milliseconds between ${new Date(minTime).toISOString()} and ${new Date(maxTime).toISOString()}`);
+  if (!isFiniteNumber(m.time) || m.time <= 0) throw new DecodeError('time must be epoch milliseconds');
+  if (m.time < minTime || m.time > maxTime) {
+    throw new DecodeError(`time ${m.time} is out of range (${new Date(minTime).toISOString()} to ${new Date(maxTime).toISOString()})`);
   }
   if (!isFiniteNumber(m.price) || m.price <= 0) throw new DecodeError('price must be a positive number');
   if (m.price < minPrice || m.price > maxPrice) throw new DecodeError(`price ${m.price} is out of range (${minPrice} to ${maxPrice})`);
