@@ -1,7 +1,8 @@
 // The watch --web page: one chart (candles + volume + overlays, RSI and MACD panes) for the chosen
 // symbol and interval, the live table of all symbols and the alerts. Plain browser JavaScript with
 // lightweight-charts' standalone build (global LightweightCharts); the server's /events stream
-// starts with a snapshot, then sends ticks, bars, indicators and alerts as they happen.
+// starts with a snapshot, then sends ticks, bars, indicators and alerts as they happen. An event only
+// changes the page's state and notes what it changed; the drawing happens once a frame (see `later`).
 (() => {
   'use strict';
   const LWC = window.LightweightCharts;
@@ -121,6 +122,7 @@
     drawIndicators();
     drawMarkers();
     drawLegend();
+    chartDrawn();
     chart.timeScale().scrollToRealTime();
   }
 
@@ -225,6 +227,45 @@
   $('#symbol').addEventListener('change', (event) => choose(event.target.value, interval));
 
   // ---- live updates ------------------------------------------------------------------------
+  // A fast source (a replay at --speed 0, many symbols) sends thousands of events a second. Drawing
+  // each one (a table row, the chart's series, the legend) took milliseconds, so under load the page
+  // fell tens of seconds behind its stream although nothing was lost. Applying an event to `state` is
+  // cheap; what it changed is noted here and drawn once per animation frame.
+  const changed = { rows: new Set(), bars: new Map(), allBars: false, points: new Map(), allPoints: false, alerts: false, status: false };
+  let frame = 0;
+
+  function later() {
+    frame ||= requestAnimationFrame(drawChanged);
+  }
+
+  /** Forgets the chart's pending changes: a full draw of the chart (a snapshot, a choice) covers them. */
+  function chartDrawn() {
+    changed.bars.clear();
+    changed.allBars = false;
+    changed.points.clear();
+    changed.allPoints = false;
+  }
+
+  function drawChanged() {
+    frame = 0;
+    for (const sym of changed.rows) {
+      const row = state.rows.find((r) => r.symbol === sym);
+      if (row) drawRow(row);
+    }
+    changed.rows.clear();
+    // The series take updates of their last bar or point; anything older needs the whole data again.
+    if (changed.allBars) drawBars();
+    else for (const bar of changed.bars.values()) { candles.update(candleOf(bar)); volume.update(volumeOf(bar)); }
+    if (changed.allPoints) drawIndicators();
+    else for (const point of changed.points.values()) drawPoint(point);
+    if (changed.allPoints || changed.points.size > 0) drawLegend();
+    chartDrawn();
+    if (changed.alerts) { drawAlerts(); drawMarkers(); }
+    if (changed.status) drawStatus();
+    changed.alerts = false;
+    changed.status = false;
+  }
+
   function onSnapshot(snapshot) {
     state = snapshot;
     timezone = snapshot.timezone ?? 'UTC';
@@ -232,6 +273,10 @@
     rsiKey = snapshot.rsiKey ?? rsiKey;
     if (!interval || !state.intervals.includes(interval)) interval = state.interval;
     if (!symbol || !state.symbols.includes(symbol)) symbol = state.symbols[0];
+    // Everything is drawn from the new state right here; what the old one had pending is moot.
+    changed.rows.clear();
+    changed.alerts = false;
+    changed.status = false;
     drawControls();
     $('#table tbody').innerHTML = '';
     for (const row of state.rows) drawRow(row);
@@ -244,12 +289,10 @@
     const list = barsOf(bar.symbol, bar.interval);
     const last = upsert(list, bar, 'start');
     if (bar.symbol !== symbol || bar.interval !== interval) return;
-    if (last) {
-      candles.update(candleOf(bar));
-      volume.update(volumeOf(bar));
-    } else {
-      drawBars();
-    }
+    // Keyed by start: of the many updates a forming bar gets in one frame only the latest is drawn.
+    if (last) changed.bars.set(bar.start, bar);
+    else changed.allBars = true;
+    later();
   }
 
   function onTick({ row, bars }) {
@@ -258,27 +301,32 @@
     else state.rows.push(row);
     if (!state.symbols.includes(row.symbol)) state.symbols.push(row.symbol);
     if (!symbol) choose(row.symbol, interval);
-    drawRow(row);
+    changed.rows.add(row.symbol);
+    later();
     for (const bar of bars) applyBar(bar);
   }
 
-  function onIndicator({ point }) {
-    const last = upsert(pointsOf(point.symbol, point.interval), point, 'time');
-    if (point.symbol !== symbol || point.interval !== interval) return;
-    if (!last) return drawIndicators();
+  function drawPoint(point) {
     for (const overlay of overlays) overlay.series.update(lineOf(point, overlay.key));
     rsi.update(lineOf(point, rsiKey));
     macd.update(lineOf(point, 'macd'));
     macdSignal.update(lineOf(point, 'macd_signal'));
     const value = point.values.macd_histogram;
     macdHistogram.update(value === undefined ? { time: seconds(point.time) } : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' });
-    drawLegend();
+  }
+
+  function onIndicator({ point }) {
+    const last = upsert(pointsOf(point.symbol, point.interval), point, 'time');
+    if (point.symbol !== symbol || point.interval !== interval) return;
+    if (last) changed.points.set(point.time, point);
+    else changed.allPoints = true;
+    later();
   }
 
   function onAlert({ alert }) {
     state.alerts.push(alert);
-    drawAlerts();
-    if (alert.symbol === symbol && alert.interval === interval) drawMarkers();
+    changed.alerts = true;
+    later();
   }
 
   const connection = $('#connection');
@@ -289,7 +337,7 @@
     bar: ({ bar }) => applyBar(bar),
     indicator: onIndicator,
     alert: onAlert,
-    status: ({ status, finished }) => { state.status = status; state.finished = finished; drawStatus(); },
+    status: ({ status, finished }) => { state.status = status; state.finished = finished; changed.status = true; later(); },
   };
   for (const [type, handle] of Object.entries(handlers)) {
     events.addEventListener(type, (event) => {
