@@ -9,6 +9,7 @@ import type { CommandContext, FlagOverrides, GlobalOptions } from './commands/co
 import { ExitCode, StockstreamError, errorMessage } from './errors.ts';
 import { createLogger, type Logger } from './ui/logger.ts';
 import { createOutput } from './ui/output.ts';
+import { endQuietlyOnBrokenPipe, flushStdio } from './ui/stdio.ts';
 
 interface RawGlobals {
   config?: string;
@@ -128,4 +129,16 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.usage;
   }
   return exitCode;
+}
+
+/**
+ * The launcher's entry point: runs the command, lets stdout and stderr drain into their pipes, then
+ * exits. Exiting explicitly (rather than when the event loop empties) is what keeps a client's
+ * background retry timers (kafkajs, websockets) from holding a finished or failed command alive.
+ */
+export async function run(argv: string[]): Promise<never> {
+  endQuietlyOnBrokenPipe();
+  const exitCode = await main(argv);
+  await flushStdio();
+  process.exit(exitCode);
 }
