@@ -5,6 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import type { CommandRun } from './commands/context.ts';
+import { versionLine } from './version.ts';
 
 /** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
 export type Invoke = <O>(load: () => Promise<{ run: CommandRun<O> }>, options: O, mode?: { graceful?: boolean }) => Promise<void>;
@@ -31,7 +32,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
       outputError: (text) => output.writeError(text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()),
     })
     .description('Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(versionLine(), '-V, --version', 'print the version, Node version and platform')
     .option('-c, --config <path>', 'config file (default: search for stockstream.config.ts and friends)')
     .option('-v, --verbose', 'debug logs and stack traces', false)
     .option('-q, --quiet', 'only warnings and errors', false)
