@@ -3,8 +3,9 @@
  * dependencies: kafkajs, yahoo-finance2, the database clients) load only when that command runs,
  * so `stockstream --help` stays fast.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommandRun } from './commands/context.ts';
+import { SHELLS } from './completion/scripts.ts';
 import { versionLine } from './version.ts';
 
 /** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
@@ -186,6 +187,19 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--timeout <duration>', 'per check', '5s')
     .addHelpText('after', examples(['stockstream doctor', 'stockstream --json doctor']))
     .action((options) => invoke(() => import('./commands/doctor.ts'), options));
+
+  program
+    .command('init')
+    .description('write a commented starter stockstream.config.ts and .env.example here (never overwrites)')
+    .addHelpText('after', examples(['mkdir my-stocks && cd my-stocks && stockstream init']))
+    .action(() => invoke(() => import('./commands/init.ts'), {}));
+
+  program
+    .command('completion')
+    .description('print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText('after', examples(['source <(stockstream completion bash)   # in ~/.bashrc', 'source <(stockstream completion zsh)    # in ~/.zshrc', 'stockstream completion fish > ~/.config/fish/completions/stockstream.fish']))
+    .action((shell: (typeof SHELLS)[number]) => invoke(() => import('./commands/completion.ts'), { shell, program }));
 
   return program;
 }
