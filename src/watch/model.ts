@@ -203,10 +203,15 @@ export interface Change {
   percent: number;
 }
 
+/**
+ * Price quotes have at most six decimals, so the difference of two is rounded there: 100.99 − 101
+ * is −0.01, not −0.009999999999990905. The percentage comes from that rounded difference (and is
+ * cut to 10 significant digits), so the two always have the same sign and neither carries noise.
+ */
 export function changeOf(row: SymbolRow): Change | undefined {
   if (row.price === undefined || row.reference === undefined || row.reference === 0) return undefined;
-  const absolute = row.price - row.reference;
-  return { absolute, percent: (absolute / row.reference) * 100 };
+  const absolute = Number((row.price - row.reference).toFixed(6)) + 0; // + 0 turns -0 into 0
+  return { absolute, percent: Number(((absolute / row.reference) * 100).toPrecision(10)) + 0 };
 }
 
 /** True when the market of this row is closed (the price shown is the last close). */
