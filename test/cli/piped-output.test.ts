@@ -74,7 +74,7 @@ describe('piped output', () => {
   const file = bigReplay(dir);
   const args = ['--json', 'watch', '--file', file, '--speed', '0'];
 
-  it('reaches a slow reader in full: every line, none cut, exit 0', async () => {
+  it('reaches a slow reader in full: every bar, indicator and alert, each symbol’s final state, no line cut, exit 0', async () => {
     // The same run into a file (written synchronously) is the reference for what a pipe must carry.
     const reference = await pipeline(args, `cat >${quote(join(dir, 'reference.ndjson'))}`, dir);
     expect(reference.codes).toEqual([0, 0]);
@@ -84,8 +84,21 @@ describe('piped output', () => {
     const slow = await pipeline(args, slowReader, dir);
     expect(slow.stderr).toBe('');
     expect(slow.codes).toEqual([0, 0]);
-    expect(slow.stdout.length).toBe(expected.length);
-    expect(slow.stdout).toBe(expected);
+    // Every line whole (the bug cut the last one mid-JSON)…
+    const lines = slow.stdout.split('\n');
+    expect(lines.pop()).toBe('');
+    const records = lines.map((line) => JSON.parse(line) as { kind: string; symbol: string });
+    // …the bars, indicators and alerts byte for byte; tick summaries are throttled by the wall
+    // clock (one per symbol per second), so only each symbol's final one is the same in both runs.
+    const steady = (text: string) => text.split('\n').filter((line) => line && !line.includes('"kind":"tick-summary"'));
+    expect(steady(slow.stdout)).toEqual(steady(expected));
+    const finalSummaries = (text: string) => {
+      const last = new Map<string, string>();
+      for (const line of text.split('\n')) if (line.includes('"kind":"tick-summary"')) last.set((JSON.parse(line) as { symbol: string }).symbol, line);
+      return last;
+    };
+    expect(finalSummaries(slow.stdout)).toEqual(finalSummaries(expected));
+    expect(records.at(-1)!.kind).toBe('tick-summary');
   });
 
   it('keeps a failing run’s exit code and its error line when the output is piped', async () => {
