@@ -3,7 +3,7 @@
  * `STOCKSTREAM_<PATH>` (kafka.clientId → STOCKSTREAM_KAFKA_CLIENT_ID; lists are comma-separated),
  * plus the conventional names people already export for these services.
  */
-import { closest } from '../util/suggest.ts';
+import { closest } from '../util/closest.ts';
 import { configLeaves, type ConfigLeaf } from './schema-walk.ts';
 
 /** Conventional names; a STOCKSTREAM_* variable for the same key wins. */
