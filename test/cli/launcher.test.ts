@@ -1,13 +1,8 @@
 /** The launcher and the global options, run as a child process the way users do. */
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv, runCli } from '../support/cli.ts';
-
-/** The machine's own Node (20 on this project's CI machines), older than the CLI supports. */
-const OLD_NODE = '/usr/bin/node';
-const oldNodeVersion = existsSync(OLD_NODE) ? spawnSync(OLD_NODE, ['--version'], { encoding: 'utf8' }).stdout.trim() : '';
-const oldNodeIsTooOld = /^v(1\d|2[01])\.|^v22\.(\d|1[0-7])\./.test(oldNodeVersion);
+import { OLD_NODE, oldNodeIsTooOld, oldNodeVersion } from '../support/old-node.ts';
 
 describe('launcher', () => {
   it.skipIf(!oldNodeIsTooOld)(`on an old Node (${oldNodeVersion || 'none'}) says in one line what is needed, what runs and how to get it; exit 1`, () => {

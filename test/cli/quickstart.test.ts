@@ -4,6 +4,8 @@
  * and this test cannot drift apart) and runs it with bash, the way a new user pastes it. The block
  * ends in a live `watch`, which runs until Ctrl-C: once every symbol has printed, the test sends
  * SIGINT to the whole process group, as a terminal's Ctrl-C does, and expects a clean exit 0.
+ * With the machine's old Node first on the PATH the same block must end in the launcher's one-line
+ * version message.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -12,6 +14,7 @@ import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv } from '../support/cli.ts';
+import { OLD_NODE, oldNodeIsTooOld, oldNodeVersion } from '../support/old-node.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -47,9 +50,26 @@ function runUntil(script: string, cwd: string, env: NodeJS.ProcessEnv, done: (st
   });
 }
 
-describe('README quick start on a fresh clone', () => {
+function freshClone(): string {
   const clone = join(mkdtempSync(join(tmpdir(), 'stockstream-clone-')), 'stockstream');
   execFileSync('git', ['clone', '--quiet', REPO, clone]);
+  return clone;
+}
+
+/** The user's environment with `nodeDir` first on the PATH, and npm ci served from the local npm cache. */
+function userEnv(nodeDir: string): NodeJS.ProcessEnv {
+  return cleanEnv({
+    PATH: `${nodeDir}${delimiter}${process.env.PATH ?? ''}`,
+    // npm ci takes the packages from the local npm cache when it has them (no registry round trips).
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+    npm_config_update_notifier: 'false',
+  });
+}
+
+describe('README quick start on a fresh clone', () => {
+  const clone = freshClone();
   const blocks = shellBlocks(readFileSync(join(clone, 'README.md'), 'utf8'));
 
   it('has exactly two copy-paste blocks before the first section: set up + run, and the tests', () => {
@@ -67,15 +87,8 @@ describe('README quick start on a fresh clone', () => {
     async () => {
       const symbols = blocks[0]!.match(/watch --source synthetic ([A-Z ]+)$/m)![1]!.trim().split(' ');
       expect(symbols.length).toBeGreaterThan(0);
-      const env = cleanEnv({
-        // The Node running this test (24) first on the PATH, as on a user's machine with Node 24.
-        PATH: `${dirname(process.execPath)}${delimiter}${process.env.PATH ?? ''}`,
-        // npm ci takes the packages from the local npm cache when it has them (no registry round trips).
-        npm_config_prefer_offline: 'true',
-        npm_config_audit: 'false',
-        npm_config_fund: 'false',
-        npm_config_update_notifier: 'false',
-      });
+      // The Node running this test (24) first on the PATH, as on a user's machine with Node 24.
+      const env = userEnv(dirname(process.execPath));
       const everySymbolShown = (stdout: string) => symbols.every((symbol) => new RegExp(`^tick +${symbol} `, 'm').test(stdout));
       const result = await runUntil(blocks[0]!, clone, env, everySymbolShown);
 
@@ -84,6 +97,20 @@ describe('README quick start on a fresh clone', () => {
       expect(result.code).toBe(0);
     },
     // npm ci and tsc on a machine shared with other test suites.
+    600_000,
+  );
+
+  it.skipIf(!oldNodeIsTooOld)(
+    `on the machine's old Node (${oldNodeVersion || 'none'}), the first block ends with the one-line Node version message, exit 1`,
+    async () => {
+      const result = await runUntil(blocks[0]!, freshClone(), userEnv(dirname(OLD_NODE)), () => false);
+      expect(result.code).toBe(1);
+      const last = result.stderr.trim().split('\n').at(-1)!;
+      expect(last).toMatch(/^stockstream needs Node >= 22\.18 \(24 LTS recommended\)/);
+      expect(last).toContain(oldNodeVersion.slice(1));
+      expect(last).toContain('install Node 24');
+      expect(result.stdout).not.toMatch(/^tick /m);
+    },
     600_000,
   );
 });
