@@ -161,10 +161,18 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       return;
     }
     outputs.length = 0;
-    const late = pipeline.push(clean, outputs, arrival);
+    let late;
+    try {
+      late = pipeline.push(clean, outputs, arrival);
+    } catch (error) {
+      // Defence in depth, as in consume: one tick that breaks the windows is skipped, not fatal.
+      applyLateTick(model, 'process');
+      runLogger.warn(`skipped a tick of ${clean.symbol} that failed to process: ${errorMessage(error)}`);
+      return;
+    }
     if (late) {
-      applyLateTick(model);
-      runLogger.debug(`late tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
+      applyLateTick(model, late.stage ?? 'late');
+      runLogger.debug(`${late.stage ?? 'late'} tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
       return;
     }
     // History (a warm start, a backfill) fills bars and indicators but fires no live alerts.
