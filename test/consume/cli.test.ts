@@ -44,7 +44,8 @@ describe('consume flags', () => {
 
   it('says to run `migrate up` when the PostgreSQL tables are missing', async () => {
     const url = await testPostgres();
-    const result = await runCli(['consume', '--sinks', 'postgres', '--topic', uniqueName('prices')], {
+    // The topic must exist: consume no longer creates a mistyped one (issue 16), and this test is about the tables.
+    const result = await runCli(['consume', '--sinks', 'postgres', '--topic', await createTopic(uniqueName('prices'))], {
       cwd,
       env: cleanEnv({ KAFKA_BROKERS: testKafka().join(','), DATABASE_URL: url, STOCKSTREAM_KAFKA_TOPICS_STATE: uniqueName('state') }),
     });
