@@ -68,6 +68,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--topic <name>', 'Kafka topic (default: kafka.topics.prices)')
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .addHelpText(
       'after',
       examples([
@@ -76,6 +78,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
         'stockstream produce --source yahoo-stream --backfill 2d',
         'stockstream produce --source replay --file session.ndjson --speed 10',
         'stockstream produce --record today.ndjson',
+        'stockstream produce --metrics-port 9465',
       ]),
     )
     .action((options) => invoke(() => import('./commands/produce.ts'), options, { graceful: true }));
@@ -89,7 +92,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--intervals <list>', 'bar intervals, like 1m,5m,1h')
     .option('--file <path>', 'file sink: NDJSON output path')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .option('--info', 'also persist the stock-general-information topic into PostgreSQL')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
     .addHelpText(
@@ -169,8 +173,23 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--bars <n>', 'bars in the sparkline', '20')
     .option('--sink', 'also write to the configured sinks')
     .option('--limit <n>', 'stop after this many ticks')
-    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
+    .option('--web', 'also serve live charts on 127.0.0.1 (the port is in the log line)')
+    .option('--port <n>', 'with --web: the port (default 8080; 0 = any free one)')
+    .option('--open', 'with --web: open the page in the browser')
+    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --web --open AAPL MSFT', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
     .action((symbols: string[], options) => invoke(() => import('./commands/watch.ts'), { ...options, symbols }, { graceful: true }));
+
+  program
+    .command('backtest')
+    .description('run the alert rules over history: every firing, counts, and the forward return after each')
+    .option('--file <path>', 'history from a replay file (NDJSON or CSV of ticks or bars)')
+    .option('-s, --symbols <list>', "with --from/--to: Yahoo's chart bars of these tickers (default: config symbols)")
+    .option('--from <time>', 'start of the Yahoo range, like 2026-03-02')
+    .option('--to <time>', 'end of the Yahoo range (exclusive)')
+    .option('--rules <file>', 'YAML or JSON list of rules to try instead of windows.alerts.rules')
+    .option('--horizons <list>', 'forward-return horizons after each firing', '5m,30m,1d')
+    .addHelpText('after', examples(['stockstream backtest --file session.ndjson', 'stockstream backtest --symbols AAPL --from 2026-03-02 --to 2026-03-03 --rules try.yaml', 'stockstream --json backtest --file session.ndjson']))
+    .action((options) => invoke(() => import('./commands/backtest.ts'), options));
 
   program
     .command('config')

@@ -125,7 +125,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         }
         apply(state, payload);
         const lag = Number(batch.highWatermark) - (state.position ?? 0);
-        metrics.lag.set({ partition: String(partition) }, lag);
+        metrics.lag.set({ topic, partition: String(partition) }, lag);
         if (lag === 0) atEnd.add(partition);
         else atEnd.delete(partition);
       } catch (error) {
@@ -139,7 +139,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         if (nextSet.has(partition)) continue;
         partitions.delete(partition);
         atEnd.delete(partition);
-        metrics.lag.remove({ partition: String(partition) });
+        metrics.lag.remove({ topic, partition: String(partition) });
         logger.info(`partition ${partition} moved to another consumer`);
       }
       for (const partition of nextSet) {

@@ -57,6 +57,10 @@ export interface PublisherOptions {
    * small next to that.
    */
   compression?: 'none' | 'gzip';
+  /** After each acknowledged produce request: its size and how long Kafka took (for metrics). */
+  onSent?(messages: number, ms: number): void;
+  /** Each time a request is held to be sent again because the broker is away (for metrics). */
+  onRetry?(): void;
 }
 
 export interface PublisherStats {
@@ -203,6 +207,7 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
   const waitForBroker = async (batch: OutgoingMessage[], error: unknown): Promise<boolean> => {
     if (!isTransientKafkaError(error) || options.signal?.aborted) return false;
     unsent = batch;
+    options.onRetry?.();
     const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
     retries += 1;
     logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffered + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
@@ -216,7 +221,9 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
       unsent = undefined;
       settle(); // room in the buffer again
       try {
+        const started = performance.now();
         await sendBatch(batch);
+        options.onSent?.(batch.length, performance.now() - started);
         requests += 1;
         acknowledged += batch.length;
         if (retries > 0) logger?.info(`Kafka at ${brokers} is back after ${retries} retr${retries === 1 ? 'y' : 'ies'}`);

@@ -1,8 +1,9 @@
 /** Topic administration shared by produce, consume and info sync: create what is missing, never alter. */
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
-import { ConnectError, errorMessage } from '../errors.ts';
+import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
+import { closestFirst } from '../util/closest.ts';
 import { parseDuration } from '../util/duration.ts';
 import { retry } from '../util/retry.ts';
 
@@ -11,6 +12,12 @@ export interface TopicSpec {
   partitions?: number;
   /** Keep only the latest value per key (stock info, window state). */
   compacted?: boolean;
+  /**
+   * A topic this command reads and another one writes (consume's prices topic, written by
+   * `produce`): when missing it is a mistyped name far more often than a topic to create, so the
+   * command stops instead of creating it and waiting forever.
+   */
+  mustExist?: boolean;
 }
 
 export function dlqTopic(topic: string): string {
@@ -73,6 +80,19 @@ export async function connectKafka(
   }
 }
 
+/** Topics users see: not Kafka's own (`__consumer_offsets`) nor the dead-letter topics. */
+function userTopics(topics: string[]): string[] {
+  return topics.filter((topic) => !topic.startsWith('_') && !topic.endsWith('.dlq'));
+}
+
+export function missingTopicError(topic: string, existing: string[], brokers: string[]): StockstreamError {
+  const shown = closestFirst(topic, userTopics(existing)).slice(0, 5);
+  const found = shown.length === 0 ? 'it has no topics yet' : `existing topics, closest first: ${shown.join(', ')}`;
+  return new StockstreamError(`topic ${topic} does not exist on ${brokers.join(', ')} (${found})`, {
+    hint: `check --topic / kafka.topics.prices for a typo; \`stockstream produce --topic ${topic}\` creates it`,
+  });
+}
+
 /** Creates the topics that do not exist yet with the configured partitions; existing ones are left as they are. */
 export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger, specs: TopicSpec[], signal?: AbortSignal): Promise<void> {
   const admin = kafka.admin();
@@ -80,6 +100,8 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger,
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
+    const absentInput = missing.find((spec) => spec.mustExist);
+    if (absentInput) throw missingTopicError(absentInput.topic, [...existing], config.kafka.brokers);
     if (missing.length === 0) return;
     const create = () =>
       admin.createTopics({
