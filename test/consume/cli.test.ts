@@ -39,7 +39,7 @@ describe('consume flags', () => {
   it('names the broker and exits 1 when Kafka cannot be reached', async () => {
     const result = await consume(['--brokers', '127.0.0.1:1', '--connect-timeout', '2s', '--sinks', 'console']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Kafka: cannot reach 127\.0\.0\.1:1 within 2s/);
+    expect(result.stderr).toMatch(/Kafka: cannot reach 127\.0\.0\.1:1 \(connection refused: nothing listens there\)/);
   });
 
   it('stops with exit 1 on a mistyped topic, naming the topics that exist (closest first), and creates nothing', async () => {
