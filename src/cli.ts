@@ -173,8 +173,23 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--bars <n>', 'bars in the sparkline', '20')
     .option('--sink', 'also write to the configured sinks')
     .option('--limit <n>', 'stop after this many ticks')
-    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
+    .option('--web', 'also serve live charts on 127.0.0.1 (the port is in the log line)')
+    .option('--port <n>', 'with --web: the port (default 8080; 0 = any free one)')
+    .option('--open', 'with --web: open the page in the browser')
+    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --web --open AAPL MSFT', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
     .action((symbols: string[], options) => invoke(() => import('./commands/watch.ts'), { ...options, symbols }, { graceful: true }));
+
+  program
+    .command('backtest')
+    .description('run the alert rules over history: every firing, counts, and the forward return after each')
+    .option('--file <path>', 'history from a replay file (NDJSON or CSV of ticks or bars)')
+    .option('-s, --symbols <list>', "with --from/--to: Yahoo's chart bars of these tickers (default: config symbols)")
+    .option('--from <time>', 'start of the Yahoo range, like 2026-03-02')
+    .option('--to <time>', 'end of the Yahoo range (exclusive)')
+    .option('--rules <file>', 'YAML or JSON list of rules to try instead of windows.alerts.rules')
+    .option('--horizons <list>', 'forward-return horizons after each firing', '5m,30m,1d')
+    .addHelpText('after', examples(['stockstream backtest --file session.ndjson', 'stockstream backtest --symbols AAPL --from 2026-03-02 --to 2026-03-03 --rules try.yaml', 'stockstream --json backtest --file session.ndjson']))
+    .action((options) => invoke(() => import('./commands/backtest.ts'), options));
 
   program
     .command('config')

@@ -161,6 +161,8 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (counts.ticks) metrics.ticks.inc(counts.ticks);
         if (counts.invalid) metrics.invalid.inc(counts.invalid);
         if (counts.late) metrics.late.inc(counts.late);
+        if (counts.future) metrics.future.inc(counts.future);
+        if (counts.failed) metrics.failed.inc(counts.failed);
       },
       fail,
     });

@@ -10,6 +10,8 @@ export interface ConsumeMetrics {
   ticks: Counter;
   invalid: Counter;
   late: Counter;
+  future: Counter;
+  failed: Counter;
   deadLetters: Counter;
   windowsClosed: Counter<'interval'>;
   outputs: Counter<'kind'>;
@@ -29,6 +31,8 @@ export function createConsumeMetrics(): ConsumeMetrics {
     ticks: new Counter({ name: 'stockstream_ticks_consumed_total', help: 'Ticks applied to the windows.', registers }),
     invalid: new Counter({ name: 'stockstream_invalid_messages_total', help: 'Messages that did not decode (sent to the DLQ).', registers }),
     late: new Counter({ name: 'stockstream_late_ticks_total', help: 'Ticks that arrived after their window closed (sent to the DLQ).', registers }),
+    future: new Counter({ name: 'stockstream_future_ticks_total', help: 'Ticks stamped beyond windows.maxFutureSkew ahead of the clock (sent to the DLQ).', registers }),
+    failed: new Counter({ name: 'stockstream_failed_messages_total', help: 'Messages whose processing threw unexpectedly (sent to the DLQ, stage process).', registers }),
     deadLetters: new Counter({ name: 'stockstream_dlq_messages_total', help: 'Messages written to the dead-letter topic.', registers }),
     windowsClosed: new Counter({ name: 'stockstream_windows_closed_total', help: 'Final bars emitted.', labelNames: ['interval'], registers }),
     outputs: new Counter({ name: 'stockstream_outputs_total', help: 'Outputs emitted by the windows.', labelNames: ['kind'], registers }),

@@ -7,6 +7,7 @@
  * some trade far less often than others.
  */
 import { DecodeError, type Bar, type Tick, type WindowOutput } from '../model.ts';
+import { formatDuration } from '../util/duration.ts';
 import { SessionCalendar } from './calendar.ts';
 import { windowOperators } from './operators.ts';
 import { parseWindowSettings } from './settings.ts';
@@ -55,7 +56,7 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
     if (operator !== undefined) barOperators.push(operator);
   }
   const names = [bars.name, ...barOperators.map((operator) => operator.name)];
-  const { latenessMs, idleMs, interimMs } = settings;
+  const { latenessMs, idleMs, interimMs, futureSkewMs } = settings;
   const bySymbol = new Map<string, SymbolState>();
   /** Reused for every close, so the hot path allocates nothing when no window closes. */
   const closed: Bar[] = [];
@@ -85,6 +86,8 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
     warnings: settings.warnings,
 
     push(tick, out, arrivalMs) {
+      const future = futureTick(tick, arrivalMs ?? clock(), futureSkewMs);
+      if (future !== undefined) return future;
       let state = bySymbol.get(tick.symbol);
       if (state === undefined) {
         state = createSymbol(tick);
@@ -159,4 +162,18 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
       return bySymbol.get(symbol)?.watermark;
     },
   };
+}
+
+/**
+ * A tick stamped further ahead of the wall clock than any clock drift explains would move the
+ * symbol's watermark into the future and make every later good tick late (checkpointed, so a
+ * restart would not heal it). Past data (replays, backfills) is never affected: only the future
+ * is bounded.
+ */
+function futureTick(tick: Tick, arrivalMs: number, futureSkewMs: number): LateTick | undefined {
+  if (tick.time - arrivalMs <= futureSkewMs) return undefined;
+  const reason =
+    `future tick: event time ${new Date(tick.time).toISOString()} of ${tick.symbol} is ${formatDuration(tick.time - arrivalMs)} ahead of the clock at arrival ` +
+    `(${new Date(arrivalMs).toISOString()}), more than windows.maxFutureSkew ${formatDuration(futureSkewMs)}; check the source's clock`;
+  return { tick, reason, stage: 'future' };
 }
