@@ -3,8 +3,10 @@
  * dependencies: kafkajs, yahoo-finance2, the database clients) load only when that command runs,
  * so `stockstream --help` stays fast.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommandRun } from './commands/context.ts';
+import { SHELLS } from './completion/scripts.ts';
+import { versionLine } from './version.ts';
 
 /** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
 export type Invoke = <O>(load: () => Promise<{ run: CommandRun<O> }>, options: O, mode?: { graceful?: boolean }) => Promise<void>;
@@ -31,7 +33,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
       outputError: (text) => output.writeError(text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()),
     })
     .description('Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(versionLine(), '-V, --version', 'print the version, Node version and platform')
     .option('-c, --config <path>', 'config file (default: search for stockstream.config.ts and friends)')
     .option('-v, --verbose', 'debug logs and stack traces', false)
     .option('-q, --quiet', 'only warnings and errors', false)
@@ -204,6 +206,19 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--timeout <duration>', 'per check', '5s')
     .addHelpText('after', examples(['stockstream doctor', 'stockstream --json doctor']))
     .action((options) => invoke(() => import('./commands/doctor.ts'), options));
+
+  program
+    .command('init')
+    .description('write a commented starter stockstream.config.ts and .env.example here (never overwrites)')
+    .addHelpText('after', examples(['mkdir my-stocks && cd my-stocks && stockstream init']))
+    .action(() => invoke(() => import('./commands/init.ts'), {}));
+
+  program
+    .command('completion')
+    .description('print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText('after', examples(['source <(stockstream completion bash)   # in ~/.bashrc', 'source <(stockstream completion zsh)    # in ~/.zshrc', 'stockstream completion fish > ~/.config/fish/completions/stockstream.fish']))
+    .action((shell: (typeof SHELLS)[number]) => invoke(() => import('./commands/completion.ts'), { shell, program }));
 
   return program;
 }

@@ -85,7 +85,7 @@ export function stats(values: readonly number[]): HorizonStats | undefined {
 
 export async function runBacktest(config: Config, history: AsyncIterable<Tick[]>, horizons: readonly string[]): Promise<BacktestResult> {
   // No wall clock: a backtest's only time is event time.
-  const pipeline = createWindowPipeline(config.windows, { clock: () => 0 });
+  const pipeline = createWindowPipeline(config.windows, { clock: () => 0, wallClock: false });
   const trades = new Map<string, Trades>();
   const alerts: Array<{ alert: Alert; end: number }> = [];
   /** Bar ends by symbol, interval and start: which bar an alert refers to. */

@@ -21,3 +21,10 @@ export function closestFirst(name: string, candidates: Iterable<string>): string
     .sort((x, y) => x.distance - y.distance)
     .map(({ candidate }) => candidate);
 }
+
+/** The candidate closest to `name`, if it is close enough to be a plausible typo (case-insensitive). */
+export function closest(name: string, candidates: Iterable<string>): string | undefined {
+  const best = closestFirst(name, candidates)[0];
+  if (best === undefined) return undefined;
+  return editDistance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+}

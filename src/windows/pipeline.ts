@@ -20,6 +20,11 @@ export interface WindowPipelineOptions {
   clock?: () => number;
   /** Session open as HH:MM local time, when the time zone's default (09:30 for New York) is wrong. */
   sessionOpen?: string;
+  /**
+   * False when there is no wall clock to compare event times with (a backtest over history): then
+   * no tick is judged future (windows.maxFutureSkew).
+   */
+  wallClock?: boolean;
   /** Operator modules to run; all of them when left out. */
   operators?: readonly WindowOperatorModule[];
 }
@@ -56,7 +61,8 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
     if (operator !== undefined) barOperators.push(operator);
   }
   const names = [bars.name, ...barOperators.map((operator) => operator.name)];
-  const { latenessMs, idleMs, interimMs, futureSkewMs } = settings;
+  const { latenessMs, idleMs, interimMs } = settings;
+  const futureSkewMs = options.wallClock === false ? Number.POSITIVE_INFINITY : settings.futureSkewMs;
   const bySymbol = new Map<string, SymbolState>();
   /** Reused for every close, so the hot path allocates nothing when no window closes. */
   const closed: Bar[] = [];

@@ -76,7 +76,8 @@ describe('produce --metrics-port', () => {
     });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
-      await waitFor(async () => ((await tryGet(`http://127.0.0.2:${port}/healthz`))?.status === 200 ? true : undefined), 'healthz on 127.0.0.2', 30_000);
+      // Ready (connected to Kafka), so the SIGINT below stops a running producer (exit 0), not a connecting one (130).
+      await waitFor(async () => ((await tryGet(`http://127.0.0.2:${port}/readyz`))?.status === 200 ? true : undefined), 'readyz on 127.0.0.2', 30_000);
       expect(await tryGet(`http://127.0.0.1:${port}/healthz`)).toBeNull();
     } finally {
       child.kill('SIGINT');
