@@ -69,8 +69,8 @@ const rows: Record<string, Row> = {
   'a broker without a port': { args: ['--config', configFile('brokers.json', { kafka: { brokers: ['localhost'] } }), 'consume'], code: 2, error: /kafka\.brokers\[0\]: "localhost" is missing a port — use host:port \(in .*brokers\.json\)/ },
   'a zero batch size': { args: ['--config', configFile('batch.json', { sinks: { batchSize: 0 } }), 'consume'], code: 2, error: /sinks\.batchSize: 0 is too small — use a number >= 1/ },
   'a duration without a unit': { args: ['--config', configFile('late.json', { windows: { allowedLateness: 'soon' } }), 'consume'], code: 2, error: /windows\.allowedLateness: "soon" is not a duration — use a number and a unit/ },
-  'a config file that is not JSON': { args: ['--config', configFile('broken.json', '{"kafka": {'), 'consume'], code: 2, error: /cannot read .*broken\.json.* — fix the syntax error in the file/ },
-  'a config file that does not exist': { args: ['--config', join(cwd, 'missing.json'), 'consume'], code: 2, error: /config file not found: .*missing\.json — check the --config path/ },
+  'a config file that is not JSON': { args: ['--config', configFile('broken.json', '{"kafka": {'), 'consume'], code: 2, error: /broken\.json:1:\d+: .+ — fix the syntax error there/ },
+  'a config file that does not exist': { args: ['--config', join(cwd, 'missing.json'), 'consume'], code: 2, error: /config file not found: .*missing\.json \(from --config\) — check the --config path/ },
   'an environment value of the wrong type': { args: ['consume'], env: () => ({ STOCKSTREAM_SINKS_BATCH_SIZE: 'lots' }), code: 2, error: /sinks\.batchSize: "lots" is not a number \(from STOCKSTREAM_SINKS_BATCH_SIZE\)/ },
   // symbols
   'an empty symbol': { args: ['produce', '--symbols', 'AAPL,,MSFT'], code: 2, error: /--symbols: entry 2 is empty — separate tickers with single commas/ },
