@@ -173,7 +173,13 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       if (paused) liveConsumer.pause([{ topic }]);
     });
     // On revoke: persist what the sinks acknowledged so far, while the partitions are still ours.
-    consumer.on(consumer.events.REBALANCING, () => void checkpointer.run().catch(fail));
+    consumer.on(consumer.events.REBALANCING, () => {
+      partitions.onRebalancing(Date.now());
+      void checkpointer.run().catch(fail);
+    });
+    // Fetch health decides whether silence may count as quiet (quiet.ts).
+    consumer.on(consumer.events.FETCH_START, () => partitions.onFetchStart(Date.now()));
+    consumer.on(consumer.events.FETCH, () => partitions.onFetched(Date.now()));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       if (!payload.restart) fail(new ConnectError('Kafka', `consumer stopped: ${errorMessage(payload.error)}`, { cause: payload.error }));
     });
@@ -184,7 +190,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
 
     timers.push(
       setInterval(() => {
-        partitions.onTimer(Date.now());
+        partitions.onTimer(Date.now(), TIMER_MS);
         router.updateGauges();
         resumeIfRoomy();
       }, TIMER_MS),

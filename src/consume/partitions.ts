@@ -10,6 +10,7 @@ import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
 import type { Router } from './router.ts';
+import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
 
 const RESTORE_HEARTBEAT_MS = 3_000;
@@ -39,8 +40,12 @@ export interface Partitions {
   eachBatch(payload: EachBatchPayload): Promise<void>;
   /** The group's new assignment of our topic. */
   assign(partitions: readonly number[]): void;
-  /** Lets the windows of quiet symbols close (only where the log is read to its end). */
-  onTimer(nowMs: number): void;
+  /** Lets the windows of quiet symbols close (only where the log is known to be read to its end, see quiet.ts). */
+  onTimer(nowMs: number, periodMs: number): void;
+  /** Fetch health, for quiet.ts: a fetch round started / was answered; membership is changing. */
+  onFetchStart(nowMs: number): void;
+  onFetched(nowMs: number): void;
+  onRebalancing(nowMs: number): void;
   states(): Iterable<PartitionState>;
   owns(state: PartitionState): boolean;
   size(): number;
@@ -51,8 +56,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
   const partitions = new Map<number, PartitionState>();
   const restoring = new Map<number, Promise<PartitionState | undefined>>();
   let assigned = new Set<number>();
-  /** Partitions whose last batch reached the end of the log: only there does quiet mean idle. */
-  const atEnd = new Set<number>();
+  const quiet = createQuietTracker();
 
   const seek = (partition: number, offset: number) => consumer.seek({ topic, partition, offset: String(offset) });
 
@@ -83,7 +87,8 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
 
   /** Applies the batch in slices, so a full sink buffer pauses fetching within a slice of its bound. */
   const apply = (state: PartitionState, { batch, resolveOffset }: EachBatchPayload) => {
-    const arrivalMs = Date.now();
+    // Arrivals on the partition's idle clock, which leaves out time that did not count as quiet.
+    const arrivalMs = quiet.clock(state.partition, Date.now());
     const { messages } = batch;
     for (let from = 0; from < messages.length && !signal.aborted; from += SLICE) {
       const to = Math.min(messages.length, from + SLICE);
@@ -126,8 +131,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         apply(state, payload);
         const lag = Number(batch.highWatermark) - (state.position ?? 0);
         metrics.lag.set({ partition: String(partition) }, lag);
-        if (lag === 0) atEnd.add(partition);
-        else atEnd.delete(partition);
+        quiet.onBatch(partition, lag === 0);
       } catch (error) {
         if (!signal.aborted) deps.fail(error);
       }
@@ -138,7 +142,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       for (const partition of partitions.keys()) {
         if (nextSet.has(partition)) continue;
         partitions.delete(partition);
-        atEnd.delete(partition);
+        quiet.forget(partition);
         metrics.lag.remove({ partition: String(partition) });
         logger.info(`partition ${partition} moved to another consumer`);
       }
@@ -151,19 +155,22 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       logger.info(`consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
     },
 
-    onTimer(nowMs) {
-      if (deps.isPaused()) return;
-      for (const state of partitions.values()) {
-        // Behind the end of the log the data itself moves event time on; quiet means nothing there.
-        if (!atEnd.has(state.partition)) continue;
+    onTimer(nowMs, periodMs) {
+      // Behind the end of the log the data itself moves event time on; quiet means nothing there.
+      for (const { partition, clockMs } of quiet.tick(partitions.keys(), nowMs, periodMs, deps.isPaused())) {
+        const state = partitions.get(partition)!;
         const outputs: WindowOutput[] = [];
-        state.pipeline.onTimer(nowMs, outputs);
+        state.pipeline.onTimer(clockMs, outputs);
         if (outputs.length > 0) {
           state.touched = true;
           deps.router.route(outputs, []);
         }
       }
     },
+
+    onFetchStart: (nowMs) => quiet.onFetchStart(nowMs),
+    onFetched: (nowMs) => quiet.onFetched(nowMs),
+    onRebalancing: (nowMs) => quiet.onRebalancing(nowMs),
 
     states: () => partitions.values(),
     owns: (state) => partitions.get(state.partition) === state,
