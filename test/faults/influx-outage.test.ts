@@ -30,6 +30,8 @@ let expected: Results;
 let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
+  // Small sink buffers (the setting this test is about): the InfluxDB buffer fills within seconds of
+  // the outage, so the pause on a full buffer and the bounded memory are what the test sees.
   suite = await createSuite('fault_influx', { sinks: { enabled: ['influx', 'postgres', 'file'], batchSize: 500, maxBuffered: MAX_BUFFERED } });
   const { all, parts } = session({ seed: 5, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 60 }, [0.3]);
   [before, during] = parts as [Tick[], Tick[]];
