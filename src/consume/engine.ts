@@ -8,7 +8,7 @@
  * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
  */
 import type { Server } from 'node:http';
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import { createKafka } from '../kafka/client.ts';
@@ -20,6 +20,7 @@ import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
+import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
 import { createConsumeMetrics, serveMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
@@ -94,6 +95,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
   let publisher: Publisher | undefined;
   let store: StateStore | undefined;
   let consumer: Consumer | undefined;
+  let admin: Admin | undefined;
   let extra: { stop(): Promise<void> } | undefined;
   const sinks: Sink[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -117,12 +119,20 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       consumer?.resume([{ topic }]);
       logger.info('sinks caught up: fetching again');
     };
-    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy });
+    // Fencing (fencing.ts): after a silence longer than the session timeout allows, nothing is written until the group confirms us.
+    const gate = createMembershipGate({
+      signal: retryAbort.signal,
+      onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
+    });
+    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, gate });
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
-    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
+    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: SESSION_TIMEOUT_MS, ...FETCH });
     const liveConsumer = consumer;
     await connectKafka(consumer, config, logger, halt.signal);
+    const groupAdmin = kafka.admin();
+    admin = groupAdmin;
+    await connectKafka(groupAdmin, config, logger, halt.signal);
 
     const pause = () => {
       if (paused) return;
@@ -154,6 +164,11 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (counts.late) metrics.late.inc(counts.late);
       },
       fail,
+      committedOffset: async (partition) => {
+        const [offsets] = await groupAdmin.fetchOffsets({ groupId: group, topics: [topic] });
+        const offset = Number(offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
+        return offset >= 0 ? offset : undefined;
+      },
     });
     const checkpointer = createCheckpointer({
       topic,
@@ -166,9 +181,12 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       commit: (offsets) => liveConsumer.commitOffsets(offsets),
       logger,
       metrics,
+      gate,
     });
 
+    consumer.on(consumer.events.HEARTBEAT, () => gate.confirm(Date.now()));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      gate.confirm(Date.now());
       partitions.assign(payload.memberAssignment[topic] ?? []);
       if (paused) liveConsumer.pause([{ topic }]);
     });
@@ -190,6 +208,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
 
     timers.push(
       setInterval(() => {
+        gate.lapsed(Date.now()); // says so at once when we wake up from a freeze, even with nothing to write
         partitions.onTimer(Date.now(), TIMER_MS);
         router.updateGauges();
         resumeIfRoomy();
@@ -230,6 +249,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     retryAbort.abort();
     await extra?.stop().catch(() => {});
     await consumer?.disconnect().catch(() => {});
+    await admin?.disconnect().catch(() => {});
     await store?.stop();
     for (const sink of sinks) await sink.close().catch((error: unknown) => logger.warn(`${sink.name}: close failed (${errorMessage(error)})`));
     await publisher?.close().catch(() => {});

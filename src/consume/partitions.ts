@@ -1,9 +1,15 @@
 /**
  * The partitions this consumer owns: restored from the state topic on first sight, fed batch by
  * batch, dropped when the group moves them elsewhere, and ticked by the idle timer.
+ *
+ * A partition kept through a rebalance keeps its in-memory state only if nobody committed on it
+ * meanwhile (the group's committed offset is still the one we last committed): else another member
+ * owned it for a while — we were a zombie — and our state is stale, so it is restored from the
+ * state topic like a new partition.
  */
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { WindowOutput } from '../model.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
@@ -34,6 +40,8 @@ export interface PartitionsDeps {
   isPaused(): boolean;
   onCounts(counts: ApplyCounts, deadLetters: number): void;
   fail(error: unknown): void;
+  /** The group's committed offset of a partition (undefined when none). */
+  committedOffset(partition: number): Promise<number | undefined>;
 }
 
 export interface Partitions {
@@ -55,6 +63,8 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
   const { topic, group, consumer, logger, metrics, signal } = deps;
   const partitions = new Map<number, PartitionState>();
   const restoring = new Map<number, Promise<PartitionState | undefined>>();
+  /** Kept through a rebalance: out of `partitions` (no writes, no checkpoints) until the committed offset vouches for it. */
+  const verifying = new Map<number, { held: PartitionState; done: Promise<void> }>();
   let assigned = new Set<number>();
   const quiet = createQuietTracker();
 
@@ -67,10 +77,12 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       const beat = setInterval(() => void heartbeat().catch(() => {}), RESTORE_HEARTBEAT_MS);
       try {
         const prefix = partitionKey(group, topic, partition);
-        const records = await deps.store.load(prefix, signal);
+        // An unreadable committed offset only means the next assignment restores again.
+        const [records, committed] = await Promise.all([deps.store.load(prefix, signal), deps.committedOffset(partition).catch(() => undefined)]);
         const plan = planRestore(records.checkpoint, records.symbols);
         const state = createPartitionState(partition, deps.createPipeline());
         applyRestore(state, plan, prefix);
+        state.committed = committed; // what a later assignment compares with (see verify)
         if (!assigned.has(partition)) return undefined;
         partitions.set(partition, state);
         const restored = plan.states.filter((entry) => entry.state !== null).length;
@@ -83,6 +95,33 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
     })();
     restoring.set(partition, pending);
     return pending;
+  };
+
+  /**
+   * Puts a kept partition's state back if the group's committed offset is still ours; else drops it
+   * (the next batch restores the partition from the state topic). Started at assignment, so a kept
+   * partition that gets no new data still has its windows closed by the idle timer.
+   */
+  const verify = (held: PartitionState) => {
+    const { partition } = held;
+    const entry = { held, done: Promise.resolve() };
+    verifying.set(partition, entry);
+    entry.done = (async () => {
+      const committed = await deps.committedOffset(partition).then(
+        (offset) => ({ offset }),
+        (error: unknown) => ({ error }),
+      );
+      if (verifying.get(partition) !== entry) return; // reassigned meanwhile: a newer check decides
+      verifying.delete(partition);
+      if (!assigned.has(partition)) return;
+      if ('offset' in committed && committed.offset === held.committed) {
+        partitions.set(partition, held);
+        return;
+      }
+      const why = 'offset' in committed ? `another consumer committed offset ${committed.offset ?? 'none'} since we last saw ${held.committed ?? 'none'}` : `its committed offset could not be read (${errorMessage(committed.error)})`;
+      logger.warn(`partition ${partition}: ${why}; dropping the in-memory state and restoring from the state topic`);
+      quiet.forget(partition);
+    })();
   };
 
   /** Applies the batch in slices, so a full sink buffer pauses fetching within a slice of its bound. */
@@ -113,7 +152,8 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         let state = partitions.get(partition);
         if (!state) {
           if (!assigned.has(partition)) return;
-          state = await restore(partition, payload.heartbeat);
+          for (let check = verifying.get(partition); check; check = verifying.get(partition)) await check.done;
+          state = partitions.get(partition) ?? (await restore(partition, payload.heartbeat));
           if (!state || signal.aborted) return;
           if (state.position !== undefined && Number(batch.firstOffset()) !== state.position) return seek(partition, state.position);
         }
@@ -139,19 +179,25 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
 
     assign(next) {
       const nextSet = new Set(next);
-      for (const partition of partitions.keys()) {
+      for (const partition of new Set([...partitions.keys(), ...verifying.keys()])) {
         if (nextSet.has(partition)) continue;
         partitions.delete(partition);
+        verifying.delete(partition);
         quiet.forget(partition);
         metrics.lag.remove({ partition: String(partition) });
         logger.info(`partition ${partition} moved to another consumer`);
       }
+      const kept: PartitionState[] = [];
       for (const partition of nextSet) {
-        const position = partitions.get(partition)?.position;
+        const state = partitions.get(partition) ?? verifying.get(partition)?.held;
+        if (!state) continue;
+        partitions.delete(partition);
+        kept.push(state);
         // The group restarts kept partitions at their committed offset; we are further along.
-        if (position !== undefined) seek(partition, position);
+        if (state.position !== undefined) seek(partition, state.position);
       }
       assigned = nextSet;
+      for (const state of kept) verify(state);
       logger.info(`consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
     },
 
