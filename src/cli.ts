@@ -3,8 +3,10 @@
  * dependencies: kafkajs, yahoo-finance2, the database clients) load only when that command runs,
  * so `stockstream --help` stays fast.
  */
-import { Command, Option } from 'commander';
+import { Argument, Command, Option } from 'commander';
 import type { CommandRun } from './commands/context.ts';
+import { SHELLS } from './completion/scripts.ts';
+import { versionLine } from './version.ts';
 
 /** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
 export type Invoke = <O>(load: () => Promise<{ run: CommandRun<O> }>, options: O, mode?: { graceful?: boolean }) => Promise<void>;
@@ -31,7 +33,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
       outputError: (text) => output.writeError(text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()),
     })
     .description('Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.')
-    .version(process.env.npm_package_version ?? '0.1.0', '-V, --version')
+    .version(versionLine(), '-V, --version', 'print the version, Node version and platform')
     .option('-c, --config <path>', 'config file (default: search for stockstream.config.ts and friends)')
     .option('-v, --verbose', 'debug logs and stack traces', false)
     .option('-q, --quiet', 'only warnings and errors', false)
@@ -68,6 +70,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--topic <name>', 'Kafka topic (default: kafka.topics.prices)')
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .addHelpText(
       'after',
       examples([
@@ -76,6 +80,7 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
         'stockstream produce --source yahoo-stream --backfill 2d',
         'stockstream produce --source replay --file session.ndjson --speed 10',
         'stockstream produce --record today.ndjson',
+        'stockstream produce --metrics-port 9465',
       ]),
     )
     .action((options) => invoke(() => import('./commands/produce.ts'), options, { graceful: true }));
@@ -89,7 +94,8 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--brokers <list>', 'Kafka brokers, host:port,…')
     .option('--intervals <list>', 'bar intervals, like 1m,5m,1h')
     .option('--file <path>', 'file sink: NDJSON output path')
-    .option('--metrics-port <port>', 'serve Prometheus metrics on this port')
+    .option('--metrics-port <port>', 'serve Prometheus metrics, /healthz and /readyz on this port')
+    .option('--metrics-host <address>', 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)')
     .option('--info', 'also persist the stock-general-information topic into PostgreSQL')
     .option('--connect-timeout <duration>', 'give up connecting to Kafka after this long')
     .addHelpText(
@@ -169,8 +175,23 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--bars <n>', 'bars in the sparkline', '20')
     .option('--sink', 'also write to the configured sinks')
     .option('--limit <n>', 'stop after this many ticks')
-    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
+    .option('--web', 'also serve live charts on 127.0.0.1 (the port is in the log line)')
+    .option('--port <n>', 'with --web: the port (default 8080; 0 = any free one)')
+    .option('--open', 'with --web: open the page in the browser')
+    .addHelpText('after', examples(['stockstream watch AAPL MSFT NVDA', 'stockstream watch --web --open AAPL MSFT', 'stockstream watch --source synthetic AAPL MSFT', 'stockstream watch --source replay --file session.ndjson --speed 20']))
     .action((symbols: string[], options) => invoke(() => import('./commands/watch.ts'), { ...options, symbols }, { graceful: true }));
+
+  program
+    .command('backtest')
+    .description('run the alert rules over history: every firing, counts, and the forward return after each')
+    .option('--file <path>', 'history from a replay file (NDJSON or CSV of ticks or bars)')
+    .option('-s, --symbols <list>', "with --from/--to: Yahoo's chart bars of these tickers (default: config symbols)")
+    .option('--from <time>', 'start of the Yahoo range, like 2026-03-02')
+    .option('--to <time>', 'end of the Yahoo range (exclusive)')
+    .option('--rules <file>', 'YAML or JSON list of rules to try instead of windows.alerts.rules')
+    .option('--horizons <list>', 'forward-return horizons after each firing', '5m,30m,1d')
+    .addHelpText('after', examples(['stockstream backtest --file session.ndjson', 'stockstream backtest --symbols AAPL --from 2026-03-02 --to 2026-03-03 --rules try.yaml', 'stockstream --json backtest --file session.ndjson']))
+    .action((options) => invoke(() => import('./commands/backtest.ts'), options));
 
   program
     .command('config')
@@ -185,6 +206,19 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--timeout <duration>', 'per check', '5s')
     .addHelpText('after', examples(['stockstream doctor', 'stockstream --json doctor']))
     .action((options) => invoke(() => import('./commands/doctor.ts'), options));
+
+  program
+    .command('init')
+    .description('write a commented starter stockstream.config.ts and .env.example here (never overwrites)')
+    .addHelpText('after', examples(['mkdir my-stocks && cd my-stocks && stockstream init']))
+    .action(() => invoke(() => import('./commands/init.ts'), {}));
+
+  program
+    .command('completion')
+    .description('print a shell completion script for bash, zsh or fish')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText('after', examples(['source <(stockstream completion bash)   # in ~/.bashrc', 'source <(stockstream completion zsh)    # in ~/.zshrc', 'stockstream completion fish > ~/.config/fish/completions/stockstream.fish']))
+    .action((shell: (typeof SHELLS)[number]) => invoke(() => import('./commands/completion.ts'), { shell, program }));
 
   return program;
 }

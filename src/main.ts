@@ -6,9 +6,10 @@ import chalk from 'chalk';
 import { CommanderError } from 'commander';
 import { buildCli, type Invoke } from './cli.ts';
 import type { CommandContext, FlagOverrides, GlobalOptions } from './commands/context.ts';
-import { ExitCode, StockstreamError, errorMessage } from './errors.ts';
+import { ExitCode, StockstreamError, UsageError, errorMessage } from './errors.ts';
 import { createLogger, type Logger } from './ui/logger.ts';
 import { createOutput } from './ui/output.ts';
+import { endQuietlyOnBrokenPipe, flushStdio } from './ui/stdio.ts';
 
 interface RawGlobals {
   config?: string;
@@ -89,8 +90,9 @@ export async function main(argv: string[]): Promise<number> {
       loadConfig: async (overrides?: FlagOverrides) => {
         const { loadConfig } = await import('./config/load.ts');
         const { secretValues } = await import('./config/redact.ts');
-        const { config, filepath } = await loadConfig({ configPath: globals.config, overrides: overrides?.values, overrideOrigins: overrides?.origins });
+        const { config, filepath, warnings } = await loadConfig({ configPath: globals.config, overrides: overrides?.values, overrideOrigins: overrides?.origins });
         configFile = filepath;
+        for (const warning of warnings) logger.warn(warning);
         logger.addSecrets(secretValues(config));
         if (!globals.logFile && config.logging.file) logger.setFile(config.logging.file);
         if (!globals.verbose) logger.setLevel(config.logging.level);
@@ -116,9 +118,18 @@ export async function main(argv: string[]): Promise<number> {
     },
   });
 
+  program.hook('preAction', () => {
+    const raw = program.opts<RawGlobals>();
+    if (raw.verbose && raw.quiet) throw new UsageError('--verbose and --quiet contradict each other', 'use one of them');
+  });
+
   try {
     await program.parseAsync(argv);
   } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${chalk.red('error')} ${error.message} — ${error.hint ?? 'see stockstream --help'}\n`);
+      return ExitCode.usage;
+    }
     if (!(error instanceof CommanderError)) throw error;
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return ExitCode.ok;
     // A command group run without its subcommand (`stockstream info`) prints its help: a usage error.
@@ -128,4 +139,16 @@ export async function main(argv: string[]): Promise<number> {
     return ExitCode.usage;
   }
   return exitCode;
+}
+
+/**
+ * The launcher's entry point: runs the command, lets stdout and stderr drain into their pipes, then
+ * exits. Exiting explicitly (rather than when the event loop empties) is what keeps a client's
+ * background retry timers (kafkajs, websockets) from holding a finished or failed command alive.
+ */
+export async function run(argv: string[]): Promise<never> {
+  endQuietlyOnBrokenPipe();
+  const exitCode = await main(argv);
+  await flushStdio();
+  process.exit(exitCode);
 }

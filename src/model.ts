@@ -119,10 +119,30 @@ export class DecodeError extends Error {
 
 // ---------------------------------------------------------------- wire codec
 
-const TICK_OPTIONAL_NUMBERS = ['dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose'] as const;
+/** The optional numeric fields of a tick. */
+export const TICK_OPTIONAL_NUMBERS = ['dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose'] as const;
 const TICK_OPTIONAL_STRINGS = ['currency', 'exchange'] as const;
 const MARKET_STATES = new Set<string>(['PRE', 'REGULAR', 'POST', 'CLOSED']);
 const MAX_MESSAGE_BYTES = 64 * 1024;
+
+/**
+ * The ranges a tick's numbers must lie in. They cover every real market (prices from sub-satoshi
+ * tokens to Berkshire A, any time since 1970) and keep every derived value finite: price × volume
+ * summed over a day stays far below Number.MAX_VALUE, and a time stays inside the Date range the
+ * session calendar works on (±8.64e15 ms), so no bad number can throw or overflow after decode.
+ */
+export const TICK_LIMITS = {
+  /** After the epoch, as everywhere else (replay and Yahoo times are positive epoch values). */
+  minTime: 1,
+  maxTime: Date.UTC(2200, 0, 1),
+  minPrice: 1e-12,
+  maxPrice: 1e12,
+  /** Volumes and trade sizes: Number.MAX_SAFE_INTEGER is 9.007e15, so sums stay exact integers. */
+  maxVolume: 1e15,
+} as const;
+
+/** The optional price-like fields (bounded like the price) and volume-like ones (like a volume). */
+const VOLUME_FIELDS = new Set<string>(['dayVolume', 'size']);
 
 export function encodeTick(tick: Tick): string {
   return JSON.stringify({ v: SCHEMA_VERSION, ...tick });
@@ -155,14 +175,21 @@ export function decodeEnvelope(raw: Buffer | string | null, maxBytes = MAX_MESSA
 /** Parses and validates one tick message; throws DecodeError with a reason a human can act on. */
 export function decodeTick(raw: Buffer | string | null): Tick {
   const m = decodeEnvelope(raw);
+  const { minTime, maxTime, minPrice, maxPrice, maxVolume } = TICK_LIMITS;
   if (!isFiniteNumber(m.time) || m.time <= 0) throw new DecodeError('time must be epoch milliseconds');
+  if (m.time < minTime || m.time > maxTime) {
+    throw new DecodeError(`time ${m.time} is out of range (${new Date(minTime).toISOString()} to ${new Date(maxTime).toISOString()})`);
+  }
   if (!isFiniteNumber(m.price) || m.price <= 0) throw new DecodeError('price must be a positive number');
-  if (typeof m.source !== 'string') throw new DecodeError('source must be a string');
+  if (m.price < minPrice || m.price > maxPrice) throw new DecodeError(`price ${m.price} is out of range (${minPrice} to ${maxPrice})`);
+  if (typeof m.source !== 'string' || m.source.length > 64) throw new DecodeError('source must be a string');
   const tick: Tick = { symbol: m.symbol, time: m.time, price: m.price, source: m.source };
   for (const key of TICK_OPTIONAL_NUMBERS) {
     const value = m[key];
     if (value === undefined || value === null) continue;
+    const max = VOLUME_FIELDS.has(key) ? maxVolume : maxPrice;
     if (!isFiniteNumber(value) || value < 0) throw new DecodeError(`${key} must be a non-negative number`);
+    if (value > max) throw new DecodeError(`${key} ${value} is out of range (0 to ${max})`);
     tick[key] = value;
   }
   for (const key of TICK_OPTIONAL_STRINGS) {

@@ -6,7 +6,7 @@ import { UsageError } from '../errors.ts';
 import { createSinks, sinkTopics } from '../sinks/index.ts';
 import { createWindowPipeline } from '../windows/index.ts';
 import type { CommandRun } from './context.ts';
-import { OverrideBuilder, parseDurationFlag, parseList, parseNumber } from './flags.ts';
+import { OverrideBuilder, parseDurationFlag, parseList, parseMetricsFlags } from './flags.ts';
 
 export interface ConsumeFlags {
   sinks?: string;
@@ -16,6 +16,7 @@ export interface ConsumeFlags {
   intervals?: string;
   file?: string;
   metricsPort?: string;
+  metricsHost?: string;
   info?: boolean;
   connectTimeout?: string;
 }
@@ -39,8 +40,7 @@ export const run: CommandRun<ConsumeFlags> = async (ctx, flags) => {
     .set('sinks.file.path', flags.file, '--file')
     .set('kafka.connectTimeout', flags.connectTimeout === undefined ? undefined : parseDurationFlag(flags.connectTimeout, '--connect-timeout'), '--connect-timeout')
     .build();
-  const metricsPort = flags.metricsPort === undefined ? undefined : parseNumber(flags.metricsPort, '--metrics-port', { integer: true, min: 1 });
-  if (metricsPort !== undefined && metricsPort > 65_535) throw new UsageError(`--metrics-port: ${metricsPort} is not a port`, 'use 1–65535, like --metrics-port 9464');
+  const { metricsPort, metricsHost } = parseMetricsFlags(flags);
   const config = await ctx.loadConfig(overrides);
   const { logger } = ctx;
 
@@ -49,6 +49,7 @@ export const run: CommandRun<ConsumeFlags> = async (ctx, flags) => {
     logger,
     signal: ctx.signal,
     metricsPort,
+    metricsHost,
     createPipeline: () => createWindowPipeline(config.windows),
     createSinks: (publisher) => createSinks(config, { logger, json: ctx.globals.json, out: ctx.out, tty: Boolean(process.stdout.isTTY), publisher, signal: ctx.signal }),
     sinkTopics: [...sinkTopics(config), ...(flags.info ? infoTopics(config) : [])],

@@ -40,6 +40,18 @@ export function parseDurationFlag(raw: string, flag: string): string {
   return raw;
 }
 
+/** `--metrics-port` and `--metrics-host` of the serving commands (consume, produce). */
+export function parseMetricsFlags(flags: { metricsPort?: string; metricsHost?: string }): { metricsPort?: number; metricsHost?: string } {
+  const metricsPort = flags.metricsPort === undefined ? undefined : parseNumber(flags.metricsPort, '--metrics-port', { integer: true, min: 1 });
+  if (metricsPort !== undefined && metricsPort > 65_535) throw new UsageError(`--metrics-port: ${metricsPort} is not a port`, 'use 1–65535, like --metrics-port 9464');
+  if (flags.metricsHost !== undefined && metricsPort === undefined) {
+    throw new UsageError('--metrics-host needs --metrics-port', 'add --metrics-port 9464 (metrics are off without a port)');
+  }
+  const metricsHost = flags.metricsHost?.trim();
+  if (metricsHost === '') throw new UsageError('--metrics-host is empty', 'pass an address of this machine, like --metrics-host 0.0.0.0');
+  return { metricsPort, metricsHost };
+}
+
 /** Collects flag values into a config-shaped object: `set('source.synthetic.rate', 1000, '--rate')`. */
 export class OverrideBuilder {
   private readonly result: FlagOverrides = { values: {}, origins: {} };

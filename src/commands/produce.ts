@@ -2,7 +2,7 @@
 import { UsageError } from '../errors.ts';
 import { produce, type ProduceSummary } from '../sources/produce.ts';
 import type { CommandRun } from './context.ts';
-import { OverrideBuilder, parseDurationFlag, parseList, parseNumber, parseSymbols } from './flags.ts';
+import { OverrideBuilder, parseDurationFlag, parseList, parseMetricsFlags, parseNumber, parseSymbols } from './flags.ts';
 
 export interface ProduceFlags {
   symbols?: string;
@@ -20,6 +20,8 @@ export interface ProduceFlags {
   topic?: string;
   brokers?: string;
   connectTimeout?: string;
+  metricsPort?: string;
+  metricsHost?: string;
 }
 
 const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined => (raw === undefined ? undefined : parse(raw));
@@ -46,11 +48,12 @@ export const run: CommandRun<ProduceFlags> = async (ctx, flags) => {
     .set('kafka.brokers', optional(flags.brokers, parseList), '--brokers')
     .set('kafka.connectTimeout', optional(flags.connectTimeout, (raw) => parseDurationFlag(raw, '--connect-timeout')), '--connect-timeout')
     .build();
+  const { metricsPort, metricsHost } = parseMetricsFlags(flags);
   const limit = optional(flags.limit, (raw) => parseNumber(raw, '--limit', { integer: true, min: 1 }));
   const config = await ctx.loadConfig(overrides);
   if (config.source.name === 'replay' && !config.source.replay.file) {
     throw new UsageError('--source replay needs a file', 'pass --file session.ndjson (or set source.replay.file)');
   }
-  const summary = await produce(config, { logger: ctx.logger, signal: ctx.signal, limit, recordFile: flags.record });
+  const summary = await produce(config, { logger: ctx.logger, signal: ctx.signal, limit, recordFile: flags.record, metricsPort, metricsHost });
   ctx.out.record(summary, () => summaryLine(summary));
 };

@@ -3,6 +3,7 @@
  * `STOCKSTREAM_<PATH>` (kafka.clientId → STOCKSTREAM_KAFKA_CLIENT_ID; lists are comma-separated),
  * plus the conventional names people already export for these services.
  */
+import { closest } from '../util/closest.ts';
 import { configLeaves, type ConfigLeaf } from './schema-walk.ts';
 
 /** Conventional names; a STOCKSTREAM_* variable for the same key wins. */
@@ -76,4 +77,24 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvValue[] {
     values.set(leaf.path.join('.'), { path: leaf.path, variable, value });
   }
   return [...values.values()];
+}
+
+/** STOCKSTREAM_* variables that are not config keys but are read elsewhere. */
+const OTHER_VARIABLES = [
+  'STOCKSTREAM_CONFIG', // the config file to use (like --config)
+  'STOCKSTREAM_CACHE', // scripts/services: where the local services live
+  'STOCKSTREAM_INFLUX', // scripts/services: which InfluxDB to build
+  'STOCKSTREAM_YAHOO_FIXTURES', // tests: recorded Yahoo responses
+];
+
+/** One warning per STOCKSTREAM_* variable nothing reads (a typo would otherwise be ignored silently). */
+export function unknownEnvWarnings(env: NodeJS.ProcessEnv): string[] {
+  const known = new Set([...configLeaves().map((leaf) => envName(leaf.path)), ...OTHER_VARIABLES]);
+  return Object.keys(env)
+    .filter((name) => name.startsWith('STOCKSTREAM_') && !known.has(name))
+    .sort()
+    .map((name) => {
+      const guess = closest(name, known);
+      return `${name} is not a StockStream setting and is ignored${guess ? ` — did you mean ${guess}?` : ''}`;
+    });
 }

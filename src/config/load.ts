@@ -4,7 +4,9 @@
 import { cosmiconfig, getDefaultSearchPlaces } from 'cosmiconfig';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors.ts';
-import { readEnv } from './env.ts';
+import { closest } from '../util/closest.ts';
+import { readEnv, unknownEnvWarnings } from './env.ts';
+import { describeReadError } from './read-error.ts';
 import { isSecretPath, REDACTED } from './redact.ts';
 import { configLeaves } from './schema-walk.ts';
 import { configSchema, type Config } from './schema.ts';
@@ -26,6 +28,8 @@ export interface LoadedConfig {
   config: Config;
   /** The config file used, if any. */
   filepath: string | undefined;
+  /** Things that do not stop the run but are probably mistakes (unknown STOCKSTREAM_* variables). */
+  warnings: string[];
 }
 
 const MODULE_NAME = 'stockstream';
@@ -54,19 +58,25 @@ function setDeep(target: ConfigInput, path: string[], value: unknown): void {
   node[path[path.length - 1]!] = value;
 }
 
+/** `STOCKSTREAM_CONFIG=<path>` names the file like `--config`; the flag wins. */
+export const CONFIG_ENV = 'STOCKSTREAM_CONFIG';
+
 async function readConfigFile(options: LoadConfigOptions): Promise<{ input: ConfigInput; filepath: string | undefined }> {
   const searchPlaces = [...getDefaultSearchPlaces(MODULE_NAME), `${MODULE_NAME}.config.mts`, `${MODULE_NAME}.config.json`];
-  const explorer = cosmiconfig(MODULE_NAME, { cache: false, searchPlaces });
+  // 'project': from the current directory upwards to the first one with a package.json (or the root).
+  const explorer = cosmiconfig(MODULE_NAME, { cache: false, searchPlaces, searchStrategy: 'project' });
+  const fromEnv = (options.env ?? process.env)[CONFIG_ENV] || undefined;
+  const configPath = options.configPath ?? fromEnv;
+  const named = options.configPath ? '--config' : CONFIG_ENV;
   let result;
   try {
-    result = options.configPath ? await explorer.load(options.configPath) : await explorer.search(options.cwd ?? process.cwd());
+    result = configPath ? await explorer.load(configPath) : await explorer.search(options.cwd ?? process.cwd());
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') {
-      throw new ConfigError(`config file not found: ${options.configPath}`, 'check the --config path, or leave it out to search for stockstream.config.ts');
+    if (code === 'ENOENT' || code === 'EISDIR') {
+      throw new ConfigError(`config file not found: ${configPath} (from ${named})`, `check the ${named} path, or leave it out to search for stockstream.config.ts`);
     }
-    const where = options.configPath ?? 'config file';
-    throw new ConfigError(`cannot read ${where}: ${errorMessage(error).split('\n')[0]}`, 'fix the syntax error in the file');
+    throw describeReadError(error, configPath);
   }
   if (!result || result.isEmpty) return { input: {}, filepath: result?.filepath };
   if (!isPlainObject(result.config)) {
@@ -124,24 +134,22 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
 }
 
 /** Unknown keys are almost always typos; zod would silently drop them. */
-function findUnknownKey(input: ConfigInput): string | undefined {
+function findUnknownKeys(input: ConfigInput): string[] {
   const known = new Set<string>();
   for (const leaf of configLeaves()) {
     for (let i = 1; i <= leaf.path.length; i++) known.add(leaf.path.slice(0, i).join('.'));
   }
   const openLeaves = new Set(configLeaves().map((leaf) => leaf.path.join('.')));
-  const visit = (node: ConfigInput, prefix: string): string | undefined => {
+  const found: string[] = [];
+  const visit = (node: ConfigInput, prefix: string): void => {
     for (const [key, value] of Object.entries(node)) {
       const dotted = prefix ? `${prefix}.${key}` : key;
-      if (!known.has(dotted)) return dotted;
-      if (isPlainObject(value) && !openLeaves.has(dotted)) {
-        const found = visit(value, dotted);
-        if (found) return found;
-      }
+      if (!known.has(dotted)) found.push(dotted);
+      else if (isPlainObject(value) && !openLeaves.has(dotted)) visit(value, dotted);
     }
-    return undefined;
   };
-  return visit(input, '');
+  visit(input, '');
+  return found;
 }
 
 function suggestKey(unknown: string): string {
@@ -153,19 +161,28 @@ function suggestKey(unknown: string): string {
   return [...siblings].join(', ');
 }
 
+/** Every problem at once, one per line, each with its key path; a single one stays on one line. */
+function configProblems(problems: string[]): ConfigError {
+  if (problems.length === 1) return new ConfigError(problems[0]!);
+  return new ConfigError(`${problems.length} config problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+}
+
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const { input: fileInput, filepath } = await readConfigFile(options);
+  const env = options.env ?? process.env;
   const origins = new Map<string, string>();
   const fileLabel = filepath ? `in ${filepath.split('/').pop()}` : 'in the config';
+  const problems: string[] = [];
 
-  const unknownInFile = findUnknownKey(fileInput);
-  if (unknownInFile) {
-    throw new ConfigError(`${unknownInFile}: unknown key ${fileLabel}`, `check the spelling; allowed here: ${suggestKey(unknownInFile)}`);
+  for (const unknown of findUnknownKeys(fileInput)) {
+    const guess = closest(unknown.split('.').pop()!, suggestKey(unknown).split(', '));
+    const hint = guess ? `did you mean ${guess}?` : `allowed here: ${suggestKey(unknown)}`;
+    problems.push(`${unknown}: unknown key ${fileLabel} — ${hint}`);
   }
 
   let merged: ConfigInput = fileInput;
   const envInput: ConfigInput = {};
-  for (const { path, variable, value } of readEnv(options.env ?? process.env)) {
+  for (const { path, variable, value } of readEnv(env)) {
     setDeep(envInput, path, value);
     origins.set(path.join('.'), `from ${variable}`);
   }
@@ -177,13 +194,12 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
 
   const parsed = configSchema.safeParse(merged, { reportInput: true });
   if (!parsed.success) {
-    const [first, ...rest] = parsed.error.issues;
-    const issue = first!;
-    const keyPath = formatPath(issue.path);
-    const dotted = issue.path.filter((part) => typeof part === 'string').join('.');
-    const origin = [...origins.entries()].find(([path]) => dotted === path || dotted.startsWith(`${path}.`))?.[1] ?? fileLabel;
-    const more = rest.length > 0 ? ` (and ${rest.length} more problem${rest.length > 1 ? 's' : ''})` : '';
-    throw new ConfigError(`${keyPath}: ${describeIssue(issue)} (${origin})${more}`);
+    for (const issue of parsed.error.issues) {
+      const dotted = issue.path.filter((part) => typeof part === 'string').join('.');
+      const origin = [...origins.entries()].find(([path]) => dotted === path || dotted.startsWith(`${path}.`))?.[1] ?? fileLabel;
+      problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)} (${origin})`);
+    }
   }
-  return { config: parsed.data, filepath };
+  if (problems.length > 0) throw configProblems(problems);
+  return { config: parsed.data!, filepath, warnings: unknownEnvWarnings(env) };
 }

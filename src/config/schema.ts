@@ -156,6 +156,7 @@ export const configSchema = z.object({
   windows: z
     .object({
       allowedLateness: duration('How late a tick may arrive and still count in its window.').default('5s'),
+      maxFutureSkew: duration('Dead-letter ticks stamped more than this ahead of the wall clock at arrival (stage future); one far-future tick would otherwise move the watermark and make every later tick late.').default('1m'),
       idleTimeout: duration('Close windows of a symbol that stayed quiet this long (wall clock).').default('10s'),
       timezone: z.string().default('America/New_York').describe('Exchange time zone that bars and sessions align to.'),
       bars: z

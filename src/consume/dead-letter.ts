@@ -7,7 +7,7 @@ import type { KafkaMessage } from 'kafkajs';
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 
 /** Where in the consumer the message was rejected. */
-export type DeadLetterStage = 'decode' | 'late' | 'info-decode';
+export type DeadLetterStage = 'decode' | 'late' | 'future' | 'process' | 'info-decode';
 
 export const DLQ_HEADERS = {
   error: 'error',

@@ -7,7 +7,6 @@
  * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every second a
  * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
  */
-import type { Server } from 'node:http';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
@@ -20,8 +19,9 @@ import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
+import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
-import { createConsumeMetrics, serveMetrics } from './metrics.ts';
+import { createConsumeMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
 import { createLanes } from './lanes.ts';
@@ -35,6 +35,8 @@ export interface ConsumeOptions {
   /** Creates the enabled sinks; the kafka sink shares the engine's producer. */
   createSinks(publisher: Publisher): Promise<Sink[]>;
   metricsPort?: number;
+  /** Address the metrics server binds (default 127.0.0.1). */
+  metricsHost?: string;
   /** Extra topics the sinks write to (created when missing). */
   sinkTopics?: TopicSpec[];
   /** Called once the consumer runs (the `--info` persister hooks in here). */
@@ -91,7 +93,14 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
   if (options.signal.aborted) halt.abort();
   options.signal.addEventListener('abort', onStop, { once: true });
 
-  let server: Server | undefined;
+  let server: MetricsServer | undefined;
+  // What /readyz reports: in the group with partitions settled, and every sink writing.
+  let joined = false;
+  const failingSinks = new Set<string>();
+  const notReady = () => [
+    ...(joined ? [] : [`not a settled member of consumer group ${group} yet (connecting or rebalancing)`]),
+    ...[...failingSinks].map((sink) => `sink ${sink} is failing; its writes are being retried`),
+  ];
   let publisher: Publisher | undefined;
   let store: StateStore | undefined;
   let consumer: Consumer | undefined;
@@ -102,11 +111,11 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
 
   try {
     if (options.metricsPort !== undefined) {
-      server = await serveMetrics(metrics.registry, options.metricsPort);
-      logger.info(`metrics on http://127.0.0.1:${options.metricsPort}/metrics`);
+      server = await serveMetrics(metrics.registry, { port: options.metricsPort, host: options.metricsHost, notReady });
+      logger.info(`metrics on ${server.url}/metrics (health: /healthz, /readyz)`);
     }
     const kafka = createKafka(config, logger, { clientIdSuffix: 'consume' });
-    const specs: TopicSpec[] = [{ topic }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
+    const specs: TopicSpec[] = [{ topic, mustExist: true }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
     await ensureTopics(kafka, config, logger, specs, halt.signal);
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
@@ -124,7 +133,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       signal: retryAbort.signal,
       onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
     });
-    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, gate });
+    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, failing: failingSinks, gate });
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
     consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: SESSION_TIMEOUT_MS, ...FETCH });
@@ -162,6 +171,8 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (counts.ticks) metrics.ticks.inc(counts.ticks);
         if (counts.invalid) metrics.invalid.inc(counts.invalid);
         if (counts.late) metrics.late.inc(counts.late);
+        if (counts.future) metrics.future.inc(counts.future);
+        if (counts.failed) metrics.failed.inc(counts.failed);
       },
       fail,
       committedOffset: async (partition) => {
@@ -187,11 +198,13 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     consumer.on(consumer.events.HEARTBEAT, () => gate.confirm(Date.now()));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
       gate.confirm(Date.now());
+      joined = true;
       partitions.assign(payload.memberAssignment[topic] ?? []);
       if (paused) liveConsumer.pause([{ topic }]);
     });
     // On revoke: persist what the sinks acknowledged so far, while the partitions are still ours.
     consumer.on(consumer.events.REBALANCING, () => {
+      joined = false;
       partitions.onRebalancing(Date.now());
       void checkpointer.run().catch(fail);
     });
@@ -199,6 +212,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     consumer.on(consumer.events.FETCH_START, () => partitions.onFetchStart(Date.now()));
     consumer.on(consumer.events.FETCH, () => partitions.onFetched(Date.now()));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
+      joined = false;
       if (!payload.restart) fail(new ConnectError('Kafka', `consumer stopped: ${errorMessage(payload.error)}`, { cause: payload.error }));
     });
 

@@ -19,6 +19,8 @@ export interface LaneHooks {
   onFailed(error: Error): void;
   /** A full queue drained to half: paused fetching may resume. */
   onSpace(): void;
+  /** Names of the sinks whose last write failed (and is being retried), for /readyz. */
+  failing: Set<string>;
   /** Every write first waits until the group confirmed we are still a member (fencing.ts). */
   gate: MembershipGate;
 }
@@ -38,8 +40,12 @@ export function createLanes(config: Config, sinks: readonly Sink[], publisher: P
       maxBuffered: config.sinks.maxBuffered,
       concurrency,
       signal: hooks.retrySignal,
-      onWritten: (_count, ms) => metrics.sinkWrite.observe({ sink: writer.name }, ms / 1_000),
+      onWritten: (_count, ms) => {
+        hooks.failing.delete(writer.name);
+        metrics.sinkWrite.observe({ sink: writer.name }, ms / 1_000);
+      },
       onRetry: (error, attempt, delayMs) => {
+        hooks.failing.add(writer.name);
         metrics.sinkRetries.inc({ sink: writer.name });
         logger.warn(`${writer.name}: write failed (${errorMessage(error)}); retry ${attempt} in ${Math.round(delayMs)}ms, buffering meanwhile`);
       },

@@ -1,20 +1,21 @@
 /**
- * The consumer's Prometheus metrics (prom-client) and the optional `--metrics-port` endpoint.
- * Counters are bumped once per batch, never per message, to keep the hot path lean.
+ * The consumer's Prometheus metrics (prom-client), served by src/metrics/server.ts with
+ * `--metrics-port`. Counters are bumped once per batch, never per message, to keep the hot path lean.
  */
-import { createServer, type Server } from 'node:http';
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { ConnectError, errorMessage } from '../errors.ts';
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { createRegistry } from '../metrics/registry.ts';
 
 export interface ConsumeMetrics {
   registry: Registry;
   ticks: Counter;
   invalid: Counter;
   late: Counter;
+  future: Counter;
+  failed: Counter;
   deadLetters: Counter;
   windowsClosed: Counter<'interval'>;
   outputs: Counter<'kind'>;
-  lag: Gauge<'partition'>;
+  lag: Gauge<'topic' | 'partition'>;
   buffered: Gauge<'sink'>;
   paused: Gauge;
   sinkWrite: Histogram<'sink'>;
@@ -23,17 +24,19 @@ export interface ConsumeMetrics {
 }
 
 export function createConsumeMetrics(): ConsumeMetrics {
-  const registry = new Registry();
+  const registry = createRegistry('consume');
   const registers = [registry];
   const metrics: ConsumeMetrics = {
     registry,
     ticks: new Counter({ name: 'stockstream_ticks_consumed_total', help: 'Ticks applied to the windows.', registers }),
     invalid: new Counter({ name: 'stockstream_invalid_messages_total', help: 'Messages that did not decode (sent to the DLQ).', registers }),
     late: new Counter({ name: 'stockstream_late_ticks_total', help: 'Ticks that arrived after their window closed (sent to the DLQ).', registers }),
+    future: new Counter({ name: 'stockstream_future_ticks_total', help: 'Ticks stamped beyond windows.maxFutureSkew ahead of the clock (sent to the DLQ).', registers }),
+    failed: new Counter({ name: 'stockstream_failed_messages_total', help: 'Messages whose processing threw unexpectedly (sent to the DLQ, stage process).', registers }),
     deadLetters: new Counter({ name: 'stockstream_dlq_messages_total', help: 'Messages written to the dead-letter topic.', registers }),
     windowsClosed: new Counter({ name: 'stockstream_windows_closed_total', help: 'Final bars emitted.', labelNames: ['interval'], registers }),
     outputs: new Counter({ name: 'stockstream_outputs_total', help: 'Outputs emitted by the windows.', labelNames: ['kind'], registers }),
-    lag: new Gauge({ name: 'stockstream_consumer_lag', help: 'Messages between the last applied offset and the end of the partition.', labelNames: ['partition'], registers }),
+    lag: new Gauge({ name: 'stockstream_consumer_lag', help: 'Messages between the last applied offset and the end of the partition.', labelNames: ['topic', 'partition'], registers }),
     buffered: new Gauge({ name: 'stockstream_sink_buffered', help: 'Outputs waiting for a sink.', labelNames: ['sink'], registers }),
     paused: new Gauge({ name: 'stockstream_consumer_paused', help: '1 while fetching is paused because a sink buffer is full.', registers }),
     sinkWrite: new Histogram({
@@ -46,27 +49,5 @@ export function createConsumeMetrics(): ConsumeMetrics {
     sinkRetries: new Counter({ name: 'stockstream_sink_retries_total', help: 'Failed sink writes that were retried.', labelNames: ['sink'], registers }),
     checkpoints: new Counter({ name: 'stockstream_checkpoints_total', help: 'State checkpoints written and committed.', registers }),
   };
-  collectDefaultMetrics({ register: registry, prefix: 'stockstream_' });
   return metrics;
-}
-
-/** Serves GET /metrics on the port; resolves once listening. */
-export async function serveMetrics(registry: Registry, port: number): Promise<Server> {
-  const server = createServer((req, res) => {
-    if (req.url !== '/metrics' && req.url !== '/') {
-      res.writeHead(404).end('see /metrics\n');
-      return;
-    }
-    registry.metrics().then(
-      (body) => res.writeHead(200, { 'Content-Type': registry.contentType }).end(body),
-      (error: unknown) => res.writeHead(500).end(errorMessage(error)),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error) =>
-      reject(new ConnectError('metrics', `cannot listen on port ${port} (${errorMessage(error)})`, { hint: 'pick a free port with --metrics-port', cause: error })),
-    );
-    server.listen(port, resolve);
-  });
-  return server;
 }

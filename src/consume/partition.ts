@@ -81,13 +81,17 @@ export interface ApplyCounts {
   invalid: number;
   /** Already held by restored state. */
   skipped: number;
+  /** Stamped too far in the future (windows.maxFutureSkew). */
+  future: number;
+  /** An unexpected error while processing it; dead-lettered so the rest of the batch goes on. */
+  failed: number;
 }
 
 /** Applies `messages[from..to)`; the engine cuts a batch short when a sink buffer fills up. */
 export function applyMessages(state: PartitionState, messages: readonly KafkaMessage[], ctx: ApplyContext, from = 0, to = messages.length): ApplyCounts {
   const { pipeline, floors } = state;
   const { outputs, deadLetters, arrivalMs, emitTicks } = ctx;
-  const counts: ApplyCounts = { ticks: 0, late: 0, invalid: 0, skipped: 0 };
+  const counts: ApplyCounts = { ticks: 0, late: 0, invalid: 0, skipped: 0, future: 0, failed: 0 };
   for (let i = from; i < to; i++) {
     const message = messages[i]!;
     const offset = Number(message.offset);
@@ -110,10 +114,23 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
       counts.skipped++;
       continue;
     }
-    const late = pipeline.push(tick, outputs, arrivalMs);
+    let late;
+    const outputsBefore = outputs.length;
+    try {
+      late = pipeline.push(tick, outputs, arrivalMs);
+    } catch (error) {
+      // Defence in depth: whatever a decoded tick still breaks costs that one message, never the
+      // consumer (an escaping throw would be redelivered and crash every restart the same way).
+      outputs.length = outputsBefore;
+      deadLetters.push(deadLetter(ctx.dlqTopic, ctx.topic, state.partition, message, 'process', errorMessage(error)));
+      counts.failed++;
+      continue;
+    }
     if (late) {
-      deadLetters.push(deadLetter(ctx.dlqTopic, ctx.topic, state.partition, message, 'late', late.reason));
-      counts.late++;
+      const stage = late.stage ?? 'late';
+      deadLetters.push(deadLetter(ctx.dlqTopic, ctx.topic, state.partition, message, stage, late.reason));
+      if (stage === 'future') counts.future++;
+      else counts.late++;
       continue;
     }
     if (emitTicks) outputs.push({ kind: 'tick', tick });

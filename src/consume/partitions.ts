@@ -170,7 +170,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         }
         apply(state, payload);
         const lag = Number(batch.highWatermark) - (state.position ?? 0);
-        metrics.lag.set({ partition: String(partition) }, lag);
+        metrics.lag.set({ topic, partition: String(partition) }, lag);
         quiet.onBatch(partition, lag === 0);
       } catch (error) {
         if (!signal.aborted) deps.fail(error);
@@ -184,7 +184,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         partitions.delete(partition);
         verifying.delete(partition);
         quiet.forget(partition);
-        metrics.lag.remove({ partition: String(partition) });
+        metrics.lag.remove({ topic, partition: String(partition) });
         logger.info(`partition ${partition} moved to another consumer`);
       }
       const kept: PartitionState[] = [];

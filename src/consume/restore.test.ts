@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 import { encodeTick, type WindowOutput } from '../model.ts';
 import { createWindowPipeline } from '../windows/index.ts';
-import { seededRandom, windowsConfig } from '../windows/testing.ts';
+import { seededRandom, windowsConfig, PINNED_NOW } from '../windows/testing.ts';
 import { decodePartitionRecords, planRestore, partitionKey } from './changelog.ts';
 import { markPersisted, takeCheckpoint } from './checkpoint.ts';
 import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type PartitionState } from './partition.ts';
@@ -68,11 +68,11 @@ interface Consumer {
 }
 
 function newConsumer(): Consumer {
-  return { state: createPartitionState(0, createWindowPipeline(WINDOWS, { clock: () => 0 })), outputs: [], deadLetters: [] };
+  return { state: createPartitionState(0, createWindowPipeline(WINDOWS, { clock: () => PINNED_NOW })), outputs: [], deadLetters: [] };
 }
 
 function apply(consumer: Consumer, messages: KafkaMessage[]): void {
-  const ctx: ApplyContext = { topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, emitTicks: false, arrivalMs: 0, outputs: consumer.outputs, deadLetters: consumer.deadLetters };
+  const ctx: ApplyContext = { topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, emitTicks: false, arrivalMs: PINNED_NOW, outputs: consumer.outputs, deadLetters: consumer.deadLetters };
   applyMessages(consumer.state, messages, ctx);
 }
 

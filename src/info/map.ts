@@ -20,8 +20,19 @@ function num(value: unknown): number | undefined {
   return undefined;
 }
 
+/** PostgreSQL text and jsonb cannot hold U+0000; Yahoo data has no use for it. */
+const NUL = /\u0000/g;
+
 function text(value: unknown): string | undefined {
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+  if (typeof value !== 'string') return undefined;
+  const clean = value.replace(NUL, '').trim();
+  return clean !== '' ? clean : undefined;
+}
+
+/** The raw payload without U+0000 in any string (as JSON text it is the escape `\u0000`). */
+function storable(raw: Record<string, unknown>): Record<string, unknown> {
+  const json = JSON.stringify(raw);
+  return json.includes('\\u0000') ? (JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? value.replace(NUL, '') : value)) as Record<string, unknown>) : raw;
 }
 
 function firstOf<T>(...values: (T | undefined)[]): T | undefined {
@@ -51,7 +62,7 @@ export function toStockInfo(symbol: string, raw: Record<string, unknown>, fetche
     fiftyDayAverage: num(detail.fiftyDayAverage),
     shortRatio: num(stats.shortRatio),
     fetchedAt,
-    raw,
+    raw: storable(raw),
   };
   for (const key of Object.keys(info) as (keyof StockInfo)[]) if (info[key] === undefined) delete info[key];
   return info;

@@ -87,11 +87,36 @@ export async function fetchStockInfos(symbols: readonly string[], options: SyncO
   return { synced: outcomes.filter((o): o is StockInfo => !isFailure(o)), failed: outcomes.filter(isFailure) };
 }
 
-/** Fetches, then writes the successes to every target. A target that fails throws (nothing was stored there). */
+/**
+ * Fetches, then writes the successes to every target. When a target refuses the batch, each symbol
+ * is written alone, so one symbol's data the target cannot hold fails only that symbol (its reason
+ * in the result); when every symbol fails alone too, the target itself is the problem and it throws.
+ */
 export async function syncStockInfo(symbols: readonly string[], options: SyncOptions): Promise<SyncResult> {
   const result = await fetchStockInfos(symbols, options);
-  if (result.synced.length > 0) {
-    for (const target of options.targets) await target.write(result.synced);
+  for (const target of options.targets) {
+    if (result.synced.length === 0) break;
+    try {
+      await target.write(result.synced);
+    } catch (error) {
+      if (result.synced.length === 1 || options.signal?.aborted) throw error;
+      const refused = await writeOneByOne(target, result.synced);
+      if (refused.length === result.synced.length) throw error;
+      result.synced = result.synced.filter((info) => !refused.some((failure) => failure.symbol === info.symbol));
+      result.failed.push(...refused);
+    }
   }
   return result;
+}
+
+async function writeOneByOne(target: InfoTarget, infos: StockInfo[]): Promise<SyncFailure[]> {
+  const refused: SyncFailure[] = [];
+  for (const info of infos) {
+    try {
+      await target.write([info]);
+    } catch (error) {
+      refused.push({ symbol: info.symbol, reason: `${target.name} refused it: ${errorMessage(error)}` });
+    }
+  }
+  return refused;
 }

@@ -57,6 +57,10 @@ export interface PublisherOptions {
    * small next to that.
    */
   compression?: 'none' | 'gzip';
+  /** After each acknowledged produce request: its size and how long Kafka took (for metrics). */
+  onSent?(messages: number, ms: number): void;
+  /** Each time a request is held to be sent again because the broker is away (for metrics). */
+  onRetry?(): void;
 }
 
 export interface PublisherStats {
@@ -217,6 +221,7 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     const reloading = batch.every((message) => written.has(message.topic ?? options.topic)) && hasProtocolType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
     if (!(isTransientKafkaError(error) || reloading) || options.signal?.aborted) return false;
     unsent = batch;
+    options.onRetry?.();
     const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
     retries += 1;
     logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffered + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
@@ -230,7 +235,9 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
       unsent = undefined;
       settle(); // room in the buffer again
       try {
+        const started = performance.now();
         await sendBatch(batch);
+        options.onSent?.(batch.length, performance.now() - started);
         requests += 1;
         acknowledged += batch.length;
         for (const message of batch) written.add(message.topic ?? options.topic);

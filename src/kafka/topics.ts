@@ -1,16 +1,24 @@
 /** Topic administration shared by produce, consume and info sync: create what is missing, never alter. */
 import type { Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
-import { ConnectError, errorMessage } from '../errors.ts';
+import { ConnectError, errorMessage, InterruptedError, StockstreamError } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
+import { closestFirst } from '../util/closest.ts';
 import { parseDuration } from '../util/duration.ts';
 import { retry } from '../util/retry.ts';
+import { brokersRefuse, REFUSED_GRACE_MS } from './probe.ts';
 
 export interface TopicSpec {
   topic: string;
   partitions?: number;
   /** Keep only the latest value per key (stock info, window state). */
   compacted?: boolean;
+  /**
+   * A topic this command reads and another one writes (consume's prices topic, written by
+   * `produce`): when missing it is a mistyped name far more often than a topic to create, so the
+   * command stops instead of creating it and waiting forever.
+   */
+  mustExist?: boolean;
 }
 
 export function dlqTopic(topic: string): string {
@@ -22,8 +30,13 @@ function isSaslFailure(error: unknown): boolean {
   return (error as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError' || /SASL/.test(errorMessage(error));
 }
 
+const START_KAFKA = 'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it';
+
 export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
   const brokers = config.kafka.brokers.join(', ');
+  if (error instanceof BrokersRefused) {
+    return new ConnectError('Kafka', `cannot reach ${brokers} (connection refused: nothing listens there)`, { hint: START_KAFKA, cause: error });
+  }
   if (isSaslFailure(error)) {
     return new ConnectError('Kafka', `${brokers} refused the SASL login (${errorMessage(error)})`, {
       hint: 'check kafka.sasl (mechanism, username, password) and kafka.ssl against the broker listener; leave kafka.sasl out for a broker without SASL',
@@ -31,18 +44,26 @@ export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
     });
   }
   return new ConnectError('Kafka', `cannot reach ${brokers} within ${config.kafka.connectTimeout} (${errorMessage(error)})`, {
-    hint: 'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it',
+    hint: START_KAFKA,
     cause: error,
   });
 }
 
-/** Rejects when `ms` passed first; the caller cleans up what is still running. */
-function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+class BrokersRefused extends Error {}
+
+/** Rejects when `ms` passed first, or at once when the signal aborts; the caller cleans up what is still running. */
+function within<T>(promise: Promise<T>, ms: number, signal?: AbortSignal): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error('timed out')), Math.max(1, ms));
+    onAbort = () => reject(new InterruptedError());
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  return Promise.race([promise, timeout]).finally(() => {
+    clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
+  });
 }
 
 /**
@@ -59,18 +80,36 @@ export async function connectKafka(
   const deadlineMs = parseDuration(config.kafka.connectTimeout);
   const deadline = Date.now() + deadlineMs;
   try {
-    await retry(() => within(client.connect(), deadline - Date.now()), {
+    if (await brokersRefuse(config.kafka.brokers, Math.min(REFUSED_GRACE_MS, deadlineMs), signal)) throw new BrokersRefused('connection refused');
+    if (signal?.aborted) throw new InterruptedError();
+    await retry(() => within(client.connect(), deadline - Date.now(), signal), {
       deadlineMs,
       signal,
       initialMs: 500,
       maxMs: 5_000,
-      retryable: (error) => !isSaslFailure(error),
+      retryable: (error) => !isSaslFailure(error) && !(error instanceof InterruptedError),
       onRetry: (error, attempt) => logger.warn(`Kafka at ${config.kafka.brokers.join(', ')} not reachable (${errorMessage(error)}); retry ${attempt}`),
     });
   } catch (error) {
-    await client.disconnect().catch(() => undefined);
+    // Interrupted: the user wants out now, so the disconnect is not waited for.
+    const disconnected = client.disconnect().catch(() => undefined);
+    if (error instanceof InterruptedError || signal?.aborted) throw new InterruptedError();
+    await disconnected;
     throw kafkaUnreachable(config, error);
   }
+}
+
+/** Topics users see: not Kafka's own (`__consumer_offsets`) nor the dead-letter topics. */
+function userTopics(topics: string[]): string[] {
+  return topics.filter((topic) => !topic.startsWith('_') && !topic.endsWith('.dlq'));
+}
+
+export function missingTopicError(topic: string, existing: string[], brokers: string[]): StockstreamError {
+  const shown = closestFirst(topic, userTopics(existing)).slice(0, 5);
+  const found = shown.length === 0 ? 'it has no topics yet' : `existing topics, closest first: ${shown.join(', ')}`;
+  return new StockstreamError(`topic ${topic} does not exist on ${brokers.join(', ')} (${found})`, {
+    hint: `check --topic / kafka.topics.prices for a typo; \`stockstream produce --topic ${topic}\` creates it`,
+  });
 }
 
 /** Creates the topics that do not exist yet with the configured partitions; existing ones are left as they are. */
@@ -80,6 +119,8 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger,
   try {
     const existing = new Set(await admin.listTopics());
     const missing = specs.filter((spec) => !existing.has(spec.topic));
+    const absentInput = missing.find((spec) => spec.mustExist);
+    if (absentInput) throw missingTopicError(absentInput.topic, [...existing], config.kafka.brokers);
     if (missing.length === 0) return;
     const create = () =>
       admin.createTopics({

@@ -9,8 +9,10 @@ import { createKafka } from '../kafka/client.ts';
 import { openPublisher, tickMessage, type OutgoingMessage } from '../kafka/publisher.ts';
 import { dlqTopic, ensureTopics } from '../kafka/topics.ts';
 import { decodeTick, encodeTick, type Tick } from '../model.ts';
+import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import type { Logger } from '../ui/logger.ts';
 import { plannedSources } from './index.ts';
+import { createProduceMetrics, type ProduceMetrics } from './produce-metrics.ts';
 import { openRecorder, type Recorder } from './record.ts';
 import { startStatus } from './status.ts';
 import type { Source, SourceContext, SourceDeps } from './types.ts';
@@ -27,6 +29,10 @@ export interface ProduceOptions {
   deps?: SourceDeps;
   /** How often the status is reported (default 10 s for log lines, 1 s on a terminal). */
   statusIntervalMs?: number;
+  /** Serve Prometheus metrics, /healthz and /readyz on this port. */
+  metricsPort?: number;
+  /** Address the metrics server binds (default 127.0.0.1). */
+  metricsHost?: string;
 }
 
 export interface ProduceSummary {
@@ -58,6 +64,20 @@ function canonicalTick(tick: Tick): { clean: Tick; value: string } {
   return { clean, value: sameKeyOrder(tick, clean) ? first : encodeTick(clean) };
 }
 
+/** The source's logger, also counting the warnings and errors it reports as source errors. */
+function countingLogger(logger: Logger, count: () => void): Logger {
+  return Object.assign(Object.create(logger) as Logger, {
+    warn: (message: string, fields?: Record<string, unknown>) => {
+      count();
+      logger.warn(message, fields);
+    },
+    error: (message: string, fields?: Record<string, unknown>) => {
+      count();
+      logger.error(message, fields);
+    },
+  });
+}
+
 function deadLetter(topic: string, key: string | null, raw: string, reason: string, source: string): OutgoingMessage {
   return { topic: dlqTopic(topic), key, value: raw, headers: { error: reason, source } };
 }
@@ -71,10 +91,31 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
   const signal = AbortSignal.any([options.signal, limitReached.signal]);
   const sources = plannedSources(config, options.deps);
 
+  const metrics: ProduceMetrics = createProduceMetrics();
+  let connected = false;
+  let server: MetricsServer | undefined;
+  if (options.metricsPort !== undefined) {
+    const notReady = () => (connected ? [] : ['not connected to Kafka yet']);
+    server = await serveMetrics(metrics.registry, { port: options.metricsPort, host: options.metricsHost, notReady });
+    logger.info(`metrics on ${server.url}/metrics (health: /healthz, /readyz)`);
+  }
+
   const kafka = createKafka(config, logger, { clientIdSuffix: 'producer' });
-  await ensureTopics(kafka, config, logger, [{ topic }, { topic: dlqTopic(topic) }], signal);
-  // The user's stop, not the limit: after the limit the buffered ticks are still sent.
-  const publisher = await openPublisher(kafka, config, logger, { topic, signal: options.signal });
+  let publisher: Awaited<ReturnType<typeof openPublisher>>;
+  try {
+    await ensureTopics(kafka, config, logger, [{ topic }, { topic: dlqTopic(topic) }], signal);
+    // The user's stop, not the limit: after the limit the buffered ticks are still sent.
+    publisher = await openPublisher(kafka, config, logger, {
+      topic,
+      signal: options.signal,
+      onSent: (_messages, ms) => metrics.sendSeconds.observe(ms / 1_000),
+      onRetry: () => metrics.sendRetries.inc(),
+    });
+  } catch (error) {
+    server?.close();
+    throw error;
+  }
+  connected = true;
   let recorder: Recorder | undefined;
   const status = await startStatus(logger, { intervalMs: options.statusIntervalMs });
   let published = 0;
@@ -94,10 +135,12 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
       } catch (error) {
         messages.push(deadLetter(topic, typeof tick.symbol === 'string' ? tick.symbol : null, JSON.stringify(tick), errorMessage(error), source));
         deadLettered += 1;
+        metrics.deadLettered.inc({ source });
       }
     }
     await Promise.all([publisher.publish(messages), recorder?.write(lines)]);
     published += lines.length;
+    if (lines.length > 0) metrics.published.inc({ source }, lines.length);
     status.count(source, lines.length);
     if (published >= limit) limitReached.abort('limit');
   };
@@ -105,11 +148,13 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
   const contextFor = (source: Source): SourceContext => ({
     symbols: config.symbols,
     signal,
-    logger,
+    logger: countingLogger(logger, () => metrics.sourceErrors.inc({ source: source.name })),
     emit: emitFrom(source.name),
     status: (text) => status.sourceStatus(source.name, text),
     reject: async (raw, reason) => {
       deadLettered += 1;
+      metrics.deadLettered.inc({ source: source.name });
+      metrics.sourceErrors.inc({ source: source.name });
       await publisher.publish([deadLetter(topic, null, raw, reason, source.name)]);
     },
   });
@@ -128,6 +173,7 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
     status.stop();
     await recorder?.close();
     await publisher.close();
+    server?.close();
   }
   const stoppedBy = limitReached.signal.aborted ? 'limit' : options.signal.aborted ? 'signal' : 'end';
   return { topic, published, deadLettered, bySource: status.totals(), elapsedMs: Date.now() - started, stoppedBy };

@@ -56,6 +56,10 @@ export interface WatchModel {
   alerts: Alert[];
   ticks: number;
   lateTicks: number;
+  /** Ticks stamped beyond windows.maxFutureSkew ahead of the clock, skipped. */
+  futureTicks: number;
+  /** Ticks whose processing threw unexpectedly, skipped. */
+  failedTicks: number;
   /** Latest event time seen over all symbols. */
   lastTickTime?: number;
   ticksPerSecond: number;
@@ -77,7 +81,7 @@ function emptyRow(symbol: string): SymbolRow {
 export function createWatchModel(options: WatchModelOptions): WatchModel {
   const rows = new Map<string, SymbolRow>();
   for (const symbol of options.symbols) rows.set(symbol, emptyRow(symbol));
-  return { options, rows, alerts: [], ticks: 0, lateTicks: 0, ticksPerSecond: 0, finished: false, version: 0, rateSample: undefined };
+  return { options, rows, alerts: [], ticks: 0, lateTicks: 0, futureTicks: 0, failedTicks: 0, ticksPerSecond: 0, finished: false, version: 0, rateSample: undefined };
 }
 
 function rowOf(model: WatchModel, symbol: string): SymbolRow {
@@ -139,8 +143,10 @@ export function applyTick(model: WatchModel, tick: Tick): SymbolRow {
   return row;
 }
 
-export function applyLateTick(model: WatchModel): void {
-  model.lateTicks += 1;
+export function applyLateTick(model: WatchModel, stage: 'late' | 'future' | 'process' = 'late'): void {
+  if (stage === 'future') model.futureTicks += 1;
+  else if (stage === 'process') model.failedTicks += 1;
+  else model.lateTicks += 1;
   model.version += 1;
 }
 
@@ -203,10 +209,15 @@ export interface Change {
   percent: number;
 }
 
+/**
+ * Price quotes have at most six decimals, so the difference of two is rounded there: 100.99 − 101
+ * is −0.01, not −0.009999999999990905. The percentage comes from that rounded difference (and is
+ * cut to 10 significant digits), so the two always have the same sign and neither carries noise.
+ */
 export function changeOf(row: SymbolRow): Change | undefined {
   if (row.price === undefined || row.reference === undefined || row.reference === 0) return undefined;
-  const absolute = row.price - row.reference;
-  return { absolute, percent: (absolute / row.reference) * 100 };
+  const absolute = Number((row.price - row.reference).toFixed(6)) + 0; // + 0 turns -0 into 0
+  return { absolute, percent: Number(((absolute / row.reference) * 100).toPrecision(10)) + 0 };
 }
 
 /** True when the market of this row is closed (the price shown is the last close). */

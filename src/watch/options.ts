@@ -22,6 +22,9 @@ export interface WatchFlags {
   bars?: string;
   sink?: boolean;
   limit?: string;
+  web?: boolean;
+  port?: string;
+  open?: boolean;
 }
 
 export interface WatchViewOptions {
@@ -35,6 +38,8 @@ export interface WatchViewOptions {
   rateFromFlag: boolean;
   /** Symbols were given as arguments: show only those, even when a replay file holds more. */
   symbolsFromArguments: boolean;
+  /** --web: also serve the charts page on 127.0.0.1 at this port (0: any free one). */
+  web?: { port: number; open: boolean };
 }
 
 /** Ticks per second per symbol of the synthetic source when neither --rate nor a config file sets one. */
@@ -68,7 +73,9 @@ export function parseWatchFlags(flags: WatchFlags): { overrides: FlagOverrides; 
     sink: flags.sink ?? false,
     rateFromFlag: flags.rate !== undefined,
     symbolsFromArguments: flags.symbols !== undefined && flags.symbols.length > 0,
+    web: flags.web ? { port: parseNumber(flags.port ?? '8080', '--port', { integer: true, min: 0 }), open: flags.open ?? false } : undefined,
   };
+  if (!flags.web && (flags.port !== undefined || flags.open)) throw new UsageError(`${flags.port !== undefined ? '--port' : '--open'} needs --web`, 'add --web to serve the charts page');
   if (view.sparkBars > MAX_SPARK_BARS) throw new UsageError(`--bars: ${view.sparkBars} is too many`, `use at most ${MAX_SPARK_BARS}`);
   return { overrides: builder.build(), view };
 }

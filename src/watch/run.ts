@@ -19,7 +19,7 @@ import { createWindowPipeline, SessionCalendar } from '../windows/index.ts';
 import { createLineDisplay, type WatchDisplay } from './display.ts';
 import { createClockFormat } from './format.ts';
 import { lastCloseTicks } from './last-close.ts';
-import { applyLateTick, applyOutput, applyTick, createWatchModel, markFinished, sampleRate, setStatus, type WatchModel } from './model.ts';
+import { applyLateTick, applyOutput, applyTick, createWatchModel, markFinished, sampleRate, setStatus, type SymbolRow, type WatchModel } from './model.ts';
 import type { WatchViewOptions } from './options.ts';
 import { createScreenDisplay } from './screen.ts';
 import { createScreenLogger } from './screen-logger.ts';
@@ -48,6 +48,18 @@ export interface WatchRunOptions {
   deps?: SourceDeps;
   sinkDeps?: Omit<SinkDeps, 'logger'>;
   now?: () => number;
+  /** Shown after the source names in the header, like the --web page's address. */
+  headerNote?: string;
+  /** Extra outputs (the --web page) that see what the display sees. */
+  taps?: readonly WatchTap[];
+}
+
+/** Another view of the run: every accepted tick with its row, every window output, the status. */
+export interface WatchTap {
+  /** `tick` is undefined for a last close shown while the market is closed (no live tick). */
+  row(row: SymbolRow, tick?: Tick): void;
+  output(output: WindowOutput): void;
+  status(text: string | undefined, finished: boolean): void;
 }
 
 export type StopReason = 'end' | 'limit' | 'quit' | 'signal' | 'error';
@@ -77,13 +89,14 @@ function whenAborted(signal: AbortSignal): Promise<void> {
 
 export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> {
   const { config, view, logger } = options;
+  const taps = options.taps ?? [];
   const now = options.now ?? Date.now;
   const calendar = new SessionCalendar(config.windows.timezone);
   // A replay plays every symbol of its file; the configured list would only show empty rows.
   const everySymbol = config.source.name === 'replay' && !view.symbolsFromArguments;
   const wanted = everySymbol ? undefined : new Set(config.symbols);
   const model: WatchModel = createWatchModel({
-    source: options.sources.map((source) => source.name).join(' → '),
+    source: [options.sources.map((source) => source.name).join(' → '), options.headerNote].filter(Boolean).join('  ·  '),
     symbols: everySymbol ? [] : config.symbols,
     interval: view.interval,
     sparkBars: view.sparkBars,
@@ -132,6 +145,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     for (const output of list) {
       applyOutput(model, output);
       display.output(output);
+      for (const tap of taps) tap.output(output);
     }
     if (sinks) for (const output of list) forSinks.push(output);
   };
@@ -147,15 +161,26 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       return;
     }
     outputs.length = 0;
-    const late = pipeline.push(clean, outputs, arrival);
-    if (late) {
-      applyLateTick(model);
-      runLogger.debug(`late tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
+    let late;
+    try {
+      late = pipeline.push(clean, outputs, arrival);
+    } catch (error) {
+      // Defence in depth, as in consume: one tick that breaks the windows is skipped, not fatal.
+      applyLateTick(model, 'process');
+      runLogger.warn(`skipped a tick of ${clean.symbol} that failed to process: ${errorMessage(error)}`);
       return;
     }
-    show(outputs);
+    if (late) {
+      applyLateTick(model, late.stage ?? 'late');
+      runLogger.debug(`${late.stage ?? 'late'} tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
+      return;
+    }
+    // History (a warm start, a backfill) fills bars and indicators but fires no live alerts.
+    show(clean.backfill === true ? outputs.filter((output) => output.kind !== 'alert') : outputs);
     if (sinks) forSinks.push({ kind: 'tick', tick: clean });
-    display.tick(applyTick(model, clean), arrival);
+    const row = applyTick(model, clean);
+    display.tick(row, arrival);
+    for (const tap of taps) tap.row(row, clean);
   };
 
   const flushSinks = async () => {
@@ -170,7 +195,8 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     for (const tick of ticks) {
       if (received >= limit) break;
       if (wanted && !wanted.has(tick.symbol)) continue;
-      received += 1;
+      // --limit counts live ticks: the history of a warm start only fills the indicators.
+      if (tick.backfill !== true) received += 1;
       take(tick, arrival);
     }
     if (received >= limit) halt('limit');
@@ -185,6 +211,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     emit,
     status: (text) => {
       setStatus(model, text);
+      for (const tap of taps) tap.status(text, false);
       if (!terminal) logger.info(`${source.name}: ${text}`, { source: source.name, status: text });
       display.refresh(now());
     },
@@ -224,7 +251,11 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     void lastCloseTicks(config, context(options.sources.at(-1)!), options.deps).then(
       (ticks) => {
         if (stop.signal.aborted) return;
-        for (const tick of ticks) display.tick(applyTick(model, tick), now());
+        for (const tick of ticks) {
+          const row = applyTick(model, tick);
+          display.tick(row, now());
+          for (const tap of taps) tap.row(row);
+        }
         display.refresh(now());
       },
       (error: unknown) => runLogger.warn(`could not look up the last close: ${errorMessage(error)}`),
@@ -241,6 +272,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       show(outputs);
       await flushSinks();
       markFinished(model);
+      for (const tap of taps) tap.status(model.status, true);
       display.finish();
       // On a terminal the final table stays until the user has seen it and quits.
       if (terminal) await Promise.race([display.quit, whenAborted(options.signal)]);

@@ -161,6 +161,8 @@ function headerLine(model: WatchModel, options: TableOptions): string {
     `last tick ${model.lastTickTime === undefined ? NO_VALUE : dateClock(model.lastTickTime)}`,
   ];
   if (model.lateTicks > 0) parts.push(colors.yellow(`${model.lateTicks} late ticks skipped`));
+  if (model.futureTicks > 0) parts.push(colors.yellow(`${model.futureTicks} future ticks skipped`));
+  if (model.failedTicks > 0) parts.push(colors.red(`${model.failedTicks} ticks failed`));
   return parts.join(colors.gray('  ·  '));
 }
 

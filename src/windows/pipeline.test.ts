@@ -4,7 +4,7 @@ import { ConfigError } from '../errors.ts';
 import { DecodeError, type Tick, type WindowOutput } from '../model.ts';
 import { barsModule } from './bars/bars.ts';
 import { createWindowPipeline } from './pipeline.ts';
-import { at, barsIn, makeTick, seededRandom, windowsConfig } from './testing.ts';
+import { at, barsIn, makeTick, seededRandom, windowsConfig, PINNED_NOW } from './testing.ts';
 import type { LateTick, WindowPipeline } from './types.ts';
 
 type WindowsInput = NonNullable<UserConfig['windows']>;
@@ -13,7 +13,7 @@ const SECOND = 1_000;
 const MINUTE = 60 * SECOND;
 const t0 = at('2024-03-11T09:30:00-04:00');
 
-function barsOnly(windows: WindowsInput = {}, clock = () => 0): WindowPipeline {
+function barsOnly(windows: WindowsInput = {}, clock = () => PINNED_NOW): WindowPipeline {
   return createWindowPipeline(windowsConfig({ allowedLateness: '5s', idleTimeout: '10s', bars: { intervals: ['1m'] }, ...windows }), { operators: [barsModule], clock });
 }
 
@@ -124,11 +124,11 @@ function runThrough(ticks: Tick[], splits: Set<number>): { out: WindowOutput[]; 
   const windows = windowsConfig(equivalenceWindows);
   const out: WindowOutput[] = [];
   const late: LateTick[] = [];
-  let pipeline = createWindowPipeline(windows, { clock: () => 0 });
+  let pipeline = createWindowPipeline(windows, { clock: () => PINNED_NOW });
   ticks.forEach((tick, i) => {
     if (splits.has(i)) {
       const saved = [...pipeline.symbols()].map((symbol) => [symbol, JSON.parse(pipeline.serialize(symbol)!)]) as [string, Record<string, unknown>][];
-      pipeline = createWindowPipeline(windows, { clock: () => 0 });
+      pipeline = createWindowPipeline(windows, { clock: () => PINNED_NOW });
       for (const [symbol, snapshot] of saved) pipeline.restore(symbol, snapshot);
     }
     const rejected = pipeline.push(tick, out, tick.time);
@@ -207,7 +207,7 @@ describe('pipeline', () => {
   it('emits each closed bar followed by its indicators and alerts', () => {
     const pipeline = createWindowPipeline(
       windowsConfig({ bars: { intervals: ['1m'] }, indicators: { sma: [2], ema: [2] }, alerts: { rules: [{ name: 'wide', type: 'volatility', spreadPct: 1 }] } }),
-      { clock: () => 0 },
+      { clock: () => PINNED_NOW },
     );
     const out: WindowOutput[] = [];
     for (const [i, price] of [100, 103, 101, 101.5, 102].entries()) pipeline.push(makeTick('AAPL', t0 + i * 30 * SECOND, price), out);

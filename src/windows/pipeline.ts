@@ -7,6 +7,7 @@
  * some trade far less often than others.
  */
 import { DecodeError, type Bar, type Tick, type WindowOutput } from '../model.ts';
+import { formatDuration } from '../util/duration.ts';
 import { SessionCalendar } from './calendar.ts';
 import { windowOperators } from './operators.ts';
 import { parseWindowSettings } from './settings.ts';
@@ -19,6 +20,11 @@ export interface WindowPipelineOptions {
   clock?: () => number;
   /** Session open as HH:MM local time, when the time zone's default (09:30 for New York) is wrong. */
   sessionOpen?: string;
+  /**
+   * False when there is no wall clock to compare event times with (a backtest over history): then
+   * no tick is judged future (windows.maxFutureSkew).
+   */
+  wallClock?: boolean;
   /** Operator modules to run; all of them when left out. */
   operators?: readonly WindowOperatorModule[];
 }
@@ -56,6 +62,7 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
   }
   const names = [bars.name, ...barOperators.map((operator) => operator.name)];
   const { latenessMs, idleMs, interimMs } = settings;
+  const futureSkewMs = options.wallClock === false ? Number.POSITIVE_INFINITY : settings.futureSkewMs;
   const bySymbol = new Map<string, SymbolState>();
   /** Reused for every close, so the hot path allocates nothing when no window closes. */
   const closed: Bar[] = [];
@@ -85,6 +92,8 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
     warnings: settings.warnings,
 
     push(tick, out, arrivalMs) {
+      const future = futureTick(tick, arrivalMs ?? clock(), futureSkewMs);
+      if (future !== undefined) return future;
       let state = bySymbol.get(tick.symbol);
       if (state === undefined) {
         state = createSymbol(tick);
@@ -159,4 +168,18 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
       return bySymbol.get(symbol)?.watermark;
     },
   };
+}
+
+/**
+ * A tick stamped further ahead of the wall clock than any clock drift explains would move the
+ * symbol's watermark into the future and make every later good tick late (checkpointed, so a
+ * restart would not heal it). Past data (replays, backfills) is never affected: only the future
+ * is bounded.
+ */
+function futureTick(tick: Tick, arrivalMs: number, futureSkewMs: number): LateTick | undefined {
+  if (tick.time - arrivalMs <= futureSkewMs) return undefined;
+  const reason =
+    `future tick: event time ${new Date(tick.time).toISOString()} of ${tick.symbol} is ${formatDuration(tick.time - arrivalMs)} ahead of the clock at arrival ` +
+    `(${new Date(arrivalMs).toISOString()}), more than windows.maxFutureSkew ${formatDuration(futureSkewMs)}; check the source's clock`;
+  return { tick, reason, stage: 'future' };
 }

@@ -17,6 +17,8 @@ export interface BarInterval {
 
 export interface WindowSettings {
   latenessMs: number;
+  /** How far ahead of the wall clock at arrival an event time may be. */
+  futureSkewMs: number;
   idleMs: number;
   /** Undefined when interim bars are off. */
   interimMs: number | undefined;
@@ -44,6 +46,7 @@ export function parseWindowSettings(windows: WindowsConfig): WindowSettings {
   }
   const settings: WindowSettings = {
     latenessMs: parseDuration(windows.allowedLateness),
+    futureSkewMs: parseDuration(windows.maxFutureSkew),
     idleMs: parseDuration(windows.idleTimeout),
     interimMs: windows.bars.interim === undefined ? undefined : parseDuration(windows.bars.interim),
     timezone: windows.timezone,

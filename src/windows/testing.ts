@@ -15,6 +15,12 @@ export function operatorEnv(windows: WindowsConfig): OperatorEnv {
   return { settings, calendar: new SessionCalendar(settings.timezone) };
 }
 
+/**
+ * A wall clock pinned after every tick the tests use, for tests that do not care about the clock:
+ * a clock pinned at 0 (1970) would make every tick "future" (windows.maxFutureSkew).
+ */
+export const PINNED_NOW = Date.UTC(2030, 0, 1);
+
 /** Epoch ms of an ISO time with an explicit offset, like `2024-03-11T09:30:00-04:00`. */
 export function at(iso: string): number {
   const time = Date.parse(iso);

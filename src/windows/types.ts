@@ -13,6 +13,8 @@ export type WindowsConfig = Config['windows'];
 export interface LateTick {
   tick: Tick;
   reason: string;
+  /** `future` when its event time lies beyond windows.maxFutureSkew ahead of its arrival; else late. */
+  stage?: 'late' | 'future';
 }
 
 /** Serializable (JSON) state of one symbol: open windows, indicator state, alert cooldowns. */

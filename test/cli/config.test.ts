@@ -82,7 +82,7 @@ describe('stockstream config', () => {
     writeFileSync(join(dir, 'stockstream.config.json'), '{ "symbols": [ ');
     const broken = await runCli(['config'], { cwd: dir });
     expect(broken.code).toBe(2);
-    expect(broken.stderr).toMatch(/cannot read .*stockstream\.config\.json/);
+    expect(broken.stderr).toMatch(/stockstream\.config\.json: unexpected end of the file/);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.ts';
 
@@ -36,10 +37,11 @@ describe('stockstream --help', () => {
     for (const line of lines) expect(line).toContain(path.join(' '));
   });
 
-  it('prints the version', async () => {
+  it('prints the version, the Node version and the platform', async () => {
     const { code, stdout } = await runCli(['--version']);
     expect(code).toBe(0);
-    expect(stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    expect(stdout.trim()).toBe(`stockstream ${version} (Node ${process.version}, ${process.platform}-${process.arch})`);
   });
 });
 

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dlqTopic } from '../../src/kafka/topics.ts';
 import { encodeRecord, type StockInfo } from '../../src/model.ts';
 import { cleanEnv, runCli } from '../support/cli.ts';
-import { createTopic, testKafka, testPostgres, uniqueName } from '../support/services.ts';
+import { createTopic, testKafka, testKafkaClient, testPostgres, uniqueName } from '../support/services.ts';
 import { startConsumer, waitFor, type ConsumerProcess } from './support/consumer-process.ts';
 import { createSuite, produce, readTopic, type ConsumeSuite } from './support/suite.ts';
 
@@ -39,12 +39,35 @@ describe('consume flags', () => {
   it('names the broker and exits 1 when Kafka cannot be reached', async () => {
     const result = await consume(['--brokers', '127.0.0.1:1', '--connect-timeout', '2s', '--sinks', 'console']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/Kafka: cannot reach 127\.0\.0\.1:1 within 2s/);
+    expect(result.stderr).toMatch(/Kafka: cannot reach 127\.0\.0\.1:1 \(connection refused: nothing listens there\)/);
+  });
+
+  it('stops with exit 1 on a mistyped topic, naming the topics that exist (closest first), and creates nothing', async () => {
+    const topic = await createTopic(uniqueName('typo_prices'), 1);
+    const mistyped = topic.replace('prices', 'price');
+    const state = uniqueName('state');
+    const result = await runCli(['consume', '--sinks', 'console', '--topic', mistyped], {
+      cwd,
+      env: cleanEnv({ KAFKA_BROKERS: testKafka().join(','), STOCKSTREAM_KAFKA_TOPICS_STATE: state }),
+    });
+    expect(result.code, result.stderr).toBe(1);
+    expect(result.stderr).toMatch(new RegExp(`topic ${mistyped} does not exist on .*existing topics, closest first: ${topic}[,)]`));
+    expect(result.stderr).toMatch(/check --topic \/ kafka\.topics\.prices for a typo/);
+    const admin = testKafkaClient().admin();
+    await admin.connect();
+    try {
+      const topics = await admin.listTopics();
+      expect(topics).not.toContain(mistyped);
+      expect(topics).not.toContain(dlqTopic(mistyped));
+      expect(topics).not.toContain(state);
+    } finally {
+      await admin.disconnect();
+    }
   });
 
   it('says to run `migrate up` when the PostgreSQL tables are missing', async () => {
-    const url = await testPostgres();
-    const result = await runCli(['consume', '--sinks', 'postgres', '--topic', uniqueName('prices')], {
+    const [url, topic] = await Promise.all([testPostgres(), createTopic(uniqueName('prices'), 1)]);
+    const result = await runCli(['consume', '--sinks', 'postgres', '--topic', topic], {
       cwd,
       env: cleanEnv({ KAFKA_BROKERS: testKafka().join(','), DATABASE_URL: url, STOCKSTREAM_KAFKA_TOPICS_STATE: uniqueName('state') }),
     });

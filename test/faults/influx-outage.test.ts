@@ -71,7 +71,7 @@ describe('InfluxDB stopped for 30 s', () => {
     // Paused: nothing more is read, however long InfluxDB stays away, and memory does not grow.
     expect(new Set(read('stockstream_ticks_consumed_total')), 'ticks read while paused').toEqual(new Set([readAtPause]));
     expect(Math.max(...read('stockstream_sink_buffered{sink="influx"}'))).toBeLessThanOrEqual(MAX_BUFFERED + SLICE_OUTPUTS);
-    const rss = read('stockstream_process_resident_memory_bytes');
+    const rss = read('process_resident_memory_bytes');
     expect(Math.max(...rss) - rss[0]!, 'RSS growth while InfluxDB is down').toBeLessThan(40 * MB);
     // The other sinks were not held up: they kept writing, and hold nothing of what was read.
     expect(Math.max(...read('stockstream_sink_buffered{sink="postgres"}'))).toBe(0);

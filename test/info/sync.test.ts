@@ -8,7 +8,7 @@ import type { StockInfo } from '../../src/model.ts';
 import { getStockInfo } from '../../src/postgres/repositories/stock-info.ts';
 import { createLogger } from '../../src/ui/logger.ts';
 import { useMigratedDatabase } from '../postgres/database.ts';
-import { FIXTURES_DIR } from './fixtures.ts';
+import { FIXTURES_DIR, summaryOf } from './fixtures.ts';
 
 /** Log lines land here instead of on the test's stderr. */
 function captureLogger() {
@@ -110,5 +110,42 @@ describe('info sync against replayed Yahoo responses', () => {
     const { result } = await syncWithFixtures(['NVDA'], { maxAttempts: 2, gate: createRateGate({ initialMs: 10, maxMs: 10 }) });
     expect(result.synced).toEqual([]);
     expect(result.failed).toEqual([{ symbol: 'NVDA', reason: 'Yahoo answered 429 Too Many Requests' }]);
+  });
+});
+
+describe('info sync: one symbol’s bad metadata fails only that symbol (issue 14 defect 5)', () => {
+  const database = useMigratedDatabase();
+
+  beforeEach(async () => {
+    await database().sql`truncate stock_info, stock_info_history`;
+  });
+
+  /** AAPL's recorded summary with a market cap beyond bigint and a U+0000 in its name. */
+  function hostileSummary(symbol: string): Record<string, unknown> {
+    const summary = structuredClone(summaryOf(symbol)) as Record<string, Record<string, unknown>>;
+    if (symbol === 'AAPL') summary.price = { ...summary.price, marketCap: { raw: 1e20, fmt: '100000P' }, longName: 'Apple\u0000 Inc.' };
+    return summary;
+  }
+
+  it('stores a market cap beyond bigint and text with U+0000, and the other symbols with them', async () => {
+    const { logger } = captureLogger();
+    const result = await syncStockInfo(['AAPL', 'MSFT'], { fetchSummary: async (symbol) => hostileSummary(symbol), targets: [postgresTarget(database().sql, 'America/New_York')], logger });
+    expect(result.failed).toEqual([]);
+    const rows = await database().sql`select symbol, long_name, market_cap::text from stock_info order by symbol`;
+    expect(rows).toEqual([
+      { symbol: 'AAPL', long_name: 'Apple Inc.', market_cap: '100000000000000000000' },
+      { symbol: 'MSFT', long_name: 'Microsoft Corporation', market_cap: '3116320178176' },
+    ]);
+  });
+
+  it('when a target refuses the batch, writes each symbol alone and fails only the one it refuses', async () => {
+    const { logger } = captureLogger();
+    const postgres = postgresTarget(database().sql, 'America/New_York');
+    // Stands for data a target cannot hold that nobody has thought of yet.
+    const picky: InfoTarget = { name: 'postgres', write: async (infos) => (infos.some((info) => info.symbol === 'AAPL') ? Promise.reject(new Error('value out of range')) : postgres.write(infos)) };
+    const result = await syncStockInfo(['AAPL', 'MSFT'], { fetchSummary: async (symbol) => summaryOf(symbol), targets: [picky], logger });
+    expect(result.failed).toEqual([{ symbol: 'AAPL', reason: 'postgres refused it: value out of range' }]);
+    expect(result.synced.map((info) => info.symbol)).toEqual(['MSFT']);
+    expect((await getStockInfo(database().sql, 'MSFT'))?.longName).toBe('Microsoft Corporation');
   });
 });

@@ -23,6 +23,15 @@ describe('watch flags', () => {
     expect(() => parseWatchFlags(flags)).toThrow(message);
   });
 
+  it('--web serves on port 8080 unless --port says otherwise; --port and --open need --web', () => {
+    expect(parseWatchFlags({}).view.web).toBeUndefined();
+    expect(parseWatchFlags({ web: true }).view.web).toEqual({ port: 8080, open: false });
+    expect(parseWatchFlags({ web: true, port: '0', open: true }).view.web).toEqual({ port: 0, open: true });
+    expect(() => parseWatchFlags({ port: '9000' })).toThrow(/--port needs --web/);
+    expect(() => parseWatchFlags({ open: true })).toThrow(UsageError);
+    expect(() => parseWatchFlags({ web: true, port: 'eighty' })).toThrow(/--port/);
+  });
+
   it('watches a configured interval by its configured name, and adds one that is missing', () => {
     const base = configSchema.parse({ windows: { bars: { intervals: ['1m', '1h'] } } });
     const hour = watchConfig(base, parseWatchFlags({ interval: '60m' }).view);

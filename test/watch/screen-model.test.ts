@@ -82,6 +82,27 @@ describe('screen model', () => {
     expect(row.dayVolume).toBe(1_500);
   });
 
+  it('gives changes without float noise, and the change and its percentage always share their sign', () => {
+    // Every cent step from 0.01 to 300.00 against a handful of references, penny stocks included:
+    // the JSON of watch prints these numbers as they are, so 100.99 − 101 must be −0.01 exactly.
+    const m = model();
+    let second = 0; // ticks in time order, so each one is the row's latest price
+    for (const reference of [0.0123, 0.5, 1, 19.99, 101, 250.37]) {
+      for (let cents = 1; cents <= 30_000; cents += 7) {
+        const price = cents / 100;
+        const row = applyTick(m, tick('X', (second += 1), price, { previousClose: reference }));
+        const change = changeOf(row)!;
+        const exact = Math.round((price - reference) * 1e6) / 1e6;
+        expect(change.absolute, `${price} - ${reference}`).toBe(exact);
+        expect(Math.sign(change.percent), `${price} vs ${reference}`).toBe(Math.sign(change.absolute));
+        expect(Number(change.percent.toPrecision(10)), 'at most 10 significant digits').toBe(change.percent);
+        expect(Object.is(change.absolute, -0) || Object.is(change.percent, -0)).toBe(false);
+      }
+    }
+    const row = applyTick(model(), tick('AAPL', 1, 100.99, { previousClose: 101 }));
+    expect(JSON.stringify(changeOf(row))).toBe('{"absolute":-0.01,"percent":-0.009900990099}');
+  });
+
   it('keeps the latest price when a tick arrives out of order', () => {
     const m = model();
     applyTick(m, tick('AAPL', 5, 105));

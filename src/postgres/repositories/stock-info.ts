@@ -15,7 +15,7 @@ const VALUE_COLUMNS = [
   { name: 'industry', type: 'text', field: 'industry' },
   { name: 'exchange', type: 'text', field: 'exchange' },
   { name: 'currency', type: 'text', field: 'currency' },
-  { name: 'market_cap', type: 'bigint', field: 'marketCap' },
+  { name: 'market_cap', type: 'numeric', field: 'marketCap' },
   { name: 'trailing_pe', type: 'numeric', field: 'trailingPE' },
   { name: 'forward_pe', type: 'numeric', field: 'forwardPE' },
   { name: 'fifty_two_week_high', type: 'numeric', field: 'fiftyTwoWeekHigh' },
@@ -51,7 +51,7 @@ function toRow(info: StockInfo): Record<string, unknown> {
   const row: Record<string, unknown> = { symbol: info.symbol, fetched_at: isoTime(info.fetchedAt) };
   for (const column of VALUE_COLUMNS) {
     const value = info[column.field];
-    row[column.name] = column.type === 'bigint' && typeof value === 'number' ? Math.round(value) : (value ?? null);
+    row[column.name] = value ?? null;
   }
   return row;
 }
@@ -79,7 +79,7 @@ export interface StoredStockInfo extends StockInfo {
 }
 
 const SELECT_STORED = `select symbol, ${VALUE_COLUMNS.map((column) =>
-  column.type === 'bigint' || column.type === 'numeric' ? `${ident(column.name)}::float8 as ${ident(column.name)}` : ident(column.name),
+  column.type === 'numeric' ? `${ident(column.name)}::float8 as ${ident(column.name)}` : ident(column.name),
 ).join(', ')}, fetched_at, updated_at from stock_info`;
 
 type StoredRow = Record<string, unknown> & { symbol: string; fetched_at: Date; updated_at: Date };

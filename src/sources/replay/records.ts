@@ -6,7 +6,7 @@
  *   - bars: symbol, start (or time/date), open, high, low, close, volume — like Yahoo's chart or
  *     the `file` sink's bar output (interim bars, `final: false`, are skipped).
  */
-import { DecodeError, decodeTick, SCHEMA_VERSION, type Tick } from '../../model.ts';
+import { DecodeError, decodeTick, SCHEMA_VERSION, TICK_OPTIONAL_NUMBERS, type Tick } from '../../model.ts';
 import type { BarRow } from '../backfill/bar-ticks.ts';
 import { epochMs, text } from '../fields.ts';
 
@@ -23,6 +23,22 @@ function withoutBlanks(row: Record<string, unknown>): Record<string, unknown> {
 
 const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : null);
 
+/**
+ * The one rule for numbers written as strings: a record with the schema version `v` (a Kafka
+ * message, a `--record` line) is our own wire format and must carry JSON numbers; a replay record
+ * without `v` is foreign data (a CSV cell is always text), so every numeric field of it — price
+ * and all optional ones alike — may be a numeric string and is converted before the same decode.
+ */
+function foreignNumbers(row: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...row, price: numberOrNull(row.price) };
+  for (const key of TICK_OPTIONAL_NUMBERS) {
+    const value = row[key];
+    // Text that is not a number stays text, so the decode names the field instead of dropping it.
+    if (typeof value === 'string' && Number.isFinite(Number(value)) && value.trim() !== '') out[key] = Number(value);
+  }
+  return out;
+}
+
 /** Throws DecodeError with a reason for the dead-letter header. */
 export function parseRecord(raw: Record<string, unknown>, line?: string): ReplayRecord {
   const row = withoutBlanks(raw);
@@ -31,7 +47,7 @@ export function parseRecord(raw: Record<string, unknown>, line?: string): Replay
     const time = epochMs(row.time ?? row.timestamp);
     if (time === undefined) throw new DecodeError('time must be epoch milliseconds, epoch seconds or an ISO 8601 date');
     const symbol = typeof row.symbol === 'string' ? row.symbol.trim().toUpperCase() : row.symbol;
-    return { kind: 'tick', tick: decodeTick(JSON.stringify({ ...row, v: SCHEMA_VERSION, symbol, time, price: numberOrNull(row.price), source: row.source ?? 'replay' })) };
+    return { kind: 'tick', tick: decodeTick(JSON.stringify({ ...foreignNumbers(row), v: SCHEMA_VERSION, symbol, time, source: row.source ?? 'replay' })) };
   }
   if (row.close !== undefined) {
     if (row.final === false) return { kind: 'skip' };

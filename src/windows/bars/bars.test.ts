@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { UserConfig } from '../../config/schema.ts';
 import type { Bar, Tick, WindowOutput } from '../../model.ts';
 import { createWindowPipeline } from '../pipeline.ts';
-import { at, barsIn, makeTick, windowsConfig } from '../testing.ts';
+import { at, barsIn, makeTick, windowsConfig, PINNED_NOW } from '../testing.ts';
 import type { LateTick } from '../types.ts';
 import { barsModule } from './bars.ts';
 
@@ -11,7 +11,7 @@ const HOUR = 60 * MINUTE;
 
 /** A pipeline with only the bars operator (1m bars unless told); the clock is pinned so nothing here depends on it. */
 function barsPipeline(windows: NonNullable<UserConfig['windows']> = {}) {
-  return createWindowPipeline(windowsConfig({ allowedLateness: '5s', bars: { intervals: ['1m'] }, ...windows }), { operators: [barsModule], clock: () => 0 });
+  return createWindowPipeline(windowsConfig({ allowedLateness: '5s', bars: { intervals: ['1m'] }, ...windows }), { operators: [barsModule], clock: () => PINNED_NOW });
 }
 
 /** Pushes the ticks, then lets the idle timer close every window. */

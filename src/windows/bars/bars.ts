@@ -6,7 +6,7 @@ import type { Bar, Tick, WindowOutput } from '../../model.ts';
 import { formatDuration } from '../../util/duration.ts';
 import type { OperatorEnv, TickOperator, TickOperatorModule } from '../types.ts';
 import { windowEnd, windowStart } from './grid.ts';
-import { volumeDelta, type DayVolumeState } from './volume.ts';
+import { reviveDayMarks, volumeDelta, type DayVolumeState } from './volume.ts';
 
 /** A window that has seen ticks and is not closed yet. */
 export interface OpenBar {
@@ -42,7 +42,7 @@ export function createBarsOperator(env: OperatorEnv): TickOperator<BarsState> {
   const count = lengths.length;
 
   function createState(symbol: string): BarsState {
-    return { symbol, intervals: labels.slice(), open: labels.map(() => []), dayVolume: -1, dayVolumeDay: 0 };
+    return { symbol, intervals: labels.slice(), open: labels.map(() => []), dayMarks: [] };
   }
 
   function lateReason(tick: Tick, watermark: number, index: number, end: number): string {
@@ -67,10 +67,7 @@ export function createBarsOperator(env: OperatorEnv): TickOperator<BarsState> {
         const windows = at >= 0 ? old.open[at] : undefined;
         if (Array.isArray(windows)) state.open[i] = windows;
       }
-      if (typeof old.dayVolume === 'number' && typeof old.dayVolumeDay === 'number') {
-        state.dayVolume = old.dayVolume;
-        state.dayVolumeDay = old.dayVolumeDay;
-      }
+      state.dayMarks = reviveDayMarks(old);
       if (typeof old.exchange === 'string') state.exchange = old.exchange;
       return state;
     },

@@ -68,9 +68,11 @@ export interface Results {
 
 /** What the consumer must produce from these ticks (per-symbol order is all the windows see). */
 export function expectedResults(windows: Config['windows'], ticks: Tick[]): Results {
-  const pipeline = createWindowPipeline(windows, { clock: () => 0 });
+  // Arrival now, like the consumer's: the ticks are history, nothing future.
+  const now = Date.now();
+  const pipeline = createWindowPipeline(windows, { clock: () => now });
   const out: WindowOutput[] = [];
-  for (const tick of ticks) pipeline.push(tick, out, 0);
+  for (const tick of ticks) pipeline.push(tick, out, now);
   return normalize(out);
 }
 
