@@ -7,6 +7,7 @@ import type { Publisher } from '../kafka/publisher.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { markPersisted, takeCheckpoint, type PartitionCheckpoint } from './checkpoint.ts';
+import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import type { PartitionState } from './partition.ts';
 import type { Router } from './router.ts';
@@ -23,6 +24,8 @@ export interface CheckpointerDeps {
   commit(offsets: Array<{ topic: string; partition: number; offset: string }>): Promise<void>;
   logger: Logger;
   metrics: ConsumeMetrics;
+  /** State records and commits wait until the group confirmed we are still a member (fencing.ts). */
+  gate: MembershipGate;
 }
 
 export interface Checkpointer {
@@ -44,6 +47,7 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
     const marks = deps.router.marks();
     if (taken.length > 0) {
       await deps.router.whenWritten(marks);
+      await deps.gate.ready();
       // Records of a partition that moved meanwhile are still written: they are consistent on
       // their own (see changelog.ts), and its next owner may restore from them.
       await deps.publisher.send(taken.flatMap(({ checkpoint }) => checkpoint.records));

@@ -7,7 +7,7 @@
  * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every second a
  * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
  */
-import type { Consumer, Kafka } from 'kafkajs';
+import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import { createKafka } from '../kafka/client.ts';
@@ -20,6 +20,7 @@ import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
 import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
+import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
 import { createConsumeMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
@@ -103,6 +104,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
   let publisher: Publisher | undefined;
   let store: StateStore | undefined;
   let consumer: Consumer | undefined;
+  let admin: Admin | undefined;
   let extra: { stop(): Promise<void> } | undefined;
   const sinks: Sink[] = [];
   const timers: NodeJS.Timeout[] = [];
@@ -126,12 +128,20 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       consumer?.resume([{ topic }]);
       logger.info('sinks caught up: fetching again');
     };
-    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, failing: failingSinks });
+    // Fencing (fencing.ts): after a silence longer than the session timeout allows, nothing is written until the group confirms us.
+    const gate = createMembershipGate({
+      signal: retryAbort.signal,
+      onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
+    });
+    const router = createLanes(config, sinks, publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, failing: failingSinks, gate });
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
-    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
+    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: SESSION_TIMEOUT_MS, ...FETCH });
     const liveConsumer = consumer;
     await connectKafka(consumer, config, logger, halt.signal);
+    const groupAdmin = kafka.admin();
+    admin = groupAdmin;
+    await connectKafka(groupAdmin, config, logger, halt.signal);
 
     const pause = () => {
       if (paused) return;
@@ -165,6 +175,11 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (counts.failed) metrics.failed.inc(counts.failed);
       },
       fail,
+      committedOffset: async (partition) => {
+        const [offsets] = await groupAdmin.fetchOffsets({ groupId: group, topics: [topic] });
+        const offset = Number(offsets?.partitions.find((entry) => entry.partition === partition)?.offset ?? -1);
+        return offset >= 0 ? offset : undefined;
+      },
     });
     const checkpointer = createCheckpointer({
       topic,
@@ -177,9 +192,12 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       commit: (offsets) => liveConsumer.commitOffsets(offsets),
       logger,
       metrics,
+      gate,
     });
 
+    consumer.on(consumer.events.HEARTBEAT, () => gate.confirm(Date.now()));
     consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      gate.confirm(Date.now());
       joined = true;
       partitions.assign(payload.memberAssignment[topic] ?? []);
       if (paused) liveConsumer.pause([{ topic }]);
@@ -187,8 +205,12 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     // On revoke: persist what the sinks acknowledged so far, while the partitions are still ours.
     consumer.on(consumer.events.REBALANCING, () => {
       joined = false;
+      partitions.onRebalancing(Date.now());
       void checkpointer.run().catch(fail);
     });
+    // Fetch health decides whether silence may count as quiet (quiet.ts).
+    consumer.on(consumer.events.FETCH_START, () => partitions.onFetchStart(Date.now()));
+    consumer.on(consumer.events.FETCH, () => partitions.onFetched(Date.now()));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       joined = false;
       if (!payload.restart) fail(new ConnectError('Kafka', `consumer stopped: ${errorMessage(payload.error)}`, { cause: payload.error }));
@@ -200,7 +222,8 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
 
     timers.push(
       setInterval(() => {
-        partitions.onTimer(Date.now());
+        gate.lapsed(Date.now()); // says so at once when we wake up from a freeze, even with nothing to write
+        partitions.onTimer(Date.now(), TIMER_MS);
         router.updateGauges();
         resumeIfRoomy();
       }, TIMER_MS),
@@ -240,6 +263,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     retryAbort.abort();
     await extra?.stop().catch(() => {});
     await consumer?.disconnect().catch(() => {});
+    await admin?.disconnect().catch(() => {});
     await store?.stop();
     for (const sink of sinks) await sink.close().catch((error: unknown) => logger.warn(`${sink.name}: close failed (${errorMessage(error)})`));
     await publisher?.close().catch(() => {});

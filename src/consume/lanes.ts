@@ -6,6 +6,7 @@ import type { WindowOutput } from '../model.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
 import { parseDuration } from '../util/duration.ts';
+import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import { createRouter, type Router } from './router.ts';
 import { createSinkQueue, type QueueWriter } from './sink-queue.ts';
@@ -20,10 +21,18 @@ export interface LaneHooks {
   onSpace(): void;
   /** Names of the sinks whose last write failed (and is being retried), for /readyz. */
   failing: Set<string>;
+  /** Every write first waits until the group confirmed we are still a member (fencing.ts). */
+  gate: MembershipGate;
 }
 
 export function createLanes(config: Config, sinks: readonly Sink[], publisher: Publisher, hooks: LaneHooks): Router {
-  const { metrics, logger } = hooks;
+  const { metrics, logger, gate } = hooks;
+  const fenced =
+    <T>(write: (batch: T[]) => Promise<void>) =>
+    async (batch: T[]) => {
+      await gate.ready();
+      await write(batch);
+    };
   const queueOf = <T>(writer: QueueWriter<T>, concurrency = 1) =>
     createSinkQueue(writer, {
       batchSize: config.sinks.batchSize,
@@ -46,10 +55,10 @@ export function createLanes(config: Config, sinks: readonly Sink[], publisher: P
   const lanes = sinks.map((sink) => ({
     sink,
     queue: queueOf<WindowOutput>(
-      { name: sink.name, write: (batch) => sink.write(batch), fatal: (error) => sink.fatal?.(error), writeAlone: sink.writeAlone?.bind(sink) },
+      { name: sink.name, write: fenced((batch) => sink.write(batch)), fatal: (error) => sink.fatal?.(error), writeAlone: sink.writeAlone?.bind(sink) },
       sink.concurrency,
     ),
   }));
-  const dlq = queueOf<OutgoingMessage>({ name: 'dlq', write: (batch) => publisher.send(batch) });
+  const dlq = queueOf<OutgoingMessage>({ name: 'dlq', write: fenced((batch) => publisher.send(batch)) });
   return createRouter(lanes, dlq, metrics, config.sinks.maxBuffered);
 }

@@ -1,15 +1,22 @@
 /**
  * The partitions this consumer owns: restored from the state topic on first sight, fed batch by
  * batch, dropped when the group moves them elsewhere, and ticked by the idle timer.
+ *
+ * A partition kept through a rebalance keeps its in-memory state only if nobody committed on it
+ * meanwhile (the group's committed offset is still the one we last committed): else another member
+ * owned it for a while — we were a zombie — and our state is stale, so it is restored from the
+ * state topic like a new partition.
  */
 import type { Consumer, EachBatchPayload } from 'kafkajs';
 import type { WindowOutput } from '../model.ts';
+import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
 import type { Router } from './router.ts';
+import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
 
 const RESTORE_HEARTBEAT_MS = 3_000;
@@ -33,14 +40,20 @@ export interface PartitionsDeps {
   isPaused(): boolean;
   onCounts(counts: ApplyCounts, deadLetters: number): void;
   fail(error: unknown): void;
+  /** The group's committed offset of a partition (undefined when none). */
+  committedOffset(partition: number): Promise<number | undefined>;
 }
 
 export interface Partitions {
   eachBatch(payload: EachBatchPayload): Promise<void>;
   /** The group's new assignment of our topic. */
   assign(partitions: readonly number[]): void;
-  /** Lets the windows of quiet symbols close (only where the log is read to its end). */
-  onTimer(nowMs: number): void;
+  /** Lets the windows of quiet symbols close (only where the log is known to be read to its end, see quiet.ts). */
+  onTimer(nowMs: number, periodMs: number): void;
+  /** Fetch health, for quiet.ts: a fetch round started / was answered; membership is changing. */
+  onFetchStart(nowMs: number): void;
+  onFetched(nowMs: number): void;
+  onRebalancing(nowMs: number): void;
   states(): Iterable<PartitionState>;
   owns(state: PartitionState): boolean;
   size(): number;
@@ -50,9 +63,10 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
   const { topic, group, consumer, logger, metrics, signal } = deps;
   const partitions = new Map<number, PartitionState>();
   const restoring = new Map<number, Promise<PartitionState | undefined>>();
+  /** Kept through a rebalance: out of `partitions` (no writes, no checkpoints) until the committed offset vouches for it. */
+  const verifying = new Map<number, { held: PartitionState; done: Promise<void> }>();
   let assigned = new Set<number>();
-  /** Partitions whose last batch reached the end of the log: only there does quiet mean idle. */
-  const atEnd = new Set<number>();
+  const quiet = createQuietTracker();
 
   const seek = (partition: number, offset: number) => consumer.seek({ topic, partition, offset: String(offset) });
 
@@ -63,10 +77,12 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       const beat = setInterval(() => void heartbeat().catch(() => {}), RESTORE_HEARTBEAT_MS);
       try {
         const prefix = partitionKey(group, topic, partition);
-        const records = await deps.store.load(prefix, signal);
+        // An unreadable committed offset only means the next assignment restores again.
+        const [records, committed] = await Promise.all([deps.store.load(prefix, signal), deps.committedOffset(partition).catch(() => undefined)]);
         const plan = planRestore(records.checkpoint, records.symbols);
         const state = createPartitionState(partition, deps.createPipeline());
         applyRestore(state, plan, prefix);
+        state.committed = committed; // what a later assignment compares with (see verify)
         if (!assigned.has(partition)) return undefined;
         partitions.set(partition, state);
         const restored = plan.states.filter((entry) => entry.state !== null).length;
@@ -81,9 +97,37 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
     return pending;
   };
 
+  /**
+   * Puts a kept partition's state back if the group's committed offset is still ours; else drops it
+   * (the next batch restores the partition from the state topic). Started at assignment, so a kept
+   * partition that gets no new data still has its windows closed by the idle timer.
+   */
+  const verify = (held: PartitionState) => {
+    const { partition } = held;
+    const entry = { held, done: Promise.resolve() };
+    verifying.set(partition, entry);
+    entry.done = (async () => {
+      const committed = await deps.committedOffset(partition).then(
+        (offset) => ({ offset }),
+        (error: unknown) => ({ error }),
+      );
+      if (verifying.get(partition) !== entry) return; // reassigned meanwhile: a newer check decides
+      verifying.delete(partition);
+      if (!assigned.has(partition)) return;
+      if ('offset' in committed && committed.offset === held.committed) {
+        partitions.set(partition, held);
+        return;
+      }
+      const why = 'offset' in committed ? `another consumer committed offset ${committed.offset ?? 'none'} since we last saw ${held.committed ?? 'none'}` : `its committed offset could not be read (${errorMessage(committed.error)})`;
+      logger.warn(`partition ${partition}: ${why}; dropping the in-memory state and restoring from the state topic`);
+      quiet.forget(partition);
+    })();
+  };
+
   /** Applies the batch in slices, so a full sink buffer pauses fetching within a slice of its bound. */
   const apply = (state: PartitionState, { batch, resolveOffset }: EachBatchPayload) => {
-    const arrivalMs = Date.now();
+    // Arrivals on the partition's idle clock, which leaves out time that did not count as quiet.
+    const arrivalMs = quiet.clock(state.partition, Date.now());
     const { messages } = batch;
     for (let from = 0; from < messages.length && !signal.aborted; from += SLICE) {
       const to = Math.min(messages.length, from + SLICE);
@@ -108,7 +152,8 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         let state = partitions.get(partition);
         if (!state) {
           if (!assigned.has(partition)) return;
-          state = await restore(partition, payload.heartbeat);
+          for (let check = verifying.get(partition); check; check = verifying.get(partition)) await check.done;
+          state = partitions.get(partition) ?? (await restore(partition, payload.heartbeat));
           if (!state || signal.aborted) return;
           if (state.position !== undefined && Number(batch.firstOffset()) !== state.position) return seek(partition, state.position);
         }
@@ -126,8 +171,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         apply(state, payload);
         const lag = Number(batch.highWatermark) - (state.position ?? 0);
         metrics.lag.set({ topic, partition: String(partition) }, lag);
-        if (lag === 0) atEnd.add(partition);
-        else atEnd.delete(partition);
+        quiet.onBatch(partition, lag === 0);
       } catch (error) {
         if (!signal.aborted) deps.fail(error);
       }
@@ -135,35 +179,44 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
 
     assign(next) {
       const nextSet = new Set(next);
-      for (const partition of partitions.keys()) {
+      for (const partition of new Set([...partitions.keys(), ...verifying.keys()])) {
         if (nextSet.has(partition)) continue;
         partitions.delete(partition);
-        atEnd.delete(partition);
+        verifying.delete(partition);
+        quiet.forget(partition);
         metrics.lag.remove({ topic, partition: String(partition) });
         logger.info(`partition ${partition} moved to another consumer`);
       }
+      const kept: PartitionState[] = [];
       for (const partition of nextSet) {
-        const position = partitions.get(partition)?.position;
+        const state = partitions.get(partition) ?? verifying.get(partition)?.held;
+        if (!state) continue;
+        partitions.delete(partition);
+        kept.push(state);
         // The group restarts kept partitions at their committed offset; we are further along.
-        if (position !== undefined) seek(partition, position);
+        if (state.position !== undefined) seek(partition, state.position);
       }
       assigned = nextSet;
+      for (const state of kept) verify(state);
       logger.info(`consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
     },
 
-    onTimer(nowMs) {
-      if (deps.isPaused()) return;
-      for (const state of partitions.values()) {
-        // Behind the end of the log the data itself moves event time on; quiet means nothing there.
-        if (!atEnd.has(state.partition)) continue;
+    onTimer(nowMs, periodMs) {
+      // Behind the end of the log the data itself moves event time on; quiet means nothing there.
+      for (const { partition, clockMs } of quiet.tick(partitions.keys(), nowMs, periodMs, deps.isPaused())) {
+        const state = partitions.get(partition)!;
         const outputs: WindowOutput[] = [];
-        state.pipeline.onTimer(nowMs, outputs);
+        state.pipeline.onTimer(clockMs, outputs);
         if (outputs.length > 0) {
           state.touched = true;
           deps.router.route(outputs, []);
         }
       }
     },
+
+    onFetchStart: (nowMs) => quiet.onFetchStart(nowMs),
+    onFetched: (nowMs) => quiet.onFetched(nowMs),
+    onRebalancing: (nowMs) => quiet.onRebalancing(nowMs),
 
     states: () => partitions.values(),
     owns: (state) => partitions.get(state.partition) === state,

@@ -103,10 +103,19 @@ const MAX_RETRY_MS = 10_000;
  * searched; "unknown topic" is left out on purpose: here it means a topic that does not exist.
  */
 export function isTransientKafkaError(error: unknown): boolean {
+  return someCause(error, (e) => TRANSIENT_ERRORS.has(e.name) || TRANSIENT_PROTOCOL_TYPES.has(String((e as { type?: unknown }).type)));
+}
+
+/** Whether a Kafka protocol error of this type is anywhere in the cause chain. */
+function hasProtocolType(error: unknown, type: string): boolean {
+  return someCause(error, (e) => (e as { type?: unknown }).type === type);
+}
+
+function someCause(error: unknown, test: (e: Error) => boolean): boolean {
   const seen = new Set<unknown>();
   for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause ?? (e as { originalError?: unknown }).originalError) {
     seen.add(e);
-    if (TRANSIENT_ERRORS.has(e.name) || TRANSIENT_PROTOCOL_TYPES.has(String((e as { type?: unknown }).type))) return true;
+    if (test(e)) return true;
   }
   return false;
 }
@@ -138,6 +147,8 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
   let buffered = 0;
   let published = 0;
   let acknowledged = 0;
+  /** Topics this publisher has written to: an "unknown topic" answer for one of them is a broker reloading. */
+  const written = new Set<string>();
   let requests = 0;
   let failure: Error | undefined;
   let draining: Promise<void> | undefined;
@@ -205,7 +216,10 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
 
   /** Keeps the batch for another try and waits; false when the error is for good or the run is stopping. */
   const waitForBroker = async (batch: OutgoingMessage[], error: unknown): Promise<boolean> => {
-    if (!isTransientKafkaError(error) || options.signal?.aborted) return false;
+    // "Unknown topic" for a topic this publisher already wrote to is a broker that restarted after
+    // a crash and has not loaded the partition yet, not a topic that does not exist.
+    const reloading = batch.every((message) => written.has(message.topic ?? options.topic)) && hasProtocolType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
+    if (!(isTransientKafkaError(error) || reloading) || options.signal?.aborted) return false;
     unsent = batch;
     options.onRetry?.();
     const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
@@ -226,6 +240,7 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
         options.onSent?.(batch.length, performance.now() - started);
         requests += 1;
         acknowledged += batch.length;
+        for (const message of batch) written.add(message.topic ?? options.topic);
         if (retries > 0) logger?.info(`Kafka at ${brokers} is back after ${retries} retr${retries === 1 ? 'y' : 'ies'}`);
         retries = 0;
       } catch (error) {

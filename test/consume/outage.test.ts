@@ -20,6 +20,8 @@ let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
   proxy = await outageProxy(services().influx.url);
+  // Small sink buffers (the setting this test is about): the buffer fills during the outage, so the
+  // test sees fetching pause instead of a default 100,000-output buffer absorbing the whole stream.
   suite = await createSuite('consume_outage', {
     influxUrl: proxy.url,
     sinks: { enabled: ['influx', 'file'], batchSize: 500, maxBuffered: 2_000 },

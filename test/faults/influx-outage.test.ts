@@ -30,6 +30,8 @@ let expected: Results;
 let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
+  // Small sink buffers (the setting this test is about): the InfluxDB buffer fills within seconds of
+  // the outage, so the pause on a full buffer and the bounded memory are what the test sees.
   suite = await createSuite('fault_influx', { sinks: { enabled: ['influx', 'postgres', 'file'], batchSize: 500, maxBuffered: MAX_BUFFERED } });
   const { all, parts } = session({ seed: 5, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 60 }, [0.3]);
   [before, during] = parts as [Tick[], Tick[]];
@@ -86,6 +88,9 @@ describe('InfluxDB stopped for 30 s', () => {
     const after = await metricLines(consumer);
     expect(after.get('stockstream_ticks_consumed_total')).toBe(before.length + during.length);
     expect(after.get('stockstream_consumer_paused')).toBe(0);
+    // The pause (30 s, three idle timeouts) is not quiet: no tick that waited in Kafka is judged late.
+    expect(after.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late after the pause').toBe(0);
+    expect(after.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
     expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
     expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
     expect(await postgresResults(suite.postgresUrl)).toEqual(expected);

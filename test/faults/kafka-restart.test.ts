@@ -1,50 +1,35 @@
 /**
- * Scenario 1: the Kafka broker stops for 20 s while `produce` and `consume` run, then starts again
- * with its data. The producer holds its ticks and sends them once the broker is back; the consumer
- * resumes where it was. The topic ends with every tick exactly once, in order per symbol, and the
+ * Scenario 1: the Kafka broker stops for 20 s while `produce` and `consume` run — once cleanly, once
+ * killed with SIGKILL (no controlled shutdown) — then starts again with its data. The producer
+ * holds its ticks and sends them once the broker is back; the consumer resumes where it was. The topic ends with every tick exactly once, in order per symbol, and the
  * bars in InfluxDB equal those of an undisturbed run.
  */
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeTick, encodeTick, type Tick } from '../../src/model.ts';
-import { runCli } from '../support/cli.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeTick, type Tick } from '../../src/model.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { influxResults } from '../consume/support/read-back.ts';
-import { createSuite, groupProgress, readTopic, type ConsumeSuite } from '../consume/support/suite.ts';
-import { expectedResults, type Results } from '../consume/support/ticks.ts';
+import { groupProgress, readTopic } from '../consume/support/suite.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { replayStream } from './support/replay.ts';
 import { allUp, outage } from './support/servers.ts';
-import { session } from './support/session.ts';
 
 const OUTAGE_MS = 20_000;
-/** Replay pace: the 40 minutes of event time take about 50 s, so the outage falls mid-stream. */
-const SPEED = 48;
 
-let suite: ConsumeSuite;
-let ticks: Tick[];
-let expected: Results;
-let file: string;
 let consumer: ConsumerProcess | undefined;
 
-beforeAll(async () => {
-  suite = await createSuite('fault_kafka', { sinks: { enabled: ['influx'] } });
-  ticks = session({ seed: 11, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 }).all;
-  expected = expectedResults(suite.config.windows, ticks);
-  file = join(suite.dir, 'session.ndjson');
-  writeFileSync(file, ticks.map((tick) => encodeTick(tick)).join('\n') + '\n');
-});
-
-afterAll(async () => {
+afterEach(async () => {
   await consumer?.stop('SIGKILL');
+  consumer = undefined;
   await allUp();
 });
 
 describe('Kafka broker restart', () => {
-  it('loses no tick and no bar while the broker is down for 20 s', { timeout: 300_000 }, async () => {
+  it.each(['stop', 'SIGKILL'] as const)('loses no tick and no bar while the broker is down for 20 s (%s)', { timeout: 300_000 }, async (how) => {
+    // A fresh suite per case: each broker outage meets its own topic, group and bucket.
+    const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11);
     const topic = suite.config.kafka.topics.prices;
     consumer = await startConsumer(suite.configPath);
-    const producing = runCli(['--config', suite.configPath, '--json', 'produce', '--source', 'replay', '--file', file, '--speed', String(SPEED)], { timeoutMs: 240_000 });
+    const producing = produce();
 
     // Both are running and data flows end to end before the broker goes away.
     await waitForMetric(consumer, 'stockstream_ticks_consumed_total', 500);
@@ -52,7 +37,7 @@ describe('Kafka broker restart', () => {
     const before = (await consumer.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
     expect(before, 'the outage starts mid-stream').toBeLessThan(ticks.length / 2);
 
-    await outage('kafka', OUTAGE_MS);
+    await outage('kafka', OUTAGE_MS, how);
 
     const produced = await producing;
     expect(produced.code, produced.stderr).toBe(0);

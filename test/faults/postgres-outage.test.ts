@@ -126,6 +126,8 @@ describe('PostgreSQL stopped during consume', () => {
   let consumer: ConsumerProcess | undefined;
 
   beforeAll(async () => {
+    // Small batches (the setting this test is about): several writes are in flight or queued when
+    // PostgreSQL stops, so the test sees retries of half-sent work, not one batch after the outage.
     suite = await createSuite('fault_pg', { sinks: { enabled: ['postgres'], batchSize: 200 } });
     const { all, parts } = session({ seed: 9, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 45 }, [0.4]);
     [before, during] = parts as [Tick[], Tick[]];

@@ -26,24 +26,51 @@ export interface ConsumeSuite {
 
 export interface SuiteOptions {
   partitions?: number;
+  /** Only for a test about a window setting (say why at the call). */
   windows?: UserConfig['windows'];
+  /** `enabled`: the sinks the test reads back; anything else only for a test about it (say why). */
   sinks?: UserConfig['sinks'];
   /** Another way to the suite's InfluxDB (a proxy that can fail on purpose). */
   influxUrl?: string;
 }
 
-export async function createSuite(prefix: string, options: SuiteOptions = {}): Promise<ConsumeSuite> {
-  const name = uniqueName(prefix);
-  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
-  const partitions = options.partitions ?? 4;
-  const [influx, postgresUrl] = await Promise.all([testInflux(), testPostgres(), createTopic(`${name}_prices`, partitions)]);
-  const userConfig: UserConfig = {
-    symbols: ['AAPL', 'MSFT', 'NVDA'],
+/**
+ * The settings a suite may set apart from the shipped defaults: where the suite's own servers,
+ * topics, bucket, database, group and output file are (unique per suite so suites do not share
+ * data), which sinks it reads back, and the sink settings a test is about. Everything else —
+ * windows, idle timeout, lateness, flush interval, timeouts — is what a user runs;
+ * `suite-defaults.test.ts` checks it. A test that must change another setting passes it through
+ * `options` with a comment saying why, and adds it here.
+ */
+export const SUITE_OVERRIDES = [
+  'kafka.brokers',
+  'kafka.groupId',
+  'kafka.partitions',
+  'kafka.topics',
+  'influx.url',
+  'influx.token',
+  'influx.org',
+  'influx.bucket',
+  'postgres.url',
+  'sinks.enabled',
+  'sinks.file.path',
+] as const;
+
+interface SuitePlaces {
+  name: string;
+  dir: string;
+  partitions: number;
+  influx: Pick<TestInflux, 'url' | 'token' | 'org' | 'bucket'>;
+  postgresUrl: string;
+}
+
+/** The user config of a suite: only where its resources are, the rest comes from the defaults. */
+export function suiteUserConfig({ name, dir, partitions, influx, postgresUrl }: SuitePlaces, options: SuiteOptions = {}): UserConfig {
+  return {
     kafka: {
       brokers: testKafka(),
       groupId: `${name}_group`,
       partitions,
-      connectTimeout: '20s',
       topics: {
         prices: `${name}_prices`,
         info: `${name}_info`,
@@ -53,12 +80,19 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
         state: `${name}_state`,
       },
     },
-    windows: { allowedLateness: '5s', idleTimeout: '1h', bars: { intervals: ['1m', '5m'] }, ...options.windows },
-    sinks: { enabled: ['influx', 'postgres', 'file'], flushInterval: '100ms', file: { path: join(dir, 'outputs.ndjson') }, ...options.sinks },
-    influx: { url: options.influxUrl ?? influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
+    ...(options.windows ? { windows: options.windows } : {}),
+    sinks: { enabled: ['influx', 'postgres', 'file'], file: { path: join(dir, 'outputs.ndjson') }, ...options.sinks },
+    influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
     postgres: { url: postgresUrl },
-    logging: { level: 'info' },
   };
+}
+
+export async function createSuite(prefix: string, options: SuiteOptions = {}): Promise<ConsumeSuite> {
+  const name = uniqueName(prefix);
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const partitions = options.partitions ?? 4;
+  const [influx, postgresUrl] = await Promise.all([testInflux(), testPostgres(), createTopic(`${name}_prices`, partitions)]);
+  const userConfig = suiteUserConfig({ name, dir, partitions, influx: { ...influx, url: options.influxUrl ?? influx.url }, postgresUrl }, options);
   const config = configSchema.parse(userConfig);
   // Two connections: the migration lock holds one while the pool answers on the other.
   const sql = createPostgres(config, { max: 2 });

@@ -11,8 +11,15 @@ export async function committedOffsets(suite: ConsumeSuite): Promise<number[]> {
 export async function waitForAllCommitted(suite: ConsumeSuite, consumer: ConsumerProcess | undefined, what: string, timeoutMs = 120_000): Promise<void> {
   await waitFor(
     async () => {
-      const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
-      return progress.every((p) => p.committed === p.end || p.end === 0) ? true : undefined;
+      try {
+        const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
+        return progress.every((p) => p.committed === p.end || p.end === 0) ? true : undefined;
+      } catch (error) {
+        // Right after a broker restart the group coordinator is still loading ("not the correct
+        // coordinator", "coordinator is loading"): a retriable answer means "not yet", not a failure.
+        if ((error as { retriable?: unknown }).retriable === true) return undefined;
+        throw error;
+      }
     },
     what,
     timeoutMs,

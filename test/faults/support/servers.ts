@@ -5,6 +5,9 @@
  * never leaves a server down for the next one.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const SCRIPT = fileURLToPath(new URL('../../../scripts/services', import.meta.url));
@@ -27,6 +30,21 @@ export async function stopServer(server: Server): Promise<void> {
   await services(['stop', server]);
 }
 
+/**
+ * Kills the server with SIGKILL (a crash, not a clean stop: no controlled shutdown, nothing flushed)
+ * and waits until its ports are closed; what it had written to disk stays.
+ */
+export async function killServer(server: Exclude<Server, 'postgres'>): Promise<void> {
+  const cache = process.env.STOCKSTREAM_CACHE ?? join(homedir(), '.cache', 'stockstream');
+  const pid = Number(readFileSync(join(cache, 'run', server, `${server}.pid`), 'utf8').trim());
+  try {
+    process.kill(-pid, 'SIGKILL'); // its process group: the JVM and what the launcher started
+  } catch {
+    process.kill(pid, 'SIGKILL');
+  }
+  await services(['stop', server]); // the process is gone: this only waits for the ports to close
+}
+
 /** Starts the server again on the data it had, and waits until it answers a real request. */
 export async function startServer(server: Server): Promise<void> {
   await services(['start', server]);
@@ -38,8 +56,9 @@ export async function allUp(): Promise<void> {
 }
 
 /** Stops `server`, keeps it down for `downMs` (the fault being tested), and starts it again. */
-export async function outage(server: Server, downMs: number): Promise<{ stoppedAt: number; startedAt: number; answeringAt: number }> {
-  await stopServer(server);
+export async function outage(server: Server, downMs: number, how: 'stop' | 'SIGKILL' = 'stop'): Promise<{ stoppedAt: number; startedAt: number; answeringAt: number }> {
+  if (how === 'SIGKILL' && server !== 'postgres') await killServer(server);
+  else await stopServer(server);
   const stoppedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, downMs)); // the length of the outage is the scenario
   const startedAt = Date.now();

@@ -1,0 +1,66 @@
+/**
+ * A zombie: consumer A is frozen (SIGSTOP) past the group's session timeout while `produce` runs;
+ * consumer B joins, the group drops A and B takes every partition over and commits. Then A resumes
+ * (SIGCONT) with its stale windows and buffers. A writes nothing until the group confirmed it is a
+ * member again (fencing.ts), and a partition it gets back after B committed on it is restored from
+ * the state topic instead of continuing from its stale memory (partitions.ts). The two together
+ * leave exactly the bars of an undisturbed run and an empty DLQ. Runs on the shipped defaults.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { influxResults } from '../consume/support/read-back.ts';
+import { waitForAllCommitted } from './support/progress.ts';
+import { replayStream, type ReplayStream } from './support/replay.ts';
+import { allUp } from './support/servers.ts';
+
+let stream: ReplayStream;
+let zombie: ConsumerProcess | undefined;
+let successor: ConsumerProcess | undefined;
+
+beforeAll(async () => {
+  stream = await replayStream('fault_zombie', 17);
+});
+
+afterAll(async () => {
+  zombie?.child.kill('SIGCONT');
+  await zombie?.stop('SIGKILL');
+  await successor?.stop('SIGKILL');
+  await allUp();
+});
+
+describe('zombie consumer', () => {
+  it('frozen past the session timeout while another takes over, then resumed, overwrites nothing', { timeout: 300_000 }, async () => {
+    const { suite, expected, produce } = stream;
+    zombie = await startConsumer(suite.configPath);
+    const producing = produce();
+    await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
+    await waitForMetric(zombie, 'stockstream_checkpoints_total', 1);
+
+    zombie.child.kill('SIGSTOP');
+    successor = await startConsumer(suite.configPath);
+    // B only gets partitions once the group gave up on A (the session timeout): that is the takeover.
+    await waitForMetric(successor, 'stockstream_ticks_consumed_total', 1, 120_000);
+    await waitForMetric(successor, 'stockstream_checkpoints_total', 1, 60_000);
+    zombie.child.kill('SIGCONT');
+
+    const produced = await producing;
+    expect(produced.code, produced.stderr).toBe(0);
+    await waitForAllCommitted(suite, successor, 'every offset committed after the zombie came back');
+    // A woke up to a silence longer than membership allows and held its writes until the group answered.
+    await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
+    expect(zombie.stderr()).toMatch(/no word from the consumer group for \d+s: writing nothing/);
+    // It got partitions back that B had committed on: their stale memory was dropped for the state topic.
+    expect(zombie.stderr()).toMatch(/another consumer committed offset \d+ since we last saw .*restoring from the state topic/);
+
+    for (const consumer of [zombie, successor]) {
+      const metrics = await consumer.metrics();
+      expect(consumer.child.exitCode, 'both kept running').toBeNull();
+      expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late').toBe(0);
+      expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
+    }
+    expect(await zombie.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+    expect(await successor.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+
+    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+  });
+});
