@@ -51,6 +51,20 @@ export function closingTicks(ticks: Tick[]): Tick[] {
   return [...last.values()].map((tick) => ({ ...tick, time: tick.time + 10 * 60_000, dayVolume: (tick.dayVolume ?? 0) + 1 }));
 }
 
+/**
+ * The results without the windows that hold only closing ticks (those start after `lastTime`, the
+ * last tick of the stream proper). On the shipped defaults the idle timer closes those windows once
+ * the consumer has been caught up and quiet for `windows.idleTimeout`, so whether they are stored
+ * when a test reads back depends on how long the test ran after its last tick, not on the product.
+ */
+export function beforeClosingTicks(results: Results, lastTime: number): Results {
+  return {
+    bars: results.bars.filter((bar) => bar.start <= lastTime),
+    indicators: results.indicators.filter((point) => point.time <= lastTime),
+    alerts: results.alerts.filter((alert) => alert.time <= lastTime),
+  };
+}
+
 export interface Message {
   key: string | null;
   value: string;
