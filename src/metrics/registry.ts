@@ -4,18 +4,8 @@
  * so stock dashboards and alerts work unchanged) and `stockstream_build_info`, the convention for
  * telling which version a target runs.
  */
-import { readFileSync } from 'node:fs';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-
-/** The package version, read once from package.json (two levels up from both src/ and dist/). */
-function packageVersion(): string {
-  try {
-    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as { version?: string }).version ?? 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
+import { VERSION } from '../version.ts';
 
 export function createRegistry(command: string): Registry {
   const registry = new Registry();
@@ -26,6 +16,6 @@ export function createRegistry(command: string): Registry {
     labelNames: ['version', 'node', 'command'],
     registers: [registry],
   });
-  info.set({ version: packageVersion(), node: process.versions.node, command }, 1);
+  info.set({ version: VERSION, node: process.versions.node, command }, 1);
   return registry;
 }
