@@ -1,10 +1,10 @@
 /** `stockstream info show AAPL`: the stored metadata of one symbol, as a card or JSON. */
-import { StockstreamError } from '../errors.ts';
-import { renderCard } from '../info/render.ts';
-import { withPostgres } from '../postgres/client.ts';
-import { getStockInfo } from '../postgres/repositories/stock-info.ts';
-import type { CommandRun } from './context.ts';
-import { parseSymbols } from './flags.ts';
+import { StockstreamError } from '../../errors.ts';
+import { renderCard } from '../../info/render.ts';
+import { withPostgres } from '../../postgres/client.ts';
+import { getStockInfo } from '../../postgres/repositories/stock-info.ts';
+import type { CommandRun } from '../context.ts';
+import { parseSymbols } from '../../config/overrides.ts';
 
 export const run: CommandRun<{ symbol: string }> = async (ctx, options) => {
   const [symbol] = parseSymbols(options.symbol, 'symbol');

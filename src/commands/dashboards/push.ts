@@ -1,15 +1,10 @@
 /** `stockstream dashboards push`: data sources, folder and dashboards into a running Grafana. */
-import { createGrafanaClient } from '../dashboards/grafana-client.ts';
-import { pushToGrafana, type PushedItem } from '../dashboards/push.ts';
-import { ConfigError } from '../errors.ts';
-import type { CommandRun } from './context.ts';
-import { OverrideBuilder } from './flags.ts';
-
-export interface PushOptions {
-  url?: string;
-  token?: string;
-  folder?: string;
-}
+import { createGrafanaClient } from '../../dashboards/grafana-client.ts';
+import { pushToGrafana, type PushedItem } from '../../dashboards/push.ts';
+import { ConfigError } from '../../errors.ts';
+import type { CommandRun } from '../context.ts';
+import type { PushOptions } from './command.ts';
+import { OverrideBuilder } from '../../config/overrides.ts';
 
 function describe(item: PushedItem): string {
   const where = item.url ? ` ${item.url}` : '';

@@ -1,21 +1,22 @@
 /** `stockstream watch`: a live table of prices, bars, indicators and alerts — no servers needed. */
 import chalk from 'chalk';
-import { secretValues } from '../config/redact.ts';
-import { withWarmHistory } from '../sources/history/warm.ts';
-import { plannedSources } from '../sources/index.ts';
-import { parseWatchFlags, watchConfig, type WatchFlags } from '../watch/options.ts';
-import { runWatch } from '../watch/run.ts';
-import type { CommandRun } from './context.ts';
+import { secretValues } from '../../config/redact.ts';
+import { withWarmHistory } from '../../sources/history/warm.ts';
+import { plannedSources } from '../../sources/index.ts';
+import { parseWatchFlags, watchConfig } from '../../watch/options.ts';
+import { runWatch } from '../../watch/run.ts';
+import type { CommandRun } from '../context.ts';
+import type { WatchCommandFlags } from './command.ts';
 
-export const run: CommandRun<WatchFlags> = async (ctx, flags) => {
+export const run: CommandRun<WatchCommandFlags> = async (ctx, flags) => {
   const { overrides, view } = parseWatchFlags(flags);
   const { config, interval } = watchConfig(await ctx.loadConfig(overrides), view);
   // --json asks for machine-readable lines even on a terminal.
   const tty = Boolean(process.stdout.isTTY) && !ctx.globals.json;
-  const sources = withWarmHistory(config, plannedSources(config));
+  const sources = withWarmHistory(config, await plannedSources(config));
   // Loaded only with --web: the page server is of no use to the terminal table.
   const web = view.web
-    ? await (await import('../web/index.ts')).startWatchWeb(config, { ...view.web, interval, source: sources.map((source) => source.name).join(' → '), logger: ctx.logger })
+    ? await (await import('../../web/index.ts')).startWatchWeb(config, { ...view.web, interval, source: sources.map((source) => source.name).join(' → '), logger: ctx.logger })
     : undefined;
   try {
     const summary = await runWatch({

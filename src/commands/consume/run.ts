@@ -1,25 +1,13 @@
 /** `stockstream consume`: ticks from Kafka → windows → sinks, until SIGINT/SIGTERM. */
-import { sinkNames, type SinkName } from '../config/schema.ts';
-import { runConsume } from '../consume/engine.ts';
-import { infoTopics, startInfoPersister } from '../consume/info.ts';
-import { UsageError } from '../errors.ts';
-import { createSinks, sinkTopics } from '../sinks/index.ts';
-import { createWindowPipeline } from '../windows/index.ts';
-import type { CommandRun } from './context.ts';
-import { OverrideBuilder, parseDurationFlag, parseList, parseMetricsFlags } from './flags.ts';
-
-export interface ConsumeFlags {
-  sinks?: string;
-  group?: string;
-  topic?: string;
-  brokers?: string;
-  intervals?: string;
-  file?: string;
-  metricsPort?: string;
-  metricsHost?: string;
-  info?: boolean;
-  connectTimeout?: string;
-}
+import { runConsume } from '../../consume/engine.ts';
+import { infoTopics, startInfoPersister } from '../../consume/info.ts';
+import { UsageError } from '../../errors.ts';
+import { sinkNames, type SinkName } from '../../sinks/catalog.ts';
+import { createSinks, sinkTopics } from '../../sinks/index.ts';
+import { createWindowPipeline } from '../../windows/index.ts';
+import type { CommandRun } from '../context.ts';
+import { OverrideBuilder, parseList, parseMetricsFlags, setKafkaFlags } from '../../config/overrides.ts';
+import type { ConsumeFlags } from './command.ts';
 
 function parseSinks(raw: string): SinkName[] {
   const names = parseList(raw);
@@ -31,15 +19,12 @@ function parseSinks(raw: string): SinkName[] {
 }
 
 export const run: CommandRun<ConsumeFlags> = async (ctx, flags) => {
-  const overrides = new OverrideBuilder()
+  const builder = new OverrideBuilder()
     .set('sinks.enabled', flags.sinks === undefined ? undefined : parseSinks(flags.sinks), '--sinks')
     .set('kafka.groupId', flags.group, '--group')
-    .set('kafka.topics.prices', flags.topic, '--topic')
-    .set('kafka.brokers', flags.brokers === undefined ? undefined : parseList(flags.brokers), '--brokers')
     .set('windows.bars.intervals', flags.intervals === undefined ? undefined : parseList(flags.intervals), '--intervals')
-    .set('sinks.file.path', flags.file, '--file')
-    .set('kafka.connectTimeout', flags.connectTimeout === undefined ? undefined : parseDurationFlag(flags.connectTimeout, '--connect-timeout'), '--connect-timeout')
-    .build();
+    .set('sinks.file.path', flags.file, '--file');
+  const overrides = setKafkaFlags(builder, flags).build();
   const { metricsPort, metricsHost } = parseMetricsFlags(flags);
   const config = await ctx.loadConfig(overrides);
   const { logger } = ctx;

@@ -1,8 +1,8 @@
 /** `stockstream migrate up|status`: the PostgreSQL schema, versioned and forward-only. */
 import chalk from 'chalk';
-import { withPostgres } from '../postgres/client.ts';
-import { changedMigrationsError, migrateUp, migrationStatus, type MigrationState } from '../postgres/migrate.ts';
-import type { CommandContext, CommandRun } from './context.ts';
+import { withPostgres } from '../../postgres/client.ts';
+import { changedMigrationsError, migrateUp, migrationStatus, type MigrationState } from '../../postgres/migrate.ts';
+import type { CommandContext, CommandRun } from '../context.ts';
 
 export interface MigrateCommandOptions {
   action: 'up' | 'status';

@@ -1,11 +1,8 @@
 /** `stockstream dashboards generate`: grafana/provisioning and grafana/dashboards from the config. */
-import { renderGrafanaFiles, writeGrafanaFiles } from '../dashboards/generate.ts';
-import { UsageError } from '../errors.ts';
-import type { CommandRun } from './context.ts';
-
-export interface GenerateOptions {
-  out?: string;
-}
+import { renderGrafanaFiles, writeGrafanaFiles } from '../../dashboards/generate.ts';
+import { UsageError } from '../../errors.ts';
+import type { CommandRun } from '../context.ts';
+import type { GenerateOptions } from './command.ts';
 
 export const run: CommandRun<GenerateOptions> = async (ctx, options) => {
   const out = options.out ?? 'grafana';

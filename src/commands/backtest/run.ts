@@ -1,21 +1,13 @@
 /** `stockstream backtest`: the alert rules over history — every firing and the forward returns after it. */
-import { readRules } from '../backtest/rules.ts';
-import { fileHistory, yahooHistory } from '../backtest/history.ts';
-import { formatReport } from '../backtest/report.ts';
-import { runBacktest } from '../backtest/run.ts';
-import { UsageError } from '../errors.ts';
-import { isDuration, parseDuration } from '../util/duration.ts';
-import type { CommandRun } from './context.ts';
-import { OverrideBuilder, parseList, parseSymbols } from './flags.ts';
-
-export interface BacktestFlags {
-  file?: string;
-  symbols?: string;
-  from?: string;
-  to?: string;
-  rules?: string;
-  horizons: string;
-}
+import { readRules } from '../../backtest/rules.ts';
+import { fileHistory, yahooHistory } from '../../backtest/history.ts';
+import { formatReport } from '../../backtest/report.ts';
+import { runBacktest } from '../../backtest/run.ts';
+import { UsageError } from '../../errors.ts';
+import { isDuration, parseDuration } from '../../util/duration.ts';
+import type { CommandRun } from '../context.ts';
+import type { BacktestFlags } from './command.ts';
+import { OverrideBuilder, parseList, parseSymbols } from '../../config/overrides.ts';
 
 function parseTime(raw: string, flag: string): number {
   const time = Date.parse(raw);

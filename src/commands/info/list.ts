@@ -1,17 +1,11 @@
 /** `stockstream info list`: stored metadata as a table, filtered by sector/industry and sorted. */
-import { UsageError } from '../errors.ts';
-import { renderTable } from '../info/render.ts';
-import { withPostgres } from '../postgres/client.ts';
-import { listStockInfo, STOCK_INFO_SORTS, type StockInfoSort } from '../postgres/repositories/stock-info.ts';
-import type { CommandRun } from './context.ts';
-import { parseNumber } from './flags.ts';
-
-export interface InfoListOptions {
-  sector?: string;
-  industry?: string;
-  sort?: string;
-  limit?: string;
-}
+import { UsageError } from '../../errors.ts';
+import { renderTable } from '../../info/render.ts';
+import { withPostgres } from '../../postgres/client.ts';
+import { listStockInfo, STOCK_INFO_SORTS, type StockInfoSort } from '../../postgres/repositories/stock-info.ts';
+import type { CommandRun } from '../context.ts';
+import type { InfoListOptions } from './command.ts';
+import { parseNumber } from '../../config/overrides.ts';
 
 function parseSort(raw: string | undefined): StockInfoSort {
   const sort = raw ?? 'symbol';

@@ -1,8 +1,18 @@
-/** Turns command-line flag values into config overrides, with usage errors that name the flag. */
-import { symbolSchema } from '../config/schema.ts';
+/**
+ * Turns command-line flag values into config overrides, with usage errors that name the flag. It
+ * lives with the config (not with the commands) because `watch/options.ts` builds overrides too.
+ */
 import { UsageError } from '../errors.ts';
 import { isDuration } from '../util/duration.ts';
-import type { FlagOverrides } from './context.ts';
+import type { ConfigInput } from './load.ts';
+import { symbolSchema } from './schema.ts';
+
+export interface FlagOverrides {
+  /** Config-shaped values taken from flags. */
+  values: ConfigInput;
+  /** dotted config path → the flag that set it, for error messages. */
+  origins: Record<string, string>;
+}
 
 /** `--symbols "AAPL, msft"` → ['AAPL', 'MSFT']; empty entries and bad tickers are usage errors. */
 export function parseSymbols(raw: string | string[], flag = '--symbols'): string[] {
@@ -73,3 +83,41 @@ export class OverrideBuilder {
     return this.result;
   }
 }
+
+const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined => (raw === undefined ? undefined : parse(raw));
+
+/** The flags of the shared source option group (src/commands/options.ts `sourceOptions`). */
+export interface SourceFlags {
+  source?: string;
+  file?: string;
+  speed?: string;
+  rate?: string;
+  seed?: string;
+}
+
+/** `--source`, `--file`, `--speed`, `--rate`, `--seed` → `source.*`; `minRate` is the smallest --rate accepted. */
+export function setSourceFlags(builder: OverrideBuilder, flags: SourceFlags, { minRate }: { minRate?: number } = {}): OverrideBuilder {
+  return builder
+    .set('source.name', flags.source, '--source')
+    .set('source.replay.file', flags.file, '--file')
+    .set('source.replay.speed', optional(flags.speed, (raw) => parseNumber(raw, '--speed', { min: 0 })), '--speed')
+    .set('source.synthetic.rate', optional(flags.rate, (raw) => parseNumber(raw, '--rate', { min: minRate })), '--rate')
+    .set('source.synthetic.seed', optional(flags.seed, (raw) => parseNumber(raw, '--seed', { integer: true })), '--seed');
+}
+
+/** The flags of the shared Kafka connection option group (`kafkaOptions`). */
+export interface KafkaFlags {
+  topic?: string;
+  brokers?: string;
+  connectTimeout?: string;
+}
+
+/** `--topic`, `--brokers`, `--connect-timeout` → `kafka.*`. */
+export function setKafkaFlags(builder: OverrideBuilder, flags: KafkaFlags): OverrideBuilder {
+  return builder
+    .set('kafka.topics.prices', flags.topic, '--topic')
+    .set('kafka.brokers', optional(flags.brokers, parseList), '--brokers')
+    .set('kafka.connectTimeout', optional(flags.connectTimeout, (raw) => parseDurationFlag(raw, '--connect-timeout')), '--connect-timeout');
+}
+
+export { optional as parseOptional };

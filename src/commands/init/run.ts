@@ -1,8 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { UsageError } from '../errors.ts';
-import { STARTER_CONFIG, STARTER_ENV, starterConfig, starterEnv } from '../init/starter.ts';
-import type { CommandRun } from './context.ts';
+import { UsageError } from '../../errors.ts';
+import { STARTER_CONFIG, STARTER_ENV, starterConfig, starterEnv } from '../../init/starter.ts';
+import type { CommandRun } from '../context.ts';
 
 export const run: CommandRun<Record<string, never>> = async (ctx) => {
   const files = [

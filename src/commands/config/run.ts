@@ -1,8 +1,9 @@
 import { stringify } from 'yaml';
-import { redactConfig } from '../config/redact.ts';
-import type { CommandRun } from './context.ts';
+import { redactConfig } from '../../config/redact.ts';
+import type { CommandRun } from '../context.ts';
+import type { ConfigFlags } from './command.ts';
 
-export const run: CommandRun<{ path?: boolean }> = async (ctx, options) => {
+export const run: CommandRun<ConfigFlags> = async (ctx, options) => {
   const config = redactConfig(await ctx.loadConfig());
   const file = ctx.configFile();
   if (options.path) {

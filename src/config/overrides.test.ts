@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../errors.ts';
-import { OverrideBuilder, parseNumber, parseSymbols } from './flags.ts';
+import { OverrideBuilder, parseNumber, parseSymbols } from './overrides.ts';
 
 describe('flag parsing', () => {
   it('normalises symbols', () => {

@@ -9,27 +9,23 @@
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { redactUrl } from '../config/redact.ts';
-import type { Config } from '../config/schema.ts';
-import { ExitCode, PartialFailureError, StockstreamError, UsageError } from '../errors.ts';
-import { createFixtureFetch } from '../info/fixture-fetch.ts';
-import { tryLockFile } from '../info/lock-file.ts';
-import { syncStockInfo, type InfoTarget, type SyncResult } from '../info/sync.ts';
-import { kafkaTarget, postgresTarget } from '../info/targets.ts';
-import { createSummaryFetcher } from '../info/yahoo-summary.ts';
-import { createKafka } from '../kafka/client.ts';
-import { openPublisher, type Publisher } from '../kafka/publisher.ts';
-import { ensureTopics } from '../kafka/topics.ts';
-import { tryAdvisoryLock } from '../postgres/advisory-lock.ts';
-import { createPostgres, explainPostgresError, type Sql } from '../postgres/client.ts';
-import { startSpinner } from '../ui/spinner.ts';
-import type { CommandContext, CommandRun } from './context.ts';
-import { OverrideBuilder, parseList, parseSymbols } from './flags.ts';
-
-export interface InfoSyncOptions {
-  symbols?: string;
-  to?: string;
-}
+import { redactUrl } from '../../config/redact.ts';
+import type { Config } from '../../config/schema.ts';
+import { ExitCode, PartialFailureError, StockstreamError, UsageError } from '../../errors.ts';
+import { createFixtureFetch } from '../../info/fixture-fetch.ts';
+import { tryLockFile } from '../../info/lock-file.ts';
+import { syncStockInfo, type InfoTarget, type SyncResult } from '../../info/sync.ts';
+import { kafkaTarget, postgresTarget } from '../../info/targets.ts';
+import { createSummaryFetcher } from '../../info/yahoo-summary.ts';
+import { createKafka } from '../../kafka/client.ts';
+import { openPublisher, type Publisher } from '../../kafka/publisher.ts';
+import { ensureTopics } from '../../kafka/topics.ts';
+import { tryAdvisoryLock } from '../../postgres/advisory-lock.ts';
+import { createPostgres, explainPostgresError, type Sql } from '../../postgres/client.ts';
+import { startSpinner } from '../../ui/spinner.ts';
+import type { CommandContext, CommandRun } from '../context.ts';
+import type { InfoSyncOptions } from './command.ts';
+import { OverrideBuilder, parseList, parseSymbols } from '../../config/overrides.ts';
 
 type Destination = 'postgres' | 'kafka';
 

@@ -1,9 +1,10 @@
 import chalk from 'chalk';
-import { CHECKS, type CheckResult } from '../doctor/checks.ts';
-import { ExitCode } from '../errors.ts';
-import { parseDuration } from '../util/duration.ts';
-import type { CommandRun } from './context.ts';
-import { parseDurationFlag } from './flags.ts';
+import { CHECKS, type CheckResult } from '../../doctor/checks.ts';
+import { ExitCode } from '../../errors.ts';
+import { parseDuration } from '../../util/duration.ts';
+import type { CommandRun } from '../context.ts';
+import type { DoctorFlags } from './command.ts';
+import { parseDurationFlag } from '../../config/overrides.ts';
 
 function line(result: CheckResult): string {
   const mark = result.ok ? chalk.green('✔') : result.optional ? chalk.yellow('⚠') : chalk.red('✖');
@@ -11,7 +12,7 @@ function line(result: CheckResult): string {
   return `${mark} ${chalk.bold(result.service.padEnd(13))} ${result.detail}${fix}`;
 }
 
-export const run: CommandRun<{ timeout: string }> = async (ctx, options) => {
+export const run: CommandRun<DoctorFlags> = async (ctx, options) => {
   const timeoutMs = parseDuration(parseDurationFlag(options.timeout, '--timeout'));
   const config = await ctx.loadConfig();
   const results = await Promise.all(CHECKS.map((check) => check(config, { timeoutMs, logger: ctx.logger })));
