@@ -84,7 +84,6 @@ const OTHER_VARIABLES = [
   'STOCKSTREAM_CONFIG', // the config file to use (like --config)
   'STOCKSTREAM_CACHE', // scripts/services: where the local services live
   'STOCKSTREAM_INFLUX', // scripts/services: which InfluxDB to build
-  'STOCKSTREAM_YAHOO_FIXTURES', // tests: recorded Yahoo responses
 ];
 
 /** One warning per STOCKSTREAM_* variable nothing reads (a typo would otherwise be ignored silently). */

@@ -1,7 +1,7 @@
 /**
  * The one way StockStream builds a yahoo-finance2 client (quotes, charts, the stream's gap fill,
- * quoteSummary for `info sync`) and classifies its failures. The `fetch` option is where tests (and
- * STOCKSTREAM_YAHOO_FIXTURES) replay recorded responses; it also sees the cookie and crumb requests.
+ * quoteSummary for `info sync`) and classifies its failures. The `fetch` option (default: the global
+ * fetch) is where tests replay recorded responses; it also sees the cookie and crumb requests.
  */
 import type YahooFinance from 'yahoo-finance2';
 import type { Logger } from '../ui/logger.ts';

@@ -144,7 +144,7 @@ describe('backtest over Yahoo chart bars', () => {
     const { yahooHistory } = await import('../../src/backtest/history.ts');
     const { runBacktest } = await import('../../src/backtest/run.ts');
     const { createLogger } = await import('../../src/ui/logger.ts');
-    const { fakeYahoo, fixture } = await import('../produce/helpers/fake-yahoo.ts');
+    const { fakeYahoo, fixture } = await import('../support/fake-yahoo.ts');
     // Five 1m bars of Monday 2 March 2026 from 09:30 New York; the third and fifth are 1% wide.
     const start = Date.UTC(2026, 2, 2, 14, 30);
     const times = [0, 1, 2, 3, 4].map((i) => (start + i * MINUTE) / 1000);

@@ -19,6 +19,7 @@ import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/s
 import { postgresResults } from '../consume/support/read-back.ts';
 import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
+import { fakeYahooEnv } from '../support/fake-yahoo.ts';
 import { FIXTURES_DIR } from '../info/fixtures.ts';
 import { startCli } from './support/cli-process.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
@@ -83,7 +84,7 @@ describe('PostgreSQL stopped during info sync', () => {
   });
 
   const sync = (url: string, symbols: string) =>
-    startCli(['info', 'sync', '--symbols', symbols], { cwd, env: cleanEnv({ DATABASE_URL: url, STOCKSTREAM_YAHOO_FIXTURES: fixtures, NO_COLOR: '1' }) });
+    startCli(['info', 'sync', '--symbols', symbols], { cwd, env: cleanEnv({ DATABASE_URL: url, ...fakeYahooEnv(fixtures), NO_COLOR: '1' }) });
 
   it('retries the write until PostgreSQL is back, stores every fetched symbol, and exits 3 for the unknown one', { timeout: 120_000 }, async () => {
     const url = await migratedDatabase();

@@ -1,5 +1,5 @@
 // End to end through the built CLI, the way cron runs it: `migrate up && info sync`, then show and
-// list. Yahoo is replayed from test/fixtures/yahoo-info through STOCKSTREAM_YAHOO_FIXTURES.
+// list. Yahoo is replayed from test/fixtures/yahoo-info through the test preload (fakeYahooEnv).
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +10,7 @@ import { tryAdvisoryLock } from '../../src/postgres/advisory-lock.ts';
 import { cleanEnv, runCli } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
 import { testDatabase, type TestDatabase } from '../postgres/database.ts';
+import { fakeYahooEnv } from '../support/fake-yahoo.ts';
 import { FIXTURES_DIR } from './fixtures.ts';
 
 let db: TestDatabase;
@@ -22,7 +23,7 @@ beforeAll(async () => {
   db = await testDatabase();
   // No stockstream.config.ts here: defaults, environment and flags only.
   cwd = await mkdtemp(join(tmpdir(), 'ss-info-cli-'));
-  env = cleanEnv({ DATABASE_URL: db.url, STOCKSTREAM_YAHOO_FIXTURES: FIXTURES_DIR, KAFKA_BROKERS: testKafka().join(','), NO_COLOR: '1' });
+  env = cleanEnv({ DATABASE_URL: db.url, ...fakeYahooEnv(FIXTURES_DIR), KAFKA_BROKERS: testKafka().join(','), NO_COLOR: '1' });
 });
 
 afterAll(async () => {

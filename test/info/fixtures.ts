@@ -1,8 +1,8 @@
 /** The recorded-shape Yahoo responses in test/fixtures/yahoo-info, as a directory and as parsed payloads. */
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { INFO_FIXTURES_DIR } from '../support/fake-yahoo.ts';
 
-export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/yahoo-info/', import.meta.url));
+export const FIXTURES_DIR = INFO_FIXTURES_DIR;
 
 /** The quoteSummary result object of a fixture (what `createSummaryFetcher` resolves to). */
 export function summaryOf(symbol: string): Record<string, unknown> {

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { createFixtureFetch } from '../../src/info/fixture-fetch.ts';
+import { quoteSummaryFixtures } from '../support/fake-yahoo.ts';
 import { createRateGate } from '../../src/info/rate-gate.ts';
 import { syncStockInfo, type InfoTarget, type SyncOptions } from '../../src/info/sync.ts';
 import { postgresTarget } from '../../src/info/targets.ts';
@@ -19,7 +19,7 @@ function captureLogger() {
 
 /** The fixture replay, with the time each request arrived. */
 function timedFixtures() {
-  const replay = createFixtureFetch(FIXTURES_DIR);
+  const replay = quoteSummaryFixtures(FIXTURES_DIR);
   const calls: { url: string; at: number }[] = [];
   const timed = (async (input: string | URL | Request, init?: RequestInit) => {
     calls.push({ url: String(input), at: performance.now() });

@@ -5,7 +5,7 @@ import { decodeTick, encodeTick } from '../../src/model.ts';
 import { produce } from '../../src/sources/produce.ts';
 import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
 import { uniqueName } from '../support/services.ts';
-import { fakeYahoo } from './helpers/fake-yahoo.ts';
+import { fakeYahoo } from '../support/fake-yahoo.ts';
 import { consumeAll, quietLogger, testConfig, valuesByKey } from './helpers/kafka.ts';
 
 const symbols = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'META'];

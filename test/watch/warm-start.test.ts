@@ -16,7 +16,7 @@ import type { Output } from '../../src/ui/output.ts';
 import type { SymbolRow } from '../../src/watch/model.ts';
 import { parseWatchFlags, watchConfig } from '../../src/watch/options.ts';
 import { runWatch, type WatchTap } from '../../src/watch/run.ts';
-import { fakeYahoo, fixture } from '../produce/helpers/fake-yahoo.ts';
+import { fakeYahoo, fixture } from '../support/fake-yahoo.ts';
 
 const MINUTE = 60_000;
 

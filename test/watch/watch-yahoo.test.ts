@@ -12,7 +12,7 @@ import { createLogger } from '../../src/ui/logger.ts';
 import type { Output } from '../../src/ui/output.ts';
 import { parseWatchFlags, watchConfig } from '../../src/watch/options.ts';
 import { runWatch } from '../../src/watch/run.ts';
-import { fakeYahoo, fixture } from '../produce/helpers/fake-yahoo.ts';
+import { fakeYahoo, fixture } from '../support/fake-yahoo.ts';
 import { iso } from './support.ts';
 
 interface Quote {

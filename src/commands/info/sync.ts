@@ -2,9 +2,6 @@
  * `stockstream info sync`: Yahoo quoteSummary → PostgreSQL and/or the compacted Kafka topic.
  * Made for cron: no prompts, no spinner without a TTY, one lock per database (or per host for
  * --to kafka), exit 0 all synced / 1 none / 3 some (failed symbols on stderr).
- *
- * Test hook: STOCKSTREAM_YAHOO_FIXTURES=<dir> replays the responses in <dir> instead of calling
- * Yahoo (see src/info/fixture-fetch.ts); the command warns when it is set.
  */
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
@@ -12,7 +9,6 @@ import { join } from 'node:path';
 import { redactUrl } from '../../config/redact.ts';
 import type { Config } from '../../config/schema.ts';
 import { ExitCode, PartialFailureError, StockstreamError, UsageError } from '../../errors.ts';
-import { createFixtureFetch } from '../../info/fixture-fetch.ts';
 import { tryLockFile } from '../../info/lock-file.ts';
 import { syncStockInfo, type InfoTarget, type SyncResult } from '../../info/sync.ts';
 import { kafkaTarget, postgresTarget } from '../../info/targets.ts';
@@ -107,9 +103,7 @@ export const run: CommandRun<InfoSyncOptions> = async (ctx, options) => {
   const config = await ctx.loadConfig(overrides);
   const symbols = [...new Set(config.symbols)];
 
-  const fixtures = process.env.STOCKSTREAM_YAHOO_FIXTURES;
-  if (fixtures) ctx.logger.warn(`replaying Yahoo responses from ${fixtures} (STOCKSTREAM_YAHOO_FIXTURES), not calling Yahoo`);
-  const fetchSummary = createSummaryFetcher({ logger: ctx.logger, fetch: fixtures ? createFixtureFetch(fixtures).fetch : undefined });
+  const fetchSummary = createSummaryFetcher({ logger: ctx.logger });
 
   const resources = new Resources();
   const spinner = await startSpinner(ctx.logger, `fetching metadata of ${symbols.length} symbol(s)`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fakeYahoo } from '../../../test/produce/helpers/fake-yahoo.ts';
+import { fakeYahoo } from '../../../test/support/fake-yahoo.ts';
 import { testConfig } from '../../../test/produce/helpers/kafka.ts';
 import { recordingContext } from '../../../test/produce/helpers/source-context.ts';
 import { createBarTicker } from './bar-ticks.ts';

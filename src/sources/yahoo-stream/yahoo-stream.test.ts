@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { fakeYahoo } from '../../../test/produce/helpers/fake-yahoo.ts';
+import { fakeYahoo } from '../../../test/support/fake-yahoo.ts';
 import { pricingFrame, startFakeStreamer, type FakeStreamer } from '../../../test/produce/helpers/fake-streamer.ts';
 import { testConfig } from '../../../test/produce/helpers/kafka.ts';
 import { recordingContext } from '../../../test/produce/helpers/source-context.ts';

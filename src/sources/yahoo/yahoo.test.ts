@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { fakeYahoo, type Replayed } from '../../../test/produce/helpers/fake-yahoo.ts';
+import { fakeYahoo, type Replayed } from '../../../test/support/fake-yahoo.ts';
 import { recordingContext, type RecordingOptions } from '../../../test/produce/helpers/source-context.ts';
 import { testConfig } from '../../../test/produce/helpers/kafka.ts';
 import { UsageError } from '../../errors.ts';
