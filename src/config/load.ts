@@ -3,7 +3,7 @@
  */
 import { cosmiconfig, getDefaultSearchPlaces } from 'cosmiconfig';
 import type { z } from 'zod';
-import { ConfigError, errorMessage } from '../errors.ts';
+import { ConfigError } from '../errors.ts';
 import { closest } from '../util/closest.ts';
 import { readEnv, unknownEnvWarnings } from './env.ts';
 import { describeReadError } from './read-error.ts';

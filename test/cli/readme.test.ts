@@ -14,5 +14,6 @@ describe('README', () => {
   it('gives the test command that CI runs', () => {
     expect(readme).toContain('npm test');
     expect(ciScript.split('\n')).toContain('npm test');
+    expect(ciScript.split('\n')).toContain('npm run lint');
   });
 });
