@@ -4,7 +4,6 @@
  * `doctor`, the sources (produce, watch) and `info sync`, so each names a failure the same way.
  */
 import { errorMessage } from '../errors.ts';
-import { UnknownSymbolError } from './client.ts';
 
 export type YahooFailureKind = 'dns' | 'tls' | 'connection' | 'timeout' | 'rate-limit' | 'session' | 'http' | 'other';
 
@@ -105,8 +104,7 @@ export function explainYahooFailure(error: unknown): YahooFailure {
   if (typeof inner === 'string' && !detail.includes(inner)) detail += `: ${inner}`;
   if (code && !detail.includes(code)) detail += ` (${code})`;
   // fetch's own network failures are TypeErrors; the library's validation and option errors are not.
-  const retryable = e.name === 'TypeError' && !(error instanceof UnknownSymbolError);
-  return { kind: 'other', retryable, cause: `Yahoo request failed: ${detail}`, fix: 'run `stockstream doctor` to test the connection to Yahoo' };
+  return { kind: 'other', retryable: e.name === 'TypeError', cause: `Yahoo request failed: ${detail}`, fix: 'run `stockstream doctor` to test the connection to Yahoo' };
 }
 
 /** Failures that no other symbol or request escapes: no point asking Yahoo again for the next symbol. */
