@@ -10,7 +10,7 @@ import type { Logger } from '../ui/logger.ts';
 import type { Unwritten } from './router.ts';
 
 /** How long a stop waits for sinks to write what they hold: well inside the 10 s a stop may take. */
-export const STOP_GRACE_MS = 5_000;
+export const STOP_GRACE_MS = 4_000;
 /** How long each sink may take to close (a client flushing to a server that is away would wait longer). */
 const CLOSE_MS = 1_500;
 /** After the retries were aborted, how long the queues get to give up (a write may be in flight). */
