@@ -9,7 +9,7 @@
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
-import { ConnectError, errorMessage, InterruptedError, StockstreamError } from '../errors.ts';
+import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import { createKafka } from '../kafka/client.ts';
 import { openPublisher, type Publisher } from '../kafka/publisher.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
@@ -68,7 +68,7 @@ export interface ConsumeSummary {
 const TIMER_MS = 1_000;
 const STATUS_MS = 15_000;
 /** How long a stop waits for the Kafka clients and sinks to close, after the last checkpoint. */
-const CLEANUP_MS = 3_000;
+const CLEANUP_MS = 2_000;
 
 export async function runConsume(config: Config, options: ConsumeOptions): Promise<ConsumeSummary> {
   const { logger } = options;
@@ -266,7 +266,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     summary.bars = Number((await metrics.windowsClosed.get()).values.reduce((sum, value) => sum + value.value, 0));
     summary.checkpoints = Number((await metrics.checkpoints.get()).values[0]?.value ?? 0);
   } catch (error) {
-    failure ??= error instanceof InterruptedError && options.signal.aborted ? stoppedConnecting(config) : error instanceof Error ? error : new Error(String(error));
+    failure ??= error instanceof Error ? error : new Error(String(error));
   } finally {
     options.signal.removeEventListener('abort', onStop);
     for (const timer of timers) clearInterval(timer);
@@ -301,12 +301,6 @@ function unflushed(error: unknown, unwritten: readonly Unwritten[]): Stockstream
   return new StockstreamError(`stopped before the last checkpoint was committed (${why}); ${describeUnwritten(unwritten)}`, {
     hint: 'nothing is lost: offsets stay at the last commit, so the next start reads from there again (writes are idempotent)',
     cause: error,
-  });
-}
-
-function stoppedConnecting(config: Config): StockstreamError {
-  return new StockstreamError(`stopped before consuming began (connecting to Kafka at ${config.kafka.brokers.join(', ')}); ${describeUnwritten([])}`, {
-    hint: 'nothing was read, so nothing is left behind: the next start begins at the committed offsets',
   });
 }
 
