@@ -43,6 +43,8 @@ function numberFields(entries: ReadonlyArray<readonly [string, number | undefine
 export interface LineEncoder {
   /** One line for an output, or undefined when it has nothing InfluxDB can store. */
   line(output: WindowOutput): string | undefined;
+  /** A request body: the lines of a batch joined by newlines ('' when none has anything to store). */
+  body(batch: readonly WindowOutput[]): string;
 }
 
 /** Tag values repeat endlessly (symbols, intervals, rules): each is escaped once. */
@@ -99,18 +101,28 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
     return `${m.alerts}${tags} ${fields} ${alert.time}`;
   };
 
+  const line = (output: WindowOutput): string | undefined => {
+    switch (output.kind) {
+      case 'tick':
+        return tickLine(output.tick);
+      case 'bar':
+        return barLine(output.bar);
+      case 'indicator':
+        return indicatorLine(output.point);
+      case 'alert':
+        return alertLine(output.alert);
+    }
+  };
+
   return {
-    line(output) {
-      switch (output.kind) {
-        case 'tick':
-          return tickLine(output.tick);
-        case 'bar':
-          return barLine(output.bar);
-        case 'indicator':
-          return indicatorLine(output.point);
-        case 'alert':
-          return alertLine(output.alert);
+    line,
+    body(batch) {
+      let body = '';
+      for (const output of batch) {
+        const text = line(output);
+        if (text !== undefined) body += body ? `\n${text}` : text;
       }
+      return body;
     },
   };
 }
