@@ -194,6 +194,21 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .action((options) => invoke(() => import('./commands/backtest.ts'), options));
 
   program
+    .command('tail')
+    .description('print the records of a topic — without joining or committing for any consumer group')
+    .argument('[what]', 'prices (default), bars, indicators, alerts, info, dlq, info-dlq, or a topic name')
+    .option('--from-beginning', 'start at the oldest record')
+    .option('--since <when>', 'start at this long ago (10m) or at this time (2026-03-02T14:30)')
+    .option('--offset <n>', 'start at this offset of --partition; negative: this many before the end of each partition')
+    .option('--follow', 'keep printing new records until Ctrl-C (the default on a terminal)')
+    .option('--no-follow', 'stop at the end of the topic as it was at the start')
+    .option('--count <n>', 'stop after this many records')
+    .option('--symbol <list>', 'only these keys, like AAPL,MSFT')
+    .option('--partition <list>', 'only these partitions, like 0 or 0,2')
+    .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --no-follow', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
+    .action((what: string | undefined, options) => invoke(() => import('./commands/tail.ts'), { ...options, what }));
+
+  program
     .command('config')
     .description('print the resolved config (defaults < file < environment < flags), secrets as ***')
     .option('--path', 'print only the config file in use')
