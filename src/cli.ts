@@ -208,6 +208,25 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --no-follow', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
     .action((what: string | undefined, options) => invoke(() => import('./commands/tail.ts'), { ...options, what }));
 
+  const dlq = program.command('dlq').description('dead letters: what landed there and why, and sending them back once fixed');
+  const dlqOptions = (command: Command) =>
+    command
+      .option('--of <topic>', 'whose dead letters: prices (default), info, or a topic name')
+      .option('--stage <stage>', 'only this stage: decode, late, future, process, info-decode')
+      .option('--since <when>', 'only dead letters written since this long ago (1h) or this time');
+  dlqOptions(dlq.command('list').description('dead letters grouped by stage and reason, with counts and the first and last of each'))
+    .addHelpText('after', examples(['stockstream dlq list', 'stockstream dlq list --of info --since 1d']))
+    .action((options) => invoke(() => import('./commands/dlq-list.ts'), options));
+  dlqOptions(dlq.command('show').description('dead letters one by one, like `tail dlq`'))
+    .option('--limit <n>', 'at most this many')
+    .addHelpText('after', examples(['stockstream dlq show --stage decode --limit 5', 'stockstream --json dlq show --stage late | jq .deadLetter']))
+    .action((options) => invoke(() => import('./commands/dlq-show.ts'), options));
+  dlqOptions(dlq.command('redrive').description('send the original bytes of chosen dead letters again, once each (asks on a terminal)'))
+    .option('--to <topic>', 'send them here instead of the topic they came from')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .addHelpText('after', examples(['stockstream dlq redrive --stage future', 'stockstream dlq redrive --stage decode --since 2h --to prices-retry --yes']))
+    .action((options) => invoke(() => import('./commands/dlq-redrive.ts'), options));
+
   program
     .command('config')
     .description('print the resolved config (defaults < file < environment < flags), secrets as ***')

@@ -21,9 +21,10 @@ export interface OpsSuite {
 }
 
 /** Only where the suite's servers and topics are; `extra` for the settings a test is about (say why at the call). */
-export function opsSuite(prefix: string, extra: UserConfig = {}): OpsSuite {
+export function opsSuite(prefix: string, settings: UserConfig | ((dir: string) => UserConfig) = {}): OpsSuite {
   const name = uniqueName(prefix);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
+  const extra = typeof settings === 'function' ? settings(dir) : settings;
   const userConfig: UserConfig = {
     ...extra,
     kafka: {
