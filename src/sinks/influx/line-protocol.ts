@@ -70,7 +70,8 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
   };
 
   const tickLine = (tick: Tick): string | undefined => {
-    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}`;
+    // previous_close: the reference of Grafana's "Change %", as of watch's change.
+    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}${optionalField('previous_close', tick.previousClose)}`;
     // decodeTick guarantees a positive finite price, so the first field is always there.
     return `${m.ticks}${tag('symbol', tick.symbol)} price=${tick.price}${rest} ${tick.time}`;
   };
