@@ -37,6 +37,7 @@ function addOptions(command: Command, options: OptionSpecs): void {
     if (spec.choices) option.choices(spec.choices);
     if (spec.default !== undefined) option.default(spec.default);
     command.addOption(option);
+    if (spec.negation !== undefined) command.addOption(new Option(`--no-${option.name()}`, spec.negation));
   }
 }
 

@@ -9,12 +9,14 @@ import { completionCommand } from './completion/command.ts';
 import { configCommand } from './config/command.ts';
 import { consumeCommand } from './consume/command.ts';
 import { dashboardsCommand } from './dashboards/command.ts';
+import { dlqCommand } from './dlq/command.ts';
 import { doctorCommand } from './doctor/command.ts';
 import { infoCommand } from './info/command.ts';
 import { initCommand } from './init/command.ts';
 import { migrateCommand } from './migrate/command.ts';
 import { produceCommand } from './produce/command.ts';
 import type { CommandSpec } from './spec.ts';
+import { tailCommand } from './tail/command.ts';
 import { watchCommand } from './watch/command.ts';
 
 export const COMMANDS: readonly CommandSpec[] = [
@@ -25,6 +27,8 @@ export const COMMANDS: readonly CommandSpec[] = [
   dashboardsCommand,
   watchCommand,
   backtestCommand,
+  tailCommand,
+  dlqCommand,
   configCommand,
   doctorCommand,
   initCommand,

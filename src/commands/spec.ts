@@ -13,6 +13,8 @@ export interface OptionSpec {
   readonly description: string;
   readonly default?: string;
   readonly choices?: readonly string[];
+  /** A switch that is also offered as `--no-<name>` (with this description), like tail's --no-follow. */
+  readonly negation?: string;
 }
 
 /** Options by the property name commander gives them (`--extended-hours` → `extendedHours`). */

@@ -7,13 +7,7 @@ import { UsageError } from '../../errors.ts';
 import { isDuration, parseDuration } from '../../util/duration.ts';
 import type { CommandRun } from '../context.ts';
 import type { BacktestFlags } from './command.ts';
-import { OverrideBuilder, parseList, parseSymbols } from '../../config/overrides.ts';
-
-function parseTime(raw: string, flag: string): number {
-  const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is not a date or time`, 'use ISO 8601, like 2026-03-02 or 2026-03-02T14:30:00Z');
-  return time;
-}
+import { OverrideBuilder, parseList, parseSymbols, parseTime } from '../../config/overrides.ts';
 
 export const run: CommandRun<BacktestFlags> = async (ctx, flags) => {
   const horizons = parseList(flags.horizons);
