@@ -208,6 +208,14 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --no-follow', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
     .action((what: string | undefined, options) => invoke(() => import('./commands/tail.ts'), { ...options, what }));
 
+  program
+    .command('status')
+    .description('is it working? the prices topic, the consumer group and its lag, dead letters, state and the newest bars — exit 0 healthy, 1 not')
+    .option('--watch', 'refresh in place until Ctrl-C')
+    .option('--interval <duration>', 'with --watch: time between refreshes', '5s')
+    .addHelpText('after', examples(['stockstream status', 'stockstream status --watch', 'stockstream --json status | jq .checks', 'stockstream --quiet status || alert-me   # from cron']))
+    .action((options) => invoke(() => import('./commands/status.ts'), options, { graceful: true }));
+
   const dlq = program.command('dlq').description('dead letters: what landed there and why, and sending them back once fixed');
   const dlqOptions = (command: Command) =>
     command
