@@ -10,7 +10,7 @@ import { markPersisted, takeCheckpoint, type PartitionCheckpoint } from './check
 import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import type { PartitionState } from './partition.ts';
-import type { Router } from './router.ts';
+import type { Router } from '../delivery/router.ts';
 
 export interface CheckpointerDeps {
   topic: string;
