@@ -201,11 +201,11 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .option('--since <when>', 'start at this long ago (10m) or at this time (2026-03-02T14:30)')
     .option('--offset <n>', 'start at this offset of --partition; negative: this many before the end of each partition')
     .option('--follow', 'keep printing new records until Ctrl-C (the default on a terminal)')
-    .option('--no-follow', 'stop at the end of the topic as it was at the start')
+    .option('--once', 'stop at the end the topic had at the start (the default in a pipe)')
     .option('--count <n>', 'stop after this many records')
     .option('--symbol <list>', 'only these keys, like AAPL,MSFT')
     .option('--partition <list>', 'only these partitions, like 0 or 0,2')
-    .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --no-follow', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
+    .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --once', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
     .action((what: string | undefined, options) => invoke(() => import('./commands/tail.ts'), { ...options, what }));
 
   program

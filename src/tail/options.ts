@@ -11,6 +11,7 @@ export interface TailFlags {
   since?: string;
   offset?: string;
   follow?: boolean;
+  once?: boolean;
   count?: string;
   symbol?: string;
   partition?: string;
@@ -38,7 +39,8 @@ function parseStart(flags: TailFlags): TailStart | undefined {
 
 /** `tty`: whether stdout is a terminal, where following is the default. */
 export function tailRequest(config: Config, flags: TailFlags, tty: boolean): TailRequest {
-  const follow = flags.follow ?? (tty && flags.count === undefined);
+  if (flags.follow && flags.once) throw new UsageError('--follow and --once contradict each other', 'use one of them');
+  const follow = flags.follow ? true : flags.once ? false : tty && flags.count === undefined;
   return {
     target: resolveTarget(config, flags.what),
     start: parseStart(flags) ?? (follow ? { at: 'end' } : { at: 'beginning' }),

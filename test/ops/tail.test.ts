@@ -10,6 +10,7 @@ import { encodeRecord, encodeTick, type Bar, type Tick } from '../../src/model.t
 import { barText } from '../../src/sinks/console/console.ts';
 import { BIN, cleanEnv } from '../support/cli.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
+import { runInPty } from '../watch/support.ts';
 import { ndjson, opsSuite, writeRecords, type OpsSuite, type Written } from './support.ts';
 
 interface Line {
@@ -59,8 +60,8 @@ describe('stockstream tail', () => {
     );
   });
 
-  it('--from-beginning --no-follow returns every record, with partition, offset, key, headers and timestamp', async () => {
-    const result = await suite.cli(['--json', 'tail', '--from-beginning', '--no-follow']);
+  it('--from-beginning --once returns every record, with partition, offset, key, headers and timestamp', async () => {
+    const result = await suite.cli(['--json', 'tail', '--from-beginning', '--once']);
     expect(result.code, result.stderr).toBe(0);
     const lines = ndjson<Line>(result.stdout);
     expect(positions(lines)).toEqual(positions(prices));
@@ -111,6 +112,9 @@ describe('stockstream tail', () => {
   });
 
   it('bad flags are one usage line with exit 2', async () => {
+    const contradiction = await suite.cli(['tail', '--follow', '--once']);
+    expect(contradiction.code).toBe(2);
+    expect(contradiction.stderr).toMatch(/--follow and --once contradict each other/);
     const both = await suite.cli(['tail', '--from-beginning', '--since', '10m']);
     expect(both.code).toBe(2);
     expect(both.stderr).toMatch(/--from-beginning and --since both say where to start/);
@@ -203,6 +207,19 @@ describe('stockstream tail', () => {
     }
     expect(stdout).toMatch(/^tick      MSFT .*\ncodes 0 0\n$/);
     expect(stderr).toBe('');
+  });
+
+  it('on a terminal it follows by default, from the end: only new records', async () => {
+    const run = runInPty(['--config', suite.configPath, 'tail', '--symbol', 'NVDA']);
+    // Keep writing until the reader is in place and a new record shows (following starts at the end).
+    for (let i = 200; !/NVDA 2026-03-02T14:3/.test(run.output()); i++) {
+      await writeRecords([{ topic: suite.config.kafka.topics.prices, partition: 2, key: 'NVDA', value: encodeTick(tick('NVDA', i)) }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // The NVDA records written before it started (ticks 3 and 6) are not shown.
+    expect(run.output()).not.toMatch(/14:30:0[36]\.000Z/);
+    run.signal('SIGINT');
+    expect((await run.exit).code).toBe(130);
   });
 
   it('ends at once on Ctrl-C while following', async () => {
