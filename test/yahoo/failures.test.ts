@@ -3,8 +3,12 @@
  * `doctor`, the sources and `info sync`, fed the real errors Node and yahoo-finance2 produce for a
  * name that does not resolve, a server that does not speak TLS, a closed port and HTTP statuses.
  */
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkYahoo } from '../../src/doctor/checks.ts';
 import { fetchStockInfos } from '../../src/info/sync.ts';
@@ -13,6 +17,7 @@ import { runYahoo } from '../../src/sources/yahoo/yahoo.ts';
 import { createYahooClient } from '../../src/yahoo/client.ts';
 import { explainYahooFailure } from '../../src/yahoo/failure.ts';
 import { quietLogger, testConfig } from '../produce/helpers/kafka.ts';
+import { cleanEnv, runCli } from '../support/cli.ts';
 import { recordingContext } from '../produce/helpers/source-context.ts';
 import { answering, closedPort, to, UNRESOLVABLE, yahooAt, type LocalServer } from './unreachable.ts';
 
@@ -107,6 +112,25 @@ describe('doctor uses the same words', () => {
       silent.close();
     }
   });
+});
+
+describe('stockstream doctor (built CLI) offline', () => {
+  it('exits 1 with the Yahoo check naming the DNS failure and the fix', async () => {
+    // The real network path with Yahoo's names made unresolvable (test/yahoo/offline-preload.ts).
+    const env = cleanEnv({ NO_COLOR: '1', NODE_OPTIONS: `--import ${fileURLToPath(new URL('./offline-preload.ts', import.meta.url))}` });
+    const result = await runCli(['--json', 'doctor', '--timeout', '5s'], { cwd: mkdtempSync(join(tmpdir(), 'ss-doctor-')), env, timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    const yahoo = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { service: string })
+      .find((check) => check.service === 'Yahoo Finance');
+    expect(yahoo).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)$/),
+      fix: expect.stringMatching(/^no internet connection or no DNS: .*--source synthetic or --source replay$/),
+    });
+  }, 60_000);
 });
 
 describe('the yahoo source warns once per cause, with the fix, and keeps retrying', () => {
