@@ -50,8 +50,8 @@ const SYMBOL_COUNTS = envNumbers('BENCH_CONSUME_SYMBOLS', [100, 5_000]);
 const PARTITIONS = 4;
 /** Event time per tick: 1M ticks span ~17 minutes, so every symbol closes ~16 1m and 3 5m bars. */
 const EVENT_RATE = 1_000;
-/** Generous bound on one timed read: 10× slower than the target still finishes. */
-const READ_TIMEOUT_MS = Math.max(60_000, TICKS / 10);
+/** Generous bound on one read: 5,000 ticks/s (a loaded machine, the capture's hashing) still finishes. */
+const READ_TIMEOUT_MS = Math.max(120_000, TICKS / 5);
 const CORES = os.availableParallelism();
 
 interface Measured extends Timing {
@@ -179,7 +179,7 @@ function bound(bareRun: Measured, alone: Measured): number {
 const perMillion = (seconds: number) => (seconds * 1_000_000) / TICKS;
 const k = (rate: number) => `${Math.round(rate / 1_000)}k`;
 
-function figures(symbols: number, runs: RunFigures[], fingerprint: Fingerprint, recorded: boolean): Figure[] {
+function figures(symbols: number, runs: RunFigures[], fingerprint: Fingerprint, recorded: 'all' | 'lines' | undefined): Figure[] {
   const bench = `consume ${symbols.toLocaleString('en-US')}`;
   const med = (pick: (run: RunFigures) => number) => median(runs.map(pick));
   const ratio = med((run) => perSecond(run.engine) / run.bound);
@@ -196,7 +196,7 @@ function figures(symbols: number, runs: RunFigures[], fingerprint: Fingerprint, 
     { bench, metric: 'Kafka CPU', value: med((run) => perMillion(run.engine.cpu.kafka)), unit: 'CPU-s/1M ticks', note: 'engine → InfluxDB run (fetches, state records, commits)' },
     { bench, metric: 'bare reader', value: med((run) => perSecond(run.bare)), unit: 'ticks/s', note: `${med((run) => perMillion(run.bare.cpu.consume)).toFixed(1)} CPU-s + broker ${med((run) => perMillion(run.bare.cpu.kafka)).toFixed(1)} CPU-s per 1M` },
     { bench, metric: 'InfluxDB alone, same points', value: med((run) => perSecond(run.alone)), unit: 'ticks/s', note: `${med((run) => perMillion(run.alone.cpu.influx)).toFixed(1)} InfluxDB CPU-s per 1M, ${WRITES_IN_FLIGHT} writes in flight` },
-    { bench, metric: 'same outputs as recorded', value: fingerprint.lines.count, unit: 'lines', met: true, note: recorded ? `${what} — fingerprint recorded now` : `${what} — fingerprint as in bench/expected.json` },
+    { bench, metric: 'same outputs as recorded', value: fingerprint.lines.count, unit: 'lines', met: true, note: `${what} — ${recorded === 'all' ? 'fingerprint recorded now' : recorded === 'lines' ? 'outputs as in bench/expected.json, lines re-recorded' : 'fingerprint as in bench/expected.json'}` },
   ];
 }
 

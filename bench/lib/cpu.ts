@@ -14,7 +14,7 @@ const CACHE = process.env.STOCKSTREAM_CACHE ?? path.join(os.homedir(), '.cache',
 
 export type Component = 'consume' | 'kafka' | 'influx';
 
-function cpuSecondsOf(pid: number | 'self'): number {
+export function cpuSecondsOf(pid: number | 'self'): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
   // The command name (field 2) may hold spaces: count fields after its closing parenthesis.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

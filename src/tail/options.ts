@@ -1,7 +1,7 @@
 /** `tail`'s flags as a request, with usage errors that name the flag. */
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { parseNumber, parseSince, parseSymbols } from '../commands/flags.ts';
+import { parseNumber, parseSince, parseSymbols } from '../config/overrides.ts';
 import { resolveTarget } from './records.ts';
 import type { TailRequest, TailStart } from './tail.ts';
 
@@ -11,7 +11,6 @@ export interface TailFlags {
   since?: string;
   offset?: string;
   follow?: boolean;
-  once?: boolean;
   count?: string;
   symbol?: string;
   partition?: string;
@@ -39,8 +38,7 @@ function parseStart(flags: TailFlags): TailStart | undefined {
 
 /** `tty`: whether stdout is a terminal, where following is the default. */
 export function tailRequest(config: Config, flags: TailFlags, tty: boolean): TailRequest {
-  if (flags.follow && flags.once) throw new UsageError('--follow and --once contradict each other', 'use one of them');
-  const follow = flags.follow ? true : flags.once ? false : tty && flags.count === undefined;
+  const follow = flags.follow ?? (tty && flags.count === undefined);
   return {
     target: resolveTarget(config, flags.what),
     start: parseStart(flags) ?? (follow ? { at: 'end' } : { at: 'beginning' }),

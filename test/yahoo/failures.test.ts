@@ -3,6 +3,7 @@
  * `doctor`, the sources and `info sync`, fed the real errors Node and yahoo-finance2 produce for a
  * name that does not resolve, a server that does not speak TLS, a closed port and HTTP statuses.
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,9 +18,14 @@ import { runYahoo } from '../../src/sources/yahoo/yahoo.ts';
 import { createYahooClient } from '../../src/yahoo/client.ts';
 import { explainYahooFailure } from '../../src/yahoo/failure.ts';
 import { quietLogger, testConfig } from '../produce/helpers/kafka.ts';
-import { cleanEnv, runCli } from '../support/cli.ts';
+import { waitFor } from '../produce/helpers/wait.ts';
+import { BIN, cleanEnv, runCli } from '../support/cli.ts';
+import { testKafka, uniqueName } from '../support/services.ts';
 import { recordingContext } from '../produce/helpers/source-context.ts';
 import { answering, closedPort, to, UNRESOLVABLE, yahooAt, type LocalServer } from './unreachable.ts';
+
+/** The real network path with Yahoo's names made unresolvable, for the built CLI. */
+const OFFLINE_PRELOAD = fileURLToPath(new URL('./offline-preload.ts', import.meta.url));
 
 const servers: LocalServer[] = [];
 afterEach(async () => {
@@ -116,8 +122,7 @@ describe('doctor uses the same words', () => {
 
 describe('stockstream doctor (built CLI) offline', () => {
   it('exits 1 with the Yahoo check naming the DNS failure and the fix', async () => {
-    // The real network path with Yahoo's names made unresolvable (test/yahoo/offline-preload.ts).
-    const env = cleanEnv({ NO_COLOR: '1', NODE_OPTIONS: `--import ${fileURLToPath(new URL('./offline-preload.ts', import.meta.url))}` });
+    const env = cleanEnv({ NO_COLOR: '1', NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
     const result = await runCli(['--json', 'doctor', '--timeout', '5s'], { cwd: mkdtempSync(join(tmpdir(), 'ss-doctor-')), env, timeoutMs: 60_000 });
     expect(result.code).toBe(1);
     const yahoo = result.stdout
@@ -130,6 +135,29 @@ describe('stockstream doctor (built CLI) offline', () => {
       detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)$/),
       fix: expect.stringMatching(/^no internet connection or no DNS: .*--source synthetic or --source replay$/),
     });
+  }, 60_000);
+});
+
+describe('stockstream produce (built CLI) offline', () => {
+  it('warns once with the cause and the fix, keeps retrying with a status per retry, and stops on SIGTERM', async () => {
+    const env = cleanEnv({ NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
+    const args = ['--json', 'produce', '--source', 'yahoo', '--symbols', 'AAPL', '--topic', uniqueName('prices_offline'), '--brokers', testKafka().join(',')];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const records = () =>
+      stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: string; msg?: string; message?: string; status?: string });
+    // The second retry's status: by then a second warning would have been written.
+    await waitFor('the second retry', () => records().some((record) => /retry 2 in/.test(record.status ?? '')), 30_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const warnings = records().filter((record) => record.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0])).toMatch(/DNS lookup of \S+ failed \(\w+\) on quote; retrying — fix: no internet connection or no DNS/);
   }, 60_000);
 });
 
