@@ -15,6 +15,7 @@ import type { StatusFacts } from '../../src/status/gather.ts';
 import { startConsumer, waitFor, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress } from '../consume/support/suite.ts';
 import { BIN, cleanEnv } from '../support/cli.ts';
+import { runInPty } from '../watch/support.ts';
 import { createTopic, testInflux, type TestInflux } from '../support/services.ts';
 import { opsSuite, writeRecords, type OpsSuite } from './support.ts';
 
@@ -117,6 +118,15 @@ describe('stockstream status', () => {
     const reports = stdout.trim().split('\n').map((line) => JSON.parse(line) as Report);
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports.every((report) => report.healthy === false)).toBe(true);
+  });
+
+  it('--watch on a terminal redraws the screen in place', async () => {
+    const run = runInPty(['--config', suite.configPath, 'status', '--watch', '--interval', '1s']);
+    await run.waitFor((output) => output.split('\x1b[H\x1b[2J').length > 2, 30_000, 'a second refresh');
+    const screens = run.output().split('\x1b[H\x1b[2J').slice(1);
+    for (const screen of screens.slice(0, 2)) expect(screen).toMatch(/^status at .*: unhealthy\r?\n/);
+    run.signal('SIGINT');
+    expect((await run.exit).code).toBe(1);
   });
 });
 
