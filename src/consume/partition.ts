@@ -43,10 +43,15 @@ export interface PartitionState {
   touched: boolean;
   /** Wall clock of the last checkpoint taken. */
   checkpointedAt: number;
+  /**
+   * Exactly-once: the Kafka messages (kafka sink outputs, dead letters) derived from the ticks
+   * applied since the last checkpoint was taken; the next checkpoint takes them into its transaction.
+   */
+  staged: OutgoingMessage[];
 }
 
 export function createPartitionState(partition: number, pipeline: WindowPipeline): PartitionState {
-  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0 };
+  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0, staged: [] };
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */

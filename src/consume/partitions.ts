@@ -8,6 +8,7 @@
  * state topic like a new partition.
  */
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { OutgoingMessage } from '../kafka/publisher.ts';
 import type { WindowOutput } from '../model.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
@@ -30,6 +31,8 @@ export interface PartitionsDeps {
   consumer: Pick<Consumer, 'seek'>;
   store: StateStore;
   router: Router;
+  /** Hands a partition's outputs and dead letters on: to the router, or (exactly-once) partly to the partition's transaction. */
+  route(state: PartitionState, outputs: WindowOutput[], deadLetters: OutgoingMessage[]): void;
   createPipeline(): WindowPipeline;
   metrics: ConsumeMetrics;
   logger: Logger;
@@ -134,7 +137,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       const ctx: ApplyContext = { topic, dlqTopic: deps.dlqTopic, emitTicks: deps.router.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
       const counts = applyMessages(state, messages, ctx, from, to);
       resolveOffset(messages[to - 1]!.offset);
-      deps.router.route(ctx.outputs, ctx.deadLetters);
+      deps.route(state, ctx.outputs, ctx.deadLetters);
       deps.onCounts(counts, ctx.deadLetters.length);
       if (deps.router.full()) {
         deps.pause(); // the rest of the batch is fetched again after the resume
@@ -209,7 +212,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         state.pipeline.onTimer(clockMs, outputs);
         if (outputs.length > 0) {
           state.touched = true;
-          deps.router.route(outputs, []);
+          deps.route(state, outputs, []);
         }
       }
     },

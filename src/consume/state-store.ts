@@ -10,7 +10,9 @@
  * state topic's beginning.
  *
  * kafkajs cannot read a topic without a consumer group, so each reader joins a group of its own
- * that commits nothing.
+ * that commits nothing. Readers are read_committed: under exactly-once only records of committed
+ * checkpoint transactions are restored from, and the end offsets (admin, read_committed) are the
+ * last stable ones.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
@@ -132,8 +134,12 @@ async function startReader(
         if (message.value === null) records.delete(key);
         else records.set(key, message.value.toString('utf8'));
       }
-      if (batch.messages.length > 0) positions.set(batch.partition, Number(batch.lastOffset()) + 1);
     },
+  });
+  // Read committed (kafkajs' default): a batch of transaction markers alone never reaches eachBatch,
+  // yet moves the position, and the end offsets catchUp compares with are past those markers.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic === names.topic) positions.set(payload.partition, Number(payload.lastOffset) + 1);
   });
   return {
     positions,
