@@ -92,6 +92,14 @@ export interface ApplyCounts {
   failed: number;
 }
 
+/** Marks the bars in `outputs[from..]` with the stream position they were emitted at (see WindowOutput). */
+export function stampBars(outputs: WindowOutput[], from: number, topic: string, partition: number, offset: number): void {
+  for (let i = from; i < outputs.length; i++) {
+    const output = outputs[i]!;
+    if (output.kind === 'bar') output.position = { source: `${topic}:${partition}`, offset };
+  }
+}
+
 /** Applies `messages[from..to)`; the engine cuts a batch short when a sink buffer fills up. */
 export function applyMessages(state: PartitionState, messages: readonly KafkaMessage[], ctx: ApplyContext, from = 0, to = messages.length): ApplyCounts {
   const { pipeline, floors } = state;
@@ -131,6 +139,7 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
       counts.failed++;
       continue;
     }
+    stampBars(outputs, outputsBefore, ctx.topic, state.partition, offset);
     if (late) {
       const stage = late.stage ?? 'late';
       deadLetters.push(deadLetter(ctx.dlqTopic, ctx.topic, state.partition, message, stage, late.reason));

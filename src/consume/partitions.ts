@@ -15,7 +15,7 @@ import type { Logger } from '../ui/logger.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
-import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
+import { applyMessages, applyRestore, createPartitionState, stampBars, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
 import type { Router } from './router.ts';
 import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
@@ -210,6 +210,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         const state = partitions.get(partition)!;
         const outputs: WindowOutput[] = [];
         state.pipeline.onTimer(clockMs, outputs);
+        if (state.position !== undefined) stampBars(outputs, 0, topic, partition, state.position - 1);
         if (outputs.length > 0) {
           state.touched = true;
           deps.route(state, outputs, []);
