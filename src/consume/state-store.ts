@@ -17,6 +17,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import { isTransientKafkaError } from '../kafka/publisher.ts';
 import { connectKafka } from '../kafka/topics.ts';
 import type { Logger } from '../ui/logger.ts';
 import { sleep } from '../util/retry.ts';
@@ -29,6 +31,7 @@ export interface StateStore {
 }
 
 const CATCH_UP_POLL_MS = 50;
+const LEADER_WAIT_MS = 250;
 const SLOW_CATCH_UP_MS = 15_000;
 
 /** key → latest raw value */
@@ -67,8 +70,24 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
   });
 
   /** Waits until `reader` has read every record written before the call. */
+  /**
+   * The state topic's end offsets. Right after `consume` created it, or while a broker restarts,
+   * the partition leaders may still answer "not the leader": that is "not yet", not a failure.
+   */
+  const endOffsets = async (waitSignal?: AbortSignal) => {
+    for (;;) {
+      try {
+        return await admin.fetchTopicOffsets(stateTopic);
+      } catch (error) {
+        if (!isTransientKafkaError(error) || waitSignal?.aborted) throw error;
+        logger.debug(`state topic ${stateTopic}: end offsets not available yet (${errorMessage(error)})`);
+        await sleep(LEADER_WAIT_MS, waitSignal);
+      }
+    }
+  };
+
   const catchUp = async (reader: Reader, waitSignal?: AbortSignal) => {
-    const ends = await admin.fetchTopicOffsets(stateTopic);
+    const ends = await endOffsets(waitSignal);
     const started = Date.now();
     let warned = false;
     for (;;) {
