@@ -20,9 +20,9 @@ import { benchSymbols, BROKERS, createBucket, createTopic, deleteBucket, deleteK
 
 const BARE = fileURLToPath(new URL('./lib/bare.ts', import.meta.url));
 const SYMBOLS = envNumber('BENCH_MEMORY_SYMBOLS', 5_000);
-const TICKS = envNumber('BENCH_MEMORY_TICKS', 500_000);
+const TICKS = envNumber('BENCH_MEMORY_TICKS', 500_000, 200_000);
 const LIVE_RATE = envNumber('BENCH_MEMORY_LIVE_RATE', 5_000);
-const LIVE_SECONDS = envNumber('BENCH_MEMORY_LIVE_SECONDS', 40);
+const LIVE_SECONDS = envNumber('BENCH_MEMORY_LIVE_SECONDS', 40, 10);
 /**
  * V8 flags that trade speed for memory (README, Performance): a 2 MB young generation and a
  * 128 MB old one. By default V8 lets the heap grow to ~4× what is live before collecting it.

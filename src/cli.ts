@@ -194,6 +194,40 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .action((options) => invoke(() => import('./commands/backtest.ts'), options));
 
   program
+    .command('tail')
+    .description('print the records of a topic — without joining or committing for any consumer group')
+    .argument('[what]', 'prices (default), bars, indicators, alerts, info, dlq, info-dlq, or a topic name')
+    .option('--from-beginning', 'start at the oldest record')
+    .option('--since <when>', 'start at this long ago (10m) or at this time (2026-03-02T14:30)')
+    .option('--offset <n>', 'start at this offset of --partition; negative: this many before the end of each partition')
+    .option('--follow', 'keep printing new records until Ctrl-C (the default on a terminal)')
+    .option('--no-follow', 'stop at the end of the topic as it was at the start')
+    .option('--count <n>', 'stop after this many records')
+    .option('--symbol <list>', 'only these keys, like AAPL,MSFT')
+    .option('--partition <list>', 'only these partitions, like 0 or 0,2')
+    .addHelpText('after', examples(['stockstream tail', 'stockstream tail bars --symbol AAPL --since 30m', 'stockstream tail dlq --from-beginning --no-follow', 'stockstream --json tail --partition 0 --offset 100 --count 5 | jq .']))
+    .action((what: string | undefined, options) => invoke(() => import('./commands/tail.ts'), { ...options, what }));
+
+  const dlq = program.command('dlq').description('dead letters: what landed there and why, and sending them back once fixed');
+  const dlqOptions = (command: Command) =>
+    command
+      .option('--of <topic>', 'whose dead letters: prices (default), info, or a topic name')
+      .option('--stage <stage>', 'only this stage: decode, late, future, process, info-decode')
+      .option('--since <when>', 'only dead letters written since this long ago (1h) or this time');
+  dlqOptions(dlq.command('list').description('dead letters grouped by stage and reason, with counts and the first and last of each'))
+    .addHelpText('after', examples(['stockstream dlq list', 'stockstream dlq list --of info --since 1d']))
+    .action((options) => invoke(() => import('./commands/dlq-list.ts'), options));
+  dlqOptions(dlq.command('show').description('dead letters one by one, like `tail dlq`'))
+    .option('--limit <n>', 'at most this many')
+    .addHelpText('after', examples(['stockstream dlq show --stage decode --limit 5', 'stockstream --json dlq show --stage late | jq .deadLetter']))
+    .action((options) => invoke(() => import('./commands/dlq-show.ts'), options));
+  dlqOptions(dlq.command('redrive').description('send the original bytes of chosen dead letters again, once each (asks on a terminal)'))
+    .option('--to <topic>', 'send them here instead of the topic they came from')
+    .option('-y, --yes', 'do not ask for confirmation')
+    .addHelpText('after', examples(['stockstream dlq redrive --stage future', 'stockstream dlq redrive --stage decode --since 2h --to prices-retry --yes']))
+    .action((options) => invoke(() => import('./commands/dlq-redrive.ts'), options));
+
+  program
     .command('config')
     .description('print the resolved config (defaults < file < environment < flags), secrets as ***')
     .option('--path', 'print only the config file in use')

@@ -13,8 +13,11 @@ export interface Timing {
 
 export const perSecond = ({ ticks, ms }: Timing) => (ticks * 1_000) / ms;
 
-/** Reads the topic from the start with a fresh group, JSON-parsing every value, until `ticks` are read. */
-export async function bareRead(topic: string, group: string, ticks: number, timeoutMs: number): Promise<Timing> {
+/**
+ * Reads the topic from the start with a fresh group, JSON-parsing every value, until `ticks` are
+ * read; `onLast` runs at that moment (the bound bench samples CPU there).
+ */
+export async function bareRead(topic: string, group: string, ticks: number, timeoutMs: number, onLast?: () => void): Promise<Timing> {
   const consumer = benchKafka().consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
   await consumer.connect();
   try {
@@ -33,7 +36,10 @@ export async function bareRead(topic: string, group: string, ticks: number, time
           checksum += (JSON.parse(message.value.toString('utf8')) as { price: number }).price;
           count++;
         }
-        if (count >= ticks) last ??= performance.now();
+        if (count >= ticks && last === undefined) {
+          last = performance.now();
+          onLast?.();
+        }
       },
     });
     await waitFor('the bare consumer to read every tick', () => last, timeoutMs);

@@ -97,16 +97,8 @@ export interface RunningConsume {
   stop(): Promise<ConsumeSummary>;
 }
 
-/**
- * A sink that stores nothing and acknowledges at once, in place of InfluxDB: what the engine itself
- * (decode, windows, routing, queues, checkpoints) can do when no database holds it back.
- */
-export function nullSink(): Sink {
-  return { name: 'influx', accepts: () => true, write: async () => {}, close: async () => {} };
-}
-
-/** Starts `runConsume` with the configured sinks (or `nullSink`), each wrapped by `acknowledging`. */
-export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sinks: 'configured' | 'null' = 'configured'): RunningConsume {
+/** Starts `runConsume` with the configured sinks (or the one given), each wrapped by `acknowledging`. */
+export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sinks: 'configured' | Sink = 'configured'): RunningConsume {
   const controller = new AbortController();
   let firstBatchAt: number | undefined;
   const done = runConsume(config, {
@@ -117,7 +109,7 @@ export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sin
       return createWindowPipeline(config.windows);
     },
     createSinks: async (publisher) => {
-      const created = sinks === 'null' ? [nullSink()] : await createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher });
+      const created = sinks !== 'configured' ? [sinks] : await createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher });
       return created.map((sink) => acknowledging(sink, onAcknowledged));
     },
   });

@@ -30,13 +30,30 @@ export function benchSymbols(count: number): string[] {
   return Array.from({ length: count }, (_, i) => `S${String(i + 1).padStart(4, '0')}`);
 }
 
-/** Reads a positive number from the environment, or the default. */
-export function envNumber(name: string, fallback: number): number {
+/**
+ * `npm run bench:short` (BENCH_SHORT=1): fewer ticks and runs, for development. Its figures are
+ * noisier and its workloads differ (their own fingerprints in bench/expected.json).
+ */
+export const SHORT = process.env.BENCH_SHORT === '1';
+
+/** Reads a positive number from the environment, or the default (`short` in a short run). */
+export function envNumber(name: string, fallback: number, short = fallback): number {
   const raw = process.env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return SHORT ? short : fallback;
   const value = Number(raw.replace(/_/g, ''));
   if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw} is not a positive number`);
   return value;
+}
+
+/** A comma-separated list of positive numbers from the environment (`BENCH_CONSUME_SYMBOLS=100,5000`). */
+export function envNumbers(name: string, fallback: number[]): number[] {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw.split(',').map((part) => {
+    const value = Number(part.trim().replace(/_/g, ''));
+    if (!Number.isFinite(value) || value <= 0) throw new Error(`${name}=${raw}: ${part} is not a positive number`);
+    return value;
+  });
 }
 
 /** A config for one run: its own prices/state topics, group and bucket, services at the default URLs. */

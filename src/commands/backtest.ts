@@ -6,7 +6,7 @@ import { runBacktest } from '../backtest/run.ts';
 import { UsageError } from '../errors.ts';
 import { isDuration, parseDuration } from '../util/duration.ts';
 import type { CommandRun } from './context.ts';
-import { OverrideBuilder, parseList, parseSymbols } from './flags.ts';
+import { OverrideBuilder, parseList, parseSymbols, parseTime } from './flags.ts';
 
 export interface BacktestFlags {
   file?: string;
@@ -15,12 +15,6 @@ export interface BacktestFlags {
   to?: string;
   rules?: string;
   horizons: string;
-}
-
-function parseTime(raw: string, flag: string): number {
-  const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is not a date or time`, 'use ISO 8601, like 2026-03-02 or 2026-03-02T14:30:00Z');
-  return time;
 }
 
 export const run: CommandRun<BacktestFlags> = async (ctx, flags) => {

@@ -1,7 +1,7 @@
 /** Turns command-line flag values into config overrides, with usage errors that name the flag. */
 import { symbolSchema } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { isDuration } from '../util/duration.ts';
+import { isDuration, parseDuration } from '../util/duration.ts';
 import type { FlagOverrides } from './context.ts';
 
 /** `--symbols "AAPL, msft"` → ['AAPL', 'MSFT']; empty entries and bad tickers are usage errors. */
@@ -38,6 +38,21 @@ export function parseNumber(raw: string, flag: string, { integer = false, min }:
 export function parseDurationFlag(raw: string, flag: string): string {
   if (!isDuration(raw)) throw new UsageError(`${flag}: "${raw}" is not a duration`, 'use a number and a unit, like 500ms, 2s, 1m, 4h or 30d');
   return raw;
+}
+
+/** An ISO 8601 date or time (`2026-03-02`, `2026-03-02T14:30:00Z`) as epoch ms. */
+export function parseTime(raw: string, flag: string): number {
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is not a date or time`, 'use ISO 8601, like 2026-03-02 or 2026-03-02T14:30:00Z');
+  return time;
+}
+
+/** `--since 10m` (that long ago) or `--since 2026-03-02T14:30` (a time, as parseTime reads it) as epoch ms. */
+export function parseSince(raw: string, flag = '--since', now = Date.now()): number {
+  if (isDuration(raw)) return now - parseDuration(raw);
+  const time = Date.parse(raw);
+  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is neither a duration nor a time`, `use a duration ago, like ${flag} 10m, or ISO 8601, like ${flag} 2026-03-02T14:30`);
+  return time;
 }
 
 /** `--metrics-port` and `--metrics-host` of the serving commands (consume, produce). */

@@ -91,7 +91,10 @@ async function openKafka(ctx: CommandContext, config: Config, resources: Resourc
 
 function report(ctx: CommandContext, result: SyncResult, destinations: Destination[]): number {
   const total = result.synced.length + result.failed.length;
-  for (const failure of result.failed) ctx.logger.error(`${failure.symbol}: ${failure.reason}`);
+  // Symbols that failed for the same reason share one line (offline, that is all of them).
+  const byReason = new Map<string, string[]>();
+  for (const failure of result.failed) byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.symbol]);
+  for (const [reason, symbols] of byReason) ctx.logger.error(`${symbols.join(', ')}: ${reason}`);
   if (ctx.out.json) {
     ctx.out.record({ to: destinations, synced: result.synced.map((info) => info.symbol), failed: result.failed });
   } else if (result.synced.length > 0) {
@@ -99,10 +102,15 @@ function report(ctx: CommandContext, result: SyncResult, destinations: Destinati
   }
   if (result.failed.length === 0) return ExitCode.ok;
   const failedList = result.failed.map((failure) => failure.symbol).join(', ');
+  // One cause for every failure (offline, rate limited): its fix is the one to give.
+  const fixes = new Set(result.failed.map((failure) => failure.fix));
+  const sharedFix = fixes.size === 1 ? [...fixes][0] : undefined;
   if (result.synced.length === 0) {
-    throw new StockstreamError(`no symbol synced (${failedList} failed)`, { hint: 'check the symbols and that Yahoo Finance is reachable (`stockstream doctor`)' });
+    // Symbols are fetched in order, so the first failure is one Yahoo was asked for.
+    const sharedReason = sharedFix ? `: ${result.failed[0]!.reason}` : ` (${failedList} failed)`;
+    throw new StockstreamError(`no symbol synced${sharedReason}`, { hint: sharedFix ?? 'check the symbols and that Yahoo Finance is reachable (`stockstream doctor`)' });
   }
-  throw new PartialFailureError(`${result.failed.length} of ${total} symbol(s) failed: ${failedList}`, 'the others were stored; run again later for the rest');
+  throw new PartialFailureError(`${result.failed.length} of ${total} symbol(s) failed: ${failedList}`, sharedFix ?? 'the others were stored; run again later for the rest');
 }
 
 export const run: CommandRun<InfoSyncOptions> = async (ctx, options) => {

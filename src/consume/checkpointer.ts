@@ -12,7 +12,7 @@ import { markPersisted, putBack, takeCheckpoint, type PartitionCheckpoint } from
 import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import type { PartitionState } from './partition.ts';
-import type { Router } from './router.ts';
+import type { Router } from '../delivery/router.ts';
 
 export interface CheckpointerDeps {
   topic: string;

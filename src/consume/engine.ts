@@ -22,13 +22,15 @@ import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
 import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
+import { createLanes } from '../delivery/lanes.ts';
+import type { Unwritten } from '../delivery/router.ts';
+import { closeSinks, describeUnwritten, flushUntilStopped, settledWithin, unwrittenTotal } from '../delivery/stop.ts';
 import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
-import { createConsumeMetrics } from './metrics.ts';
+import { createConsumeMetrics, deliveryMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
-import { createLanes } from './lanes.ts';
 import type { PartitionState } from './partition.ts';
-import type { Router } from './router.ts';
+import type { Router } from '../delivery/router.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
 export interface ConsumeOptions {
@@ -69,8 +71,8 @@ export interface ConsumeSummary {
 /** Pipeline timers, backpressure and gauges. */
 const TIMER_MS = 1_000;
 const STATUS_MS = 15_000;
-/** How long a graceful stop may wait for sinks that are down before giving up uncommitted. */
-const STOP_TIMEOUT_MS = 30_000;
+/** How long a stop waits for the Kafka clients and sinks to close, after the last checkpoint. */
+const CLEANUP_MS = 2_000;
 
 export async function runConsume(config: Config, options: ConsumeOptions): Promise<ConsumeSummary> {
   const { logger } = options;
@@ -144,7 +146,17 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       signal: retryAbort.signal,
       onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
     });
-    const lanes = createLanes(config, sinks.filter((sink) => !transactional.includes(sink)), publisher, { metrics, logger, retrySignal: retryAbort.signal, onFailed: fail, onSpace: resumeIfRoomy, failing: failingSinks, gate });
+    const dlqWriter = publisher;
+    const lanes = createLanes(config, sinks.filter((sink) => !transactional.includes(sink)), {
+      logger,
+      retrySignal: retryAbort.signal,
+      onFailed: fail,
+      onSpace: resumeIfRoomy,
+      deadLetters: (batch) => dlqWriter.send(batch),
+      beforeWrite: () => gate.ready(),
+      failing: failingSinks,
+      metrics: deliveryMetrics(metrics),
+    });
     const staged = () => {
       let count = 0;
       for (const state of partitions.states()) count += state.staged.length;
@@ -277,13 +289,11 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       } catch {
         // not running yet: nothing to pause
       }
-      const deadline = setTimeout(() => retryAbort.abort(), STOP_TIMEOUT_MS);
       try {
-        await checkpointer.final();
+        // Sinks or Kafka that are down get a few seconds, not forever (src/delivery/stop.ts).
+        await flushUntilStopped('the last checkpoint', checkpointer.final(), { stop: halt.signal, retries: retryAbort });
       } catch (error) {
-        failure = unflushed(error);
-      } finally {
-        clearTimeout(deadline);
+        failure ??= unflushed(error, router.unwritten()); // a sink that failed for good during the stop keeps its own error
       }
     }
     summary.bars = Number((await metrics.windowsClosed.get()).values.reduce((sum, value) => sum + value.value, 0));
@@ -294,13 +304,18 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     options.signal.removeEventListener('abort', onStop);
     for (const timer of timers) clearInterval(timer);
     retryAbort.abort();
-    await extra?.stop().catch(() => {});
-    await consumer?.disconnect().catch(() => {});
-    await admin?.disconnect().catch(() => {});
-    await store?.stop();
-    for (const sink of sinks) await sink.close().catch((error: unknown) => logger.warn(`${sink.name}: close failed (${errorMessage(error)})`));
-    await publisher?.close().catch(() => {});
-    await transactor?.close();
+    const cleanup = async () => {
+      await extra?.stop().catch(() => {});
+      await consumer?.disconnect().catch(() => {});
+      await admin?.disconnect().catch(() => {});
+      await store?.stop();
+      await closeSinks(sinks, logger);
+      await publisher?.close().catch(() => {});
+      await transactor?.close();
+    };
+    // Leaving the group and closing clients is quick when the servers are up; one that is away
+    // must not hold a stop past its 10 s (the process exits right after, closing what is left).
+    if (!(await settledWithin(cleanup(), CLEANUP_MS))) logger.debug(`closing the Kafka clients and sinks took over ${CLEANUP_MS}ms; not waiting for them`);
     server?.close();
   }
   summary.durationMs = Date.now() - started;
@@ -308,10 +323,17 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
   return summary;
 }
 
-function unflushed(error: unknown): StockstreamError {
-  if (error instanceof StockstreamError) return error;
-  return new StockstreamError(`stopped before every sink acknowledged its outputs (${errorMessage(error)})`, {
-    hint: 'nothing is lost: offsets were committed only up to what the sinks wrote, so the next start writes the rest',
+/** A stop that could not write or commit everything: how much, and why nothing is lost. */
+function unflushed(error: unknown, unwritten: readonly Unwritten[]): StockstreamError {
+  const why = errorMessage(error);
+  if (unwrittenTotal(unwritten) > 0) {
+    return new StockstreamError(`stopped with ${describeUnwritten(unwritten)} (${why})`, {
+      hint: 'nothing is lost: their offsets were not committed, so the next start reads and writes them again',
+      cause: error,
+    });
+  }
+  return new StockstreamError(`stopped before the last checkpoint was committed (${why}); ${describeUnwritten(unwritten)}`, {
+    hint: 'nothing is lost: offsets stay at the last commit, so the next start reads from there again (writes are idempotent)',
     cause: error,
   });
 }

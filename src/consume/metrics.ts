@@ -3,6 +3,7 @@
  * `--metrics-port`. Counters are bumped once per batch, never per message, to keep the hot path lean.
  */
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { DeliveryMetrics } from '../delivery/metrics.ts';
 import { createRegistry } from '../metrics/registry.ts';
 
 export interface ConsumeMetrics {
@@ -50,4 +51,33 @@ export function createConsumeMetrics(): ConsumeMetrics {
     checkpoints: new Counter({ name: 'stockstream_checkpoints_total', help: 'State checkpoints written and committed.', registers }),
   };
   return metrics;
+}
+
+/** Delivery's reports (src/delivery/) as the consumer's Prometheus series. */
+export function deliveryMetrics(metrics: ConsumeMetrics): DeliveryMetrics {
+  return {
+    routed(outputs) {
+      let bars = 0;
+      let indicators = 0;
+      let alerts = 0;
+      let interim = 0;
+      for (const output of outputs) {
+        if (output.kind === 'bar') {
+          if (output.bar.final) {
+            bars++;
+            metrics.windowsClosed.inc({ interval: output.bar.interval });
+          } else interim++;
+        } else if (output.kind === 'indicator') indicators++;
+        else if (output.kind === 'alert') alerts++;
+      }
+      if (bars) metrics.outputs.inc({ kind: 'bar' }, bars);
+      if (interim) metrics.outputs.inc({ kind: 'interim-bar' }, interim);
+      if (indicators) metrics.outputs.inc({ kind: 'indicator' }, indicators);
+      if (alerts) metrics.outputs.inc({ kind: 'alert' }, alerts);
+    },
+    deadLettered: (count) => metrics.deadLetters.inc(count),
+    written: (sink, seconds) => metrics.sinkWrite.observe({ sink }, seconds),
+    retried: (sink) => metrics.sinkRetries.inc({ sink }),
+    buffered: (sink, count) => metrics.buffered.set({ sink }, count),
+  };
 }

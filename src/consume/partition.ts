@@ -6,7 +6,8 @@
 import { hash } from 'node:crypto';
 import type { KafkaMessage } from 'kafkajs';
 import type { OutgoingMessage } from '../kafka/publisher.ts';
-import { decodeTick, type WindowOutput } from '../model.ts';
+import type { WindowOutput } from '../model.ts';
+import { decodeTickMessage } from '../tick-bytes.ts';
 import { errorMessage } from '../errors.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { floorOf, NO_FLOORS, symbolKey, unusableState, type RestorePlan, type SkipFloors } from './changelog.ts';
@@ -114,7 +115,7 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
     }
     let tick;
     try {
-      tick = decodeTick(message.value);
+      tick = decodeTickMessage(message.value);
     } catch (error) {
       // Below the base floor the restored checkpoint already dead-lettered it.
       if (offset >= floors.base) {

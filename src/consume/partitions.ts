@@ -16,7 +16,7 @@ import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import { applyMessages, applyRestore, createPartitionState, stampBars, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
-import type { Router } from './router.ts';
+import type { Router } from '../delivery/router.ts';
 import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
 

@@ -54,7 +54,14 @@ export function marketOverview(config: Config): dashboard.Dashboard {
         .span(12),
     )
     .withPanel(
-      symbolStat(id(), 'Change %', 'From the first to the last price of the time range (today: since the first tick).', q.changePct)
+      symbolStat(
+        id(),
+        'Change %',
+        config.sinks.writeTicks
+          ? 'Last price against the previous close, as `stockstream watch` shows it (without a previous close in the ticks: against the first price of the range).'
+          : 'From the first to the last bar close of the time range (ticks are not stored, so the previous close is not known).',
+        q.changePct,
+      )
         .unit('percent')
         .decimals(2)
         .graphMode(common.BigValueGraphMode.None)

@@ -22,6 +22,43 @@ function pricePredicate(config: Config): string {
   return `${measurement(measurements.bars)} and r.interval == ${fluxString(barIntervals(config)[0]!)} and r._field == "close"`;
 }
 
+/**
+ * Change % as `watch` computes it: the last price against the previous close, which the ticks carry
+ * (the latest one in the range; without any, the first price of the range, like watch's first tick).
+ */
+function changeFromPreviousClose(bucket: string, ticks: string): string {
+  return lines([
+    ...fromRange(bucket, `${measurement(ticks)} and (r._field == "price" or r._field == "previous_close")`),
+    '  |> pivot(rowKey: ["_time"], columnKey: ["_field"], valueColumn: "_value")',
+    '  |> filter(fn: (r) => exists r.price)',
+    '  |> reduce(',
+    '    identity: {n: 0, first: 0.0, last: 0.0, previousClose: 0.0},',
+    '    fn: (r, accumulator) => ({',
+    '      n: accumulator.n + 1,',
+    '      first: if accumulator.n == 0 then r.price else accumulator.first,',
+    '      last: r.price,',
+    '      previousClose: if exists r.previous_close then r.previous_close else accumulator.previousClose,',
+    '    }),',
+    '  )',
+    '  |> map(fn: (r) => ({r with reference: if r.previousClose > 0.0 then r.previousClose else r.first}))',
+    '  |> map(fn: (r) => ({symbol: r.symbol, _value: (r.last - r.reference) / r.reference * 100.0}))',
+    '  |> keep(columns: ["symbol", "_value"])',
+  ]);
+}
+
+/** Without stored ticks there is no previous close: the change from the first to the last bar close of the range. */
+function changeOverRange(bucket: string, predicate: string): string {
+  return lines([
+    ...fromRange(bucket, predicate),
+    '  |> reduce(',
+    '    identity: {n: 0, first: 0.0, last: 0.0},',
+    '    fn: (r, accumulator) => ({n: accumulator.n + 1, first: if accumulator.n == 0 then r._value else accumulator.first, last: r._value}),',
+    '  )',
+    '  |> map(fn: (r) => ({symbol: r.symbol, _value: (r.last - r.first) / r.first * 100.0}))',
+    '  |> keep(columns: ["symbol", "_value"])',
+  ]);
+}
+
 export function overviewQueries(config: Config) {
   const { bucket, measurements } = config.influx;
   const finest = barIntervals(config)[0]!;
@@ -32,16 +69,8 @@ export function overviewQueries(config: Config) {
       '  |> aggregateWindow(every: v.windowPeriod, fn: last, createEmpty: false)',
       '  |> keep(columns: ["_time", "_value", "symbol"])',
     ]),
-    /** Change from the first to the last price of the range (today: since the first tick). */
-    changePct: lines([
-      ...fromRange(bucket, pricePredicate(config)),
-      '  |> reduce(',
-      '    identity: {n: 0, first: 0.0, last: 0.0},',
-      '    fn: (r, accumulator) => ({n: accumulator.n + 1, first: if accumulator.n == 0 then r._value else accumulator.first, last: r._value}),',
-      '  )',
-      '  |> map(fn: (r) => ({symbol: r.symbol, _value: (r.last - r.first) / r.first * 100.0}))',
-      '  |> keep(columns: ["symbol", "_value"])',
-    ]),
+    /** The last price against the previous close, as `watch` shows it. */
+    changePct: config.sinks.writeTicks ? changeFromPreviousClose(bucket, measurements.ticks) : changeOverRange(bucket, pricePredicate(config)),
     /** Traded volume in the range: the sum of the finest bars' volumes. */
     volume: lines([
       ...fromRange(bucket, `${measurement(measurements.bars)} and r.interval == ${fluxString(finest)} and r._field == "volume"`),

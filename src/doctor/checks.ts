@@ -6,6 +6,8 @@ import type { Config } from '../config/schema.ts';
 import { redactUrl } from '../config/redact.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
+import { YahooHttpError } from '../yahoo/client.ts';
+import { explainYahooFailure } from '../yahoo/failure.ts';
 
 export interface CheckResult {
   service: string;
@@ -25,7 +27,8 @@ export interface CheckOptions {
 function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`no answer from ${what} within ${ms} ms`)), ms);
+    // Named like fetch's own timeouts, so the Yahoo classifier knows it for one.
+    timer = setTimeout(() => reject(Object.assign(new Error(`no answer from ${what} within ${ms} ms`), { name: 'TimeoutError' })), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -143,17 +146,17 @@ export async function checkYahoo(config: Config, options: CheckOptions): Promise
   const fetchImpl = options.fetch ?? globalThis.fetch;
   const optional = !config.source.name.startsWith('yahoo');
   const url = 'https://query1.finance.yahoo.com/v1/test/getcrumb';
+  const failed = (error: unknown): CheckResult => {
+    const { cause, fix } = explainYahooFailure(error);
+    return { service: 'Yahoo Finance', ok: false, optional, detail: `not reachable: ${cause}`, fix };
+  };
   try {
     const response = await withTimeout(fetchImpl(url, { method: 'HEAD' }), options.timeoutMs, 'Yahoo Finance');
+    // Without a session cookie the crumb endpoint answers 401 or 403: Yahoo is there. A 429 or a 5xx is trouble.
+    if (response.status === 429 || response.status >= 500) return failed(new YahooHttpError(response.status, undefined));
     return { service: 'Yahoo Finance', ok: true, optional, detail: `reachable (HTTP ${response.status})` };
   } catch (error) {
-    return {
-      service: 'Yahoo Finance',
-      ok: false,
-      optional,
-      detail: `not reachable: ${causeOf(error)}`,
-      fix: 'check internet access or a proxy; without it use --source synthetic or --source replay',
-    };
+    return failed(error);
   }
 }
 

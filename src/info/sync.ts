@@ -2,6 +2,7 @@
  * `info sync` without the CLI: fetch every symbol's quoteSummary (a few in flight, one shared
  * backoff when Yahoo says 429), map to StockInfo, and hand the successes to each target in one
  * write. One symbol failing never stops the others; the result says which ones failed and why.
+ * Offline (DNS or TLS failing) nothing else is asked: every symbol would fail the same way.
  */
 import { errorMessage } from '../errors.ts';
 import type { StockInfo } from '../model.ts';
@@ -9,7 +10,8 @@ import type { Logger } from '../ui/logger.ts';
 import { sleep } from '../util/retry.ts';
 import { toStockInfo } from './map.ts';
 import { createRateGate, type RateGate } from './rate-gate.ts';
-import { isRateLimited, isRetryable, type FetchSummary, type YahooHttpError } from './yahoo-summary.ts';
+import { explainYahooFailure, isOffline, type YahooFailure } from '../yahoo/failure.ts';
+import { UnknownSymbolError, type FetchSummary, type YahooHttpError } from './yahoo-summary.ts';
 
 /** Where synced metadata goes: PostgreSQL, the Kafka topic, or a test's array. */
 export interface InfoTarget {
@@ -20,6 +22,8 @@ export interface InfoTarget {
 export interface SyncFailure {
   symbol: string;
   reason: string;
+  /** What to do about it, when the reason is Yahoo's (DNS, TLS, a rate limit …) rather than the symbol's. */
+  fix?: string;
 }
 
 export interface SyncResult {
@@ -52,16 +56,25 @@ async function fetchOne(symbol: string, options: SyncOptions, gate: RateGate): P
       gate.succeeded();
       return toStockInfo(symbol, raw, (options.now ?? Date.now)());
     } catch (error) {
-      if (!isRetryable(error) || attempt >= maxAttempts || options.signal?.aborted) throw error;
-      if (isRateLimited(error)) {
+      const failure = explainYahooFailure(error);
+      // Offline, every other symbol fails the same way: no retry, and the caller stops asking.
+      if (!failure.retryable || isOffline(failure) || attempt >= maxAttempts || options.signal?.aborted) throw error;
+      if (failure.kind === 'rate-limit' || failure.kind === 'session') {
         const pause = gate.refused((error as Partial<YahooHttpError>).retryAfterMs);
-        options.logger.warn(`Yahoo is rate limiting (${errorMessage(error)}); all requests pause ${Math.round(pause)}ms`, { symbol, attempt });
+        options.logger.warn(`${failure.cause}; all requests pause ${Math.round(pause)}ms — fix: ${failure.fix}`, { symbol, attempt });
       } else {
-        options.logger.warn(`${symbol}: ${errorMessage(error)}; retrying`, { attempt });
+        options.logger.warn(`${symbol}: ${failure.cause}; retrying — fix: ${failure.fix}`, { attempt });
         await sleep((options.retryDelayMs ?? 1_000) * attempt, options.signal);
       }
     }
   }
+}
+
+/** The symbol's own trouble (unknown to Yahoo) as it is; Yahoo's trouble with its cause and fix. */
+function failureOf(symbol: string, error: unknown): SyncFailure {
+  const failure = explainYahooFailure(error);
+  if (error instanceof UnknownSymbolError || failure.kind === 'other') return { symbol, reason: errorMessage(error) };
+  return { symbol, reason: failure.cause, fix: failure.fix };
 }
 
 /** Fetches all symbols; never throws for a single symbol. Results keep the order of `symbols`. */
@@ -70,19 +83,25 @@ export async function fetchStockInfos(symbols: readonly string[], options: SyncO
   const outcomes: (StockInfo | SyncFailure)[] = symbols.map((symbol) => ({ symbol, reason: 'interrupted before it was fetched' }));
   let next = 0;
   let done = 0;
+  let offline: YahooFailure | undefined;
   const worker = async () => {
-    while (next < symbols.length && !options.signal?.aborted) {
+    while (next < symbols.length && !options.signal?.aborted && !offline) {
       const index = next++;
       const symbol = symbols[index]!;
       try {
         outcomes[index] = await fetchOne(symbol, options, gate);
       } catch (error) {
-        outcomes[index] = { symbol, reason: errorMessage(error) };
+        outcomes[index] = failureOf(symbol, error);
+        const failure = explainYahooFailure(error);
+        if (isOffline(failure)) offline = failure;
       }
       options.onProgress?.(++done, symbols.length, symbol);
     }
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, symbols.length) }, worker));
+  if (offline) {
+    for (let index = next; index < symbols.length; index++) outcomes[index] = { symbol: symbols[index]!, reason: `not asked: ${offline.cause}`, fix: offline.fix };
+  }
   const isFailure = (outcome: StockInfo | SyncFailure): outcome is SyncFailure => 'reason' in outcome;
   return { synced: outcomes.filter((o): o is StockInfo => !isFailure(o)), failed: outcomes.filter(isFailure) };
 }

@@ -7,7 +7,7 @@ import type { Logger } from '../ui/logger.ts';
 import { createYahooClient, UnknownSymbolError } from '../yahoo/client.ts';
 import { SUMMARY_MODULES } from './map.ts';
 
-export { isRateLimited, isRetryable, UnknownSymbolError, YahooHttpError } from '../yahoo/client.ts';
+export { UnknownSymbolError, YahooHttpError } from '../yahoo/client.ts';
 
 export type FetchSummary = (symbol: string) => Promise<Record<string, unknown>>;
 

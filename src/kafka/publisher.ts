@@ -19,6 +19,7 @@ import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import { encodeTick, SCHEMA_VERSION, type Tick } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
+import { ChunkBuffer, MarkWaiters } from '../util/chunk-buffer.ts';
 import { backoffDelay, sleep } from '../util/retry.ts';
 import { connectKafka } from './topics.ts';
 
@@ -150,19 +151,13 @@ export function produceRequest(batch: readonly OutgoingMessage[], defaultTopic: 
   };
 }
 
-interface AckWaiter {
-  target: number;
-  resolve(): void;
-  reject(error: Error): void;
-}
-
 /** Wraps a connected kafkajs producer; `openPublisher` is the usual way in. */
 export function createPublisher(producer: Producer, config: Config, options: PublisherOptions, logger?: Logger): Publisher {
   const maxBatch = options.maxBatchMessages ?? 2_000;
   const maxBytes = options.maxBatchBytes ?? 900_000;
   const maxBuffered = options.maxBufferedMessages ?? 100_000;
-  const chunks: OutgoingMessage[][] = [];
-  let buffered = 0;
+  const buffer = new ChunkBuffer<OutgoingMessage>();
+  const requestBytes = { cost: messageBytes, limit: maxBytes };
   let published = 0;
   let acknowledged = 0;
   /** Topics this publisher has written to: an "unknown topic" answer for one of them is a broker reloading. */
@@ -170,41 +165,14 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
   let requests = 0;
   let failure: Error | undefined;
   let draining: Promise<void> | undefined;
-  let ackWaiters: AckWaiter[] = [];
+  const ackWaiters = new MarkWaiters();
   let spaceWaiters: Array<() => void> = [];
 
   /** Up to `maxBatch` messages and `maxBytes` bytes from the front of the buffer (at least one message). */
-  const takeBatch = (): OutgoingMessage[] => {
-    const batch: OutgoingMessage[] = [];
-    let bytes = 0;
-    while (chunks.length > 0) {
-      const chunk = chunks[0]!;
-      let count = 0;
-      while (count < chunk.length && batch.length + count < maxBatch) {
-        const size = messageBytes(chunk[count]!);
-        if (batch.length + count > 0 && bytes + size > maxBytes) break;
-        bytes += size;
-        count += 1;
-      }
-      if (count < chunk.length) {
-        batch.push(...chunk.splice(0, count));
-        break;
-      }
-      batch.push(...chunk);
-      chunks.shift();
-    }
-    buffered -= batch.length;
-    return batch;
-  };
+  const takeBatch = (): OutgoingMessage[] => buffer.take(maxBatch, requestBytes);
 
   const settle = () => {
-    const still: AckWaiter[] = [];
-    for (const waiter of ackWaiters) {
-      if (failure) waiter.reject(failure);
-      else if (acknowledged >= waiter.target) waiter.resolve();
-      else still.push(waiter);
-    }
-    ackWaiters = still;
+    ackWaiters.settle(acknowledged, failure);
     const waiting = spaceWaiters;
     spaceWaiters = [];
     for (const wake of waiting) wake();
@@ -227,13 +195,13 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     options.onRetry?.();
     const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
     retries += 1;
-    logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffered + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
+    logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffer.size + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
     await sleep(delay, options.signal);
     return true;
   };
 
   const drain = async () => {
-    while ((unsent || chunks.length > 0) && !failure) {
+    while ((unsent || buffer.size > 0) && !failure) {
       const batch = unsent ?? takeBatch();
       unsent = undefined;
       settle(); // room in the buffer again
@@ -264,19 +232,13 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
 
   const waitForSpace = () => new Promise<void>((resolve) => spaceWaiters.push(resolve));
 
-  const waitForAck = (target: number) =>
-    new Promise<void>((resolve, reject) => {
-      if (failure) return reject(failure);
-      if (acknowledged >= target) return resolve();
-      ackWaiters.push({ target, resolve, reject });
-    });
+  const waitForAck = (target: number) => ackWaiters.wait(target, acknowledged, failure);
 
   const publish = async (messages: OutgoingMessage[]) => {
-    while (!failure && buffered >= maxBuffered) await waitForSpace();
+    while (!failure && buffer.size >= maxBuffered) await waitForSpace();
     if (failure) throw failure;
     if (messages.length === 0) return;
-    chunks.push(messages.slice());
-    buffered += messages.length;
+    buffer.push(messages.slice());
     published += messages.length;
     kick();
   };

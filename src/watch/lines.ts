@@ -5,7 +5,7 @@
  * --json (the file and console sinks' record shape, plus `tick-summary`). The latest update of every
  * symbol is always written in the end, so the last line of a symbol is its final state.
  */
-import type { WindowOutput } from '../model.ts';
+import type { Tick, WindowOutput } from '../model.ts';
 import { alertText, barText } from '../sinks/console/console.ts';
 import { outputRecord } from '../sinks/file/file.ts';
 import type { Output } from '../ui/output.ts';
@@ -43,8 +43,8 @@ export interface TickSummary {
   dayLow?: number;
   dayVolume?: number;
   marketState?: string;
-  /** Final bars of the watched interval so far. */
-  bars: number;
+  /** Final bars of the watched interval so far; unknown for a tick read on its own (`tail`). */
+  bars?: number;
 }
 
 export function tickSummary(row: SymbolRow): TickSummary | undefined {
@@ -67,6 +67,29 @@ export function tickSummary(row: SymbolRow): TickSummary | undefined {
   };
 }
 
+/**
+ * A tick on its own, as `tail` reads it from the topic: no row history, so the change is against
+ * the tick's own previous close (the reference watch prefers too) and there is no bar count.
+ */
+export function tickOnlySummary(tick: Tick): TickSummary {
+  const reference = tick.previousClose;
+  const change = reference !== undefined && reference !== 0 ? changeOf({ symbol: tick.symbol, price: tick.price, reference, ticks: 1, closes: [], bars: 0, indicators: {} }) : undefined;
+  return {
+    kind: 'tick-summary',
+    symbol: tick.symbol,
+    time: tick.time,
+    price: tick.price,
+    reference,
+    referenceKind: reference === undefined ? undefined : 'previous-close',
+    change: change?.absolute,
+    changePct: change?.percent,
+    dayHigh: tick.dayHigh,
+    dayLow: tick.dayLow,
+    dayVolume: tick.dayVolume,
+    marketState: tick.marketState,
+  };
+}
+
 const MARKET_WORD: Record<string, string> = { PRE: 'pre', REGULAR: 'open', POST: 'post', CLOSED: 'closed' };
 
 /**
@@ -80,7 +103,7 @@ export function summaryLine(summary: TickSummary): string {
   }
   if (summary.dayLow !== undefined && summary.dayHigh !== undefined) parts.push(`low=${formatPrice(summary.dayLow)} high=${formatPrice(summary.dayHigh)}`);
   if (summary.dayVolume !== undefined) parts.push(`vol=${Math.round(summary.dayVolume)}`);
-  parts.push(`bars=${summary.bars}`);
+  if (summary.bars !== undefined) parts.push(`bars=${summary.bars}`);
   if (summary.marketState !== undefined) parts.push(`market=${MARKET_WORD[summary.marketState] ?? summary.marketState}`);
   return parts.join(' ');
 }

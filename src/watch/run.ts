@@ -129,9 +129,12 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
   /** Ticks the sources handed over, for --limit. */
   let received = 0;
   let sinks: WatchSinks | undefined;
+  /** The user stopped (Ctrl-C, q, SIGTERM): the sinks get a few seconds more, not forever. */
+  const userStop = new AbortController();
   const halt = (reason: StopReason) => {
     stoppedBy ??= reason;
     stop.abort(reason);
+    if (reason === 'signal' || reason === 'quit') userStop.abort(reason);
   };
   const onSignal = () => halt('signal');
   options.signal.addEventListener('abort', onSignal, { once: true });
@@ -239,9 +242,13 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     if (view.sink) {
       // Loaded only here: the sink modules bring the InfluxDB, PostgreSQL and Kafka clients.
       const { openWatchSinks } = await import('./sinks.ts');
-      sinks = await openWatchSinks(config, { ...options.sinkDeps, json: options.json, out: options.out, tty: false, logger: runLogger, signal: stop.signal }, runLogger, (error) => {
-        failure = error;
-        halt('error');
+      const sinkDeps = { ...options.sinkDeps, json: options.json, out: options.out, tty: false, logger: runLogger, signal: stop.signal };
+      sinks = await openWatchSinks(config, sinkDeps, runLogger, {
+        onFailed: (error) => {
+          failure = error;
+          halt('error');
+        },
+        stopped: userStop.signal,
       });
     }
     display.start();
@@ -280,11 +287,12 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     if (failure) throw failure;
   } finally {
     if (timer) clearInterval(timer);
-    options.signal.removeEventListener('abort', onSignal);
     stop.abort();
     try {
+      // Still listening for the signal: a Ctrl-C while the sinks catch up ends the wait.
       await sinks?.close();
     } finally {
+      options.signal.removeEventListener('abort', onSignal);
       display.close();
       screenLogger?.release();
     }

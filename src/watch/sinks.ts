@@ -1,25 +1,37 @@
 /**
- * `watch --sink`: the configured sinks (the consume engine's own modules), fed without Kafka. Each
- * sink gets the consume engine's bounded queue (batches of `sinks.batchSize`, a partial batch after
- * `sinks.flushInterval`, retry with backoff); when a queue is full the source waits, and closing
- * waits until every sink acknowledged everything.
+ * `watch --sink`: the configured sinks (the consume engine's own modules), fed without Kafka,
+ * through the same delivery queues as consume (src/delivery/: batches of `sinks.batchSize`, a
+ * partial batch after `sinks.flushInterval`, each sink's `concurrency` and `writeAlone`, retry with
+ * backoff). When a queue is full the source waits; closing waits until every sink acknowledged
+ * everything — or, once the run was stopped (Ctrl-C, SIGTERM), at most a few seconds: then what is
+ * still unwritten is lost, because watch reads no topic it could read again, and it says so.
  */
 import type { Config, SinkName } from '../config/schema.ts';
-import { createSinkQueue, type SinkQueue } from '../consume/sink-queue.ts';
-import { UsageError, errorMessage } from '../errors.ts';
+import { createLanes } from '../delivery/lanes.ts';
+import { closeSinks, describeUnwritten, flushUntilStopped } from '../delivery/stop.ts';
+import { StockstreamError, UsageError } from '../errors.ts';
 import type { WindowOutput } from '../model.ts';
-import { createSinks, type Sink, type SinkDeps } from '../sinks/index.ts';
+import { createSinks, type SinkDeps } from '../sinks/index.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 
 export interface WatchSinks {
   readonly names: readonly string[];
   /** Ticks (as `kind: 'tick'`) and window outputs; each sink takes the kinds it stores. */
   add(outputs: readonly WindowOutput[]): void;
-  /** Resolves when every queue has room again (the source's backpressure). */
+  /** Resolves when every queue has room again (the source's backpressure), or the user stopped. */
   room(): Promise<void>;
-  /** Waits until every sink acknowledged all it was given, then closes them. */
+  /**
+   * Waits until every sink acknowledged all it was given, then closes them; once the user stopped,
+   * it waits a few seconds more at most, and then throws, counting what was lost.
+   */
   close(): Promise<void>;
+}
+
+export interface WatchSinkHooks {
+  /** A sink failed for good: the run stops with this error. */
+  onFailed(error: Error): void;
+  /** The user stopped the run (Ctrl-C, q, SIGTERM): waiting for sinks that are down ends soon. */
+  stopped: AbortSignal;
 }
 
 /** The table is the console, and the kafka sink needs the consume engine's producer. */
@@ -28,12 +40,7 @@ const NOT_IN_WATCH: Partial<Record<SinkName, string>> = {
   kafka: 'it needs the consume engine (use stockstream consume --sinks kafka)',
 };
 
-interface Lane {
-  sink: Sink;
-  queue: SinkQueue<WindowOutput>;
-}
-
-export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Logger, onFailed: (error: Error) => void): Promise<WatchSinks> {
+export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Logger, hooks: WatchSinkHooks): Promise<WatchSinks> {
   const enabled = config.sinks.enabled.filter((name) => {
     const reason = NOT_IN_WATCH[name];
     if (reason !== undefined) logger.warn(`watch --sink: skipping the ${name} sink: ${reason}`);
@@ -45,48 +52,49 @@ export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Log
   const sinks = await createSinks({ ...config, sinks: { ...config.sinks, enabled } }, deps);
   const retries = new AbortController();
   let waiting: Array<() => void> = [];
-  const wake = () => {
-    if (lanes.some((lane) => lane.queue.full())) return;
+  const wakeAll = () => {
     for (const resolve of waiting.splice(0)) resolve();
   };
-  const lanes: Lane[] = sinks.map((sink) => ({
-    sink,
-    queue: createSinkQueue<WindowOutput>(
-      { name: sink.name, write: (batch) => sink.write(batch), fatal: (error) => sink.fatal?.(error) },
-      {
-        batchSize: config.sinks.batchSize,
-        flushIntervalMs: parseDuration(config.sinks.flushInterval),
-        maxBuffered: config.sinks.maxBuffered,
-        signal: retries.signal,
-        onRetry: (error, attempt, delayMs) =>
-          logger.warn(`${sink.name}: write failed (${errorMessage(error)}); retry ${attempt} in ${Math.round(delayMs)}ms, buffering meanwhile`),
-        onFailed: (error) => {
-          for (const resolve of waiting.splice(0)) resolve();
-          onFailed(error);
-        },
-        onSpace: wake,
-      },
-    ),
-  }));
+  const router = createLanes(config, sinks, {
+    logger,
+    retrySignal: retries.signal,
+    onFailed: (error) => {
+      wakeAll();
+      hooks.onFailed(error);
+    },
+    onSpace: () => {
+      if (!router.full()) wakeAll();
+    },
+  });
+  // A source waiting for room must not hold a stop up.
+  hooks.stopped.addEventListener('abort', wakeAll, { once: true });
   logger.info(`watch --sink: writing to ${sinks.map((sink) => sink.name).join(', ')}`);
 
   return {
     names: sinks.map((sink) => sink.name),
     add(outputs) {
-      for (const { sink, queue } of lanes) queue.enqueue(outputs.filter((output) => sink.accepts(output)));
+      router.route(outputs);
     },
     room() {
-      if (!lanes.some((lane) => lane.queue.full())) return Promise.resolve();
+      if (!router.full() || retries.signal.aborted || hooks.stopped.aborted) return Promise.resolve();
       return new Promise<void>((resolve) => waiting.push(resolve));
     },
     async close() {
       try {
-        await Promise.all(lanes.map(({ queue }) => queue.whenWritten(queue.appended())));
+        await flushUntilStopped('writing to the sinks', router.whenWritten(router.marks()), { stop: hooks.stopped, retries });
+      } catch (error) {
+        // A sink that failed for good is the run's own error; a stop says what it left behind.
+        if (!hooks.stopped.aborted) throw error;
+        throw new StockstreamError(`watch --sink: stopped with ${describeUnwritten(router.unwritten())}: they are lost`, {
+          hint: 'watch keeps no offsets to resume from; for a pipeline that loses nothing while a sink is down, run stockstream produce and stockstream consume',
+          cause: error,
+        });
       } finally {
+        hooks.stopped.removeEventListener('abort', wakeAll);
         retries.abort();
         waiting = [];
-        for (const { queue } of lanes) queue.close();
-        for (const { sink } of lanes) await sink.close().catch((error: unknown) => logger.warn(`${sink.name}: close failed: ${errorMessage(error)}`));
+        router.close();
+        await closeSinks(sinks, logger);
       }
     },
   };

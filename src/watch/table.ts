@@ -1,11 +1,13 @@
 /**
  * Renders the screen model as the lines of the full-screen table: a header, the source status, one
- * row per symbol, the latest alerts and a key hint. Pure: colours come in as a chalk instance (level
- * 0 when NO_COLOR or --no-color), the terminal size and clock as arguments.
+ * row per symbol, the latest alerts and a key hint, fitted to the terminal (fit.ts). Pure: colours
+ * come in as a chalk instance (level 0 when NO_COLOR or --no-color), the terminal size and clock as
+ * arguments.
  */
 import type { ChalkInstance } from 'chalk';
 import type { Alert, MarketState } from '../model.ts';
-import { truncateVisible } from './ansi.ts';
+import { truncateVisible, visibleWidth } from './ansi.ts';
+import { fitColumns, fitRows } from './fit.ts';
 import { formatCompact, formatIndicator, formatPrice, formatSignedPercent, formatSignedPrice } from './format.ts';
 import { changeOf, isClosed, sortedRows, type SymbolRow, type Trend, type WatchModel } from './model.ts';
 import { sparkline } from './sparkline.ts';
@@ -36,8 +38,17 @@ interface Cell {
 interface Column {
   header: string;
   align: 'left' | 'right';
+  /** When the terminal is too narrow, columns go in this order (1 first); without one, never. */
+  dropRank?: number;
   cell(row: SymbolRow): Cell;
 }
+
+/**
+ * What goes first on a narrow terminal: the indicators (the bars' own numbers), then the day's range
+ * and volume, the trend, the sparkline and the market state; the change stays longest, the symbol
+ * and its last price always.
+ */
+const DROP_RANK = { ema: 1, sma: 2, rsi: 3, range: 4, volume: 5, trend: 6, sparkline: 7, market: 8, change: 9, changePct: 10 } as const;
 
 const MARKET_LABEL: Record<MarketState, string> = { PRE: 'pre', REGULAR: 'open', POST: 'post', CLOSED: 'closed' };
 const TREND_ARROW: Record<Trend, string> = { up: '↑', down: '↓', flat: '→' };
@@ -67,6 +78,7 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'CHG',
       align: 'right',
+      dropRank: DROP_RANK.change,
       cell: (row) => {
         const change = changeOf(row);
         return change ? { text: formatSignedPrice(change.absolute, row.price!), paint: signColor(colors, change.absolute) } : { text: NO_VALUE };
@@ -75,6 +87,7 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'CHG%',
       align: 'right',
+      dropRank: DROP_RANK.changePct,
       cell: (row) => {
         const change = changeOf(row);
         return change ? { text: `${formatSignedPercent(change.percent)}%`, paint: signColor(colors, change.percent) } : { text: NO_VALUE };
@@ -83,18 +96,20 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'DAY RANGE',
       align: 'right',
+      dropRank: DROP_RANK.range,
       cell: (row) => ({ text: row.dayLow === undefined || row.dayHigh === undefined ? NO_VALUE : `${formatPrice(row.dayLow)}–${formatPrice(row.dayHigh)}` }),
     },
-    { header: 'VOLUME', align: 'right', cell: (row) => ({ text: row.dayVolume === undefined ? NO_VALUE : formatCompact(row.dayVolume) }) },
-    { header: `LAST ${sparkBars}×${interval}`, align: 'left', cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }) },
+    { header: 'VOLUME', align: 'right', dropRank: DROP_RANK.volume, cell: (row) => ({ text: row.dayVolume === undefined ? NO_VALUE : formatCompact(row.dayVolume) }) },
+    { header: `LAST ${sparkBars}×${interval}`, align: 'left', dropRank: DROP_RANK.sparkline, cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }) },
   ];
-  if (indicators.sma !== undefined) columns.push({ header: `SMA${indicators.sma}`, align: 'right', cell: (row) => indicatorCell(row, `sma_${indicators.sma}`) });
-  if (indicators.ema !== undefined) columns.push({ header: `EMA${indicators.ema}`, align: 'right', cell: (row) => indicatorCell(row, `ema_${indicators.ema}`) });
+  if (indicators.sma !== undefined) columns.push({ header: `SMA${indicators.sma}`, align: 'right', dropRank: DROP_RANK.sma, cell: (row) => indicatorCell(row, `sma_${indicators.sma}`) });
+  if (indicators.ema !== undefined) columns.push({ header: `EMA${indicators.ema}`, align: 'right', dropRank: DROP_RANK.ema, cell: (row) => indicatorCell(row, `ema_${indicators.ema}`) });
   if (indicators.rsi !== undefined) {
     const key = `rsi_${indicators.rsi}`;
     columns.push({
       header: `RSI${indicators.rsi}`,
       align: 'right',
+      dropRank: DROP_RANK.rsi,
       cell: (row) => {
         const value = row.indicators[key];
         if (value === undefined) return { text: NO_VALUE };
@@ -108,6 +123,7 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'TREND',
       align: 'left',
+      dropRank: DROP_RANK.trend,
       cell: (row) => {
         if (row.trend === undefined) return { text: NO_VALUE };
         const paint = row.trend === 'up' ? colors.green : row.trend === 'down' ? colors.red : colors.gray;
@@ -117,6 +133,7 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'MARKET',
       align: 'left',
+      dropRank: DROP_RANK.market,
       cell: (row) => {
         if (row.price === undefined) return { text: 'waiting', paint: colors.gray };
         if (row.marketState === undefined) return { text: NO_VALUE };
@@ -132,38 +149,57 @@ function pad(text: string, width: number, align: Column['align']): string {
   return align === 'left' ? text + fill : fill + text;
 }
 
-function tableLines(model: WatchModel, options: TableOptions): string[] {
-  const columns = columnsFor(model, options);
-  const rows = sortedRows(model);
-  const cells = rows.map((row) => columns.map((column) => column.cell(row)));
-  const widths = columns.map((column, i) => Math.max([...column.header].length, ...cells.map((line) => [...line[i]!.text].length)));
-  const gap = '  ';
-  const header = columns.map((column, i) => pad(column.header, widths[i]!, column.align)).join(gap);
-  const body = cells.map((line) =>
+interface TableLines {
+  header: string;
+  rows: string[];
+  /** Columns left out because the terminal is too narrow. */
+  hiddenColumns: number;
+}
+
+const GAP = '  ';
+
+function tableLines(model: WatchModel, options: TableOptions): TableLines {
+  const all = columnsFor(model, options);
+  const allCells = sortedRows(model).map((row) => all.map((column) => column.cell(row)));
+  const allWidths = all.map((column, i) => Math.max([...column.header].length, ...allCells.map((line) => [...line[i]!.text].length)));
+  const kept = fitColumns(allWidths, all.map((column) => column.dropRank), options.columns, GAP.length);
+  const columns = all.filter((_, i) => kept[i]);
+  const widths = allWidths.filter((_, i) => kept[i]);
+  const header = columns.map((column, i) => pad(column.header, widths[i]!, column.align)).join(GAP);
+  const rows = allCells.map((line) =>
     line
+      .filter((_, i) => kept[i])
       .map((cell, i) => {
         const text = pad(cell.text, widths[i]!, columns[i]!.align);
         return cell.paint ? cell.paint(text) : text;
       })
-      .join(gap)
+      .join(GAP)
       .trimEnd(),
   );
-  return [options.colors.bold.underline(header), ...body];
+  return { header: options.colors.bold.underline(header), rows, hiddenColumns: all.length - columns.length };
 }
 
 function headerLine(model: WatchModel, options: TableOptions): string {
-  const { colors, dateClock } = options;
-  const symbols = model.rows.size > 8 ? `${model.rows.size} symbols` : [...model.rows.keys()].join(' ');
-  const parts = [
-    `${colors.bold('StockStream watch')}  source ${colors.cyan(model.options.source)}`,
-    symbols,
-    `${model.ticksPerSecond.toFixed(1)} ticks/s`,
-    `last tick ${model.lastTickTime === undefined ? NO_VALUE : dateClock(model.lastTickTime)}`,
+  const { colors, dateClock, clock } = options;
+  const listed = [...model.rows.keys()].join(' ');
+  const counted = `${model.rows.size} symbols`;
+  const lastTick = (format: (time: number) => string) => `last tick ${model.lastTickTime === undefined ? NO_VALUE : format(model.lastTickTime)}`;
+  const warnings: string[] = [];
+  if (model.lateTicks > 0) warnings.push(colors.yellow(`${model.lateTicks} late ticks skipped`));
+  if (model.futureTicks > 0) warnings.push(colors.yellow(`${model.futureTicks} future ticks skipped`));
+  if (model.failedTicks > 0) warnings.push(colors.red(`${model.failedTicks} ticks failed`));
+  const line = (title: boolean, symbols: string, format: (time: number) => string) =>
+    [`${title ? `${colors.bold('StockStream watch')}  ` : ''}source ${colors.cyan(model.options.source)}`, symbols, `${model.ticksPerSecond.toFixed(1)} ticks/s`, lastTick(format), ...warnings].join(
+      colors.gray('  ·  '),
+    );
+  // From the fullest to the leanest: the first that fits the terminal's width (the last one is cut if none does).
+  const variants = [
+    ...(model.rows.size <= 8 ? [line(true, listed, dateClock)] : []),
+    line(true, counted, dateClock),
+    line(true, counted, clock),
+    line(false, counted, clock),
   ];
-  if (model.lateTicks > 0) parts.push(colors.yellow(`${model.lateTicks} late ticks skipped`));
-  if (model.futureTicks > 0) parts.push(colors.yellow(`${model.futureTicks} future ticks skipped`));
-  if (model.failedTicks > 0) parts.push(colors.red(`${model.failedTicks} ticks failed`));
-  return parts.join(colors.gray('  ·  '));
+  return variants.find((variant) => visibleWidth(variant) <= options.columns) ?? variants.at(-1)!;
 }
 
 function statusLine(model: WatchModel, colors: ChalkInstance): string {
@@ -185,14 +221,22 @@ function alertLine(alert: Alert, options: TableOptions): string {
   return `  ${colors.gray(clock(alert.time))}  ${severity} ${colors.bold(alert.rule)}  ${alert.message}`;
 }
 
-/** The whole screen, one string per terminal line, each cut to the terminal width. */
+/** The whole screen, one string per terminal line, fitted to the terminal's width and height. */
 export function renderTable(model: WatchModel, options: TableOptions): string[] {
   const { colors } = options;
-  const top = [headerLine(model, options), statusLine(model, colors), '', ...tableLines(model, options), ''];
-  const footer = colors.gray(`q quit  ·  s sort (now: ${model.options.sort})  ·  ${model.options.interval} bars`);
-  const room = Math.max(0, options.rows - top.length - 2);
-  const alerts = model.alerts.length === 0 ? [colors.gray('  none yet')] : model.alerts.map((alert) => alertLine(alert, options));
-  const alertBlock = room > 1 ? [colors.bold('Alerts'), ...alerts.slice(0, room - 1)] : [];
-  const lines = [...top, ...alertBlock, '', footer].slice(0, Math.max(1, options.rows));
+  const table = tableLines(model, options);
+  const keys = ['q quit', `s sort (now: ${model.options.sort})`, `${model.options.interval} bars`];
+  if (table.hiddenColumns > 0) keys.push(`${table.hiddenColumns} columns hidden`);
+  const lines = fitRows(
+    {
+      top: [headerLine(model, options), statusLine(model, colors), '', table.header],
+      rows: table.rows,
+      more: (hidden) => colors.gray(`… ${hidden} more (a taller terminal shows them; s sorts)`),
+      alertsTitle: colors.bold('Alerts'),
+      alerts: model.alerts.length === 0 ? [colors.gray('  none yet')] : model.alerts.map((alert) => alertLine(alert, options)),
+      footer: colors.gray(keys.join('  ·  ')),
+    },
+    options.rows,
+  );
   return lines.map((line) => truncateVisible(line, options.columns));
 }

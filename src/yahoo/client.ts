@@ -1,6 +1,6 @@
 /**
  * The one way StockStream builds a yahoo-finance2 client (quotes, charts, the stream's gap fill,
- * quoteSummary for `info sync`) and classifies its failures. The `fetch` option is where tests (and
+ * quoteSummary for `info sync`); src/yahoo/failure.ts classifies its failures. The `fetch` option is where tests (and
  * STOCKSTREAM_YAHOO_FIXTURES) replay recorded responses; it also sees the cookie and crumb requests.
  */
 import type YahooFinance from 'yahoo-finance2';
@@ -14,7 +14,7 @@ export class UnknownSymbolError extends Error {
 }
 
 /**
- * A 429 or 5xx answer. Thrown from our fetch wrapper, before yahoo-finance2 sees the response:
+ * A 429, 5xx, 401 or 403 answer. Thrown from our fetch wrapper, before yahoo-finance2 sees the response:
  * the library would print the request URL (with the session crumb) to stderr on its own.
  * Named HTTPError with `.code` like the library's own, so both are handled alike.
  */
@@ -30,23 +30,6 @@ export class YahooHttpError extends Error {
   }
 }
 
-export function isRateLimited(error: unknown): boolean {
-  const e = error as { name?: unknown; code?: unknown; message?: unknown };
-  if (e?.name === 'HTTPError' && e.code === 429) return true;
-  // Crumb refusals are how Yahoo rate-limits the cookie handshake.
-  return typeof e?.message === 'string' && /crumb/i.test(e.message);
-}
-
-/** Worth another try later: rate limits, server errors, network trouble. Not: unknown symbols, bad options. */
-export function isRetryable(error: unknown): boolean {
-  if (error instanceof UnknownSymbolError) return false;
-  if (isRateLimited(error)) return true;
-  const e = error as { name?: unknown; code?: unknown };
-  if (e?.name === 'HTTPError') return typeof e.code === 'number' && e.code >= 500;
-  if (e?.name === 'FailedYahooValidationError' || e?.name === 'InvalidOptionsError' || e?.name === 'BadRequestError') return false;
-  return e?.name === 'TypeError' || e?.name === 'AbortError' || e?.name === 'TimeoutError'; // fetch network failures
-}
-
 function retryAfterMs(header: string | null): number | undefined {
   if (!header) return undefined;
   const seconds = Number(header);
@@ -55,10 +38,18 @@ function retryAfterMs(header: string | null): number | undefined {
   return Number.isFinite(at) ? Math.max(0, Math.min(at - Date.now(), 300_000)) : undefined;
 }
 
+/** Statuses the library would print with their URL; the crumb request's own 401/403 it handles (a fresh crumb). */
+function isGuarded(status: number, input: Parameters<typeof fetch>[0]): boolean {
+  if (status === 429 || status >= 500) return true;
+  if (status !== 401 && status !== 403) return false;
+  const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+  return !url.includes('/v1/test/getcrumb');
+}
+
 function guardedFetch(inner: typeof fetch): typeof fetch {
   return async (input, init) => {
     const response = await inner(input, init);
-    if (response.status !== 429 && response.status < 500) return response;
+    if (!isGuarded(response.status, input)) return response;
     await response.body?.cancel().catch(() => {});
     throw new YahooHttpError(response.status, retryAfterMs(response.headers.get('retry-after')));
   };

@@ -6,12 +6,15 @@ import { InfluxDB } from '@influxdata/influxdb-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../src/config/schema.ts';
 import { DASHBOARD_UIDS, INFLUX_DATASOURCE, POSTGRES_DATASOURCE } from '../../src/dashboards/names.ts';
+import { overviewQueries } from '../../src/dashboards/queries.ts';
 import type { Alert, Bar, IndicatorPoint } from '../../src/model.ts';
 import { createPostgres, type Sql } from '../../src/postgres/client.ts';
 import { migrateUp } from '../../src/postgres/migrate.ts';
 import { upsertStockInfo } from '../../src/postgres/repositories/stock-info.ts';
 import { createInfluxSink } from '../../src/sinks/influx/influx.ts';
 import { createLogger } from '../../src/ui/logger.ts';
+import { applyTick, changeOf, createWatchModel } from '../../src/watch/model.ts';
+import { SessionCalendar } from '../../src/windows/calendar.ts';
 import { testInflux, testPostgres } from '../support/services.ts';
 import { interpolateFlux, interpolateSql, type QueryContext } from './grafana-macros.ts';
 import { runSession, stockInfo, SYMBOLS, testConfig, type Session } from './session.ts';
@@ -68,12 +71,17 @@ const EXPECTED: Record<string, Expectation> = {
   },
   [`${overview}/Change %`]: (rows) => {
     expect(rows.map((r) => r.symbol).sort()).toEqual([...SYMBOLS]);
+    // The number `watch` shows for the same ticks: its own model, fed the session.
+    const watch = createWatchModel({ source: 'synthetic', symbols: [...SYMBOLS], interval: '1m', sparkBars: 20, sort: 'symbol', calendar: new SessionCalendar(config.windows.timezone) });
+    for (const tick of session.ticks) applyTick(watch, tick);
     for (const symbol of SYMBOLS) {
-      const ticks = ticksOf(symbol);
-      const change = ((ticks.at(-1)!.price - ticks[0]!.price) / ticks[0]!.price) * 100;
-      expect(rows.find((r) => r.symbol === symbol)!._value).toBeCloseTo(change, 9);
+      const shown = changeOf(watch.rows.get(symbol)!)!;
+      expect(watch.rows.get(symbol)!.referenceKind).toBe('previous-close');
+      expect(rows.find((r) => r.symbol === symbol)!._value).toBeCloseTo(shown.percent, 8);
     }
-    expect(rows.find((r) => r.symbol === 'AAPL')!._value).toBeGreaterThan(2); // the jump
+    // Against the previous close AAPL is up and MSFT down; first→last of the range would say otherwise for MSFT.
+    expect(rows.find((r) => r.symbol === 'AAPL')!._value).toBeGreaterThan(3);
+    expect(rows.find((r) => r.symbol === 'MSFT')!._value).toBeLessThan(0);
   },
   [`${overview}/Volume`]: (rows) => {
     expect(rows.map((r) => r.symbol).sort()).toEqual([...SYMBOLS]);
@@ -215,6 +223,22 @@ describe('dashboard queries on real data', () => {
     }
     // Symbol panels ran once per symbol × bar size: 2 symbols × 2 intervals for candles.
     expect(ran.filter((place) => place.endsWith('bars'))).toHaveLength(4);
+  });
+
+  it('Change %: without a previous close in the ticks, against the first price of the range (like watch)', async () => {
+    // Ticks of their own measurement, none with a previous close: the column does not exist there at all.
+    const bare = testConfig({ ...config, influx: { ...config.influx, measurements: { ...MEASUREMENTS, ticks: 'ticks_no_close' } } });
+    const ticks = session.ticks.filter((tick) => tick.symbol === 'MSFT').map(({ previousClose: _, ...tick }) => tick);
+    const sink = createInfluxSink(bare, createLogger({ quiet: true }));
+    await sink.write(ticks.map((tick) => ({ kind: 'tick', tick })));
+    await sink.close();
+    const ctx: QueryContext = { from: session.start - 3_600_000, to: session.end + 3_600_000, windowPeriodMs: 60_000, variables: {} };
+    const rows = await flux(interpolateFlux(overviewQueries(bare).changePct, ctx));
+    const watch = createWatchModel({ source: 'synthetic', symbols: ['MSFT'], interval: '1m', sparkBars: 20, sort: 'symbol', calendar: new SessionCalendar(bare.windows.timezone) });
+    for (const tick of ticks) applyTick(watch, tick);
+    expect(watch.rows.get('MSFT')!.referenceKind).toBe('first-tick');
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!._value).toBeCloseTo(changeOf(watch.rows.get('MSFT')!)!.percent, 8);
   });
 
   it('shows nothing outside the time range (queries honour v.timeRangeStart/Stop)', async () => {

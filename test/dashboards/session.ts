@@ -9,6 +9,8 @@ import { createWindowPipeline } from '../../src/windows/index.ts';
 
 export const SYMBOLS = ['AAPL', 'MSFT'] as const;
 const BASE_PRICE: Record<string, number> = { AAPL: 180, MSFT: 400 };
+/** Yesterday's close as the ticks carry it: AAPL below today's prices, MSFT above them. */
+const PREVIOUS_CLOSE: Record<string, number> = { AAPL: 178.35, MSFT: 402.1 };
 const TICK_MS = 5_000;
 const SESSION_MS = 2 * 3_600_000;
 const JUMP_AFTER_MS = 3_600_000;
@@ -45,7 +47,7 @@ function sessionTicks(start: number): Tick[] {
       const size = (heavy ? 20_000 : 100) + ((offset / TICK_MS) % 7) * 10;
       dayVolume[symbol]! += size;
       const p = price(symbol, offset);
-      ticks.push({ symbol, time: start + offset, price: p, dayVolume: dayVolume[symbol], size, bid: p - 0.01, ask: p + 0.01, source: 'synthetic' });
+      ticks.push({ symbol, time: start + offset, price: p, dayVolume: dayVolume[symbol], size, bid: p - 0.01, ask: p + 0.01, previousClose: PREVIOUS_CLOSE[symbol], source: 'synthetic' });
     }
   }
   return ticks;

@@ -3,6 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { ConfigResourceTypes } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeStockInfo } from '../../src/info/codec.ts';
@@ -105,6 +106,20 @@ describe('stockstream migrate + info (built CLI)', () => {
     expect(none.stderr).toMatch(/no symbol synced/);
     const usage = await cli(['info', 'sync', '--to', 'mysql']);
     expect(usage.code).toBe(2);
+  });
+
+  it('offline: one line with the cause (DNS) and the fix, not "fetch failed", exit 1', async () => {
+    // The real network path (no recorded responses), with Yahoo's names made unresolvable.
+    const offline = await cli(['info', 'sync', '--symbols', 'AAPL,MSFT,NVDA'], {
+      STOCKSTREAM_YAHOO_FIXTURES: '',
+      NODE_OPTIONS: `--import ${fileURLToPath(new URL('../yahoo/offline-preload.ts', import.meta.url))}`,
+    });
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).not.toMatch(/fetch failed|\n\s+at /);
+    expect(offline.stderr).toMatch(/error +no symbol synced: DNS lookup of \S+ failed \((ENOTFOUND|EAI_AGAIN)\)/);
+    expect(offline.stderr).toMatch(/no internet connection or no DNS: check the network and its DNS server; without Yahoo, use --source synthetic/);
+    // The symbols that were not asked share one line instead of one each.
+    expect(offline.stderr.split('\n').filter((line) => line.includes('not asked'))).toHaveLength(1);
   });
 
   it('refuses to overlap with a sync that is still running', async () => {

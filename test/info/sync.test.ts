@@ -109,7 +109,7 @@ describe('info sync against replayed Yahoo responses', () => {
   it('gives up on a symbol after maxAttempts rate limits and says why', async () => {
     const { result } = await syncWithFixtures(['NVDA'], { maxAttempts: 2, gate: createRateGate({ initialMs: 10, maxMs: 10 }) });
     expect(result.synced).toEqual([]);
-    expect(result.failed).toEqual([{ symbol: 'NVDA', reason: 'Yahoo answered 429 Too Many Requests' }]);
+    expect(result.failed).toEqual([{ symbol: 'NVDA', reason: 'Yahoo is rate limiting (HTTP 429 Too Many Requests)', fix: expect.stringMatching(/^poll less often/) }]);
   });
 });
 

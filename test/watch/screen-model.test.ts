@@ -212,13 +212,38 @@ describe('table', () => {
     expect(painted.map(stripVTControlCharacters)).toEqual(bare);
   });
 
-  it('fits the terminal: lines cut to its width, alerts dropped first when it is short', () => {
+  it('fits the terminal: whole columns give way by priority, never the symbol and its price', () => {
+    const headerAt = (columns: number) => renderTable(screen(), { ...tableOptions, colors: plain, columns }).find((line) => line.startsWith('SYMBOL'))!.trim();
+    expect(headerAt(200).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'DAY RANGE', 'VOLUME', 'LAST 5×1m', 'SMA20', 'EMA12', 'RSI14', 'TREND', 'MARKET']);
+    expect(headerAt(80).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'DAY RANGE', 'VOLUME', 'LAST 5×1m', 'TREND', 'MARKET']);
+    expect(headerAt(60).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'LAST 5×1m', 'TREND', 'MARKET']);
+    expect(headerAt(20).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST']);
     const narrow = renderTable(screen(), { ...tableOptions, colors: colored, columns: 30 });
     for (const line of narrow) expect(visibleWidth(line)).toBeLessThanOrEqual(30);
-    const short = renderTable(screen(), { ...tableOptions, colors: plain, rows: 8 });
-    expect(short.length).toBeLessThanOrEqual(8);
-    expect(short.some((line) => line.startsWith('AAPL'))).toBe(true);
-    expect(short.some((line) => line.includes('wide-bar'))).toBe(false);
+    expect(renderTable(screen(), { ...tableOptions, colors: plain, columns: 80 }).at(-1)).toMatch(/· {2}3 columns hidden$/);
+  });
+
+  it('fits the terminal: with more symbols than rows, "… N more", and the alerts and key line stay', () => {
+    const m = model(Array.from({ length: 20 }, (_, i) => `S${String(i).padStart(2, '0')}`));
+    for (const symbol of m.rows.keys()) applyTick(m, tick(symbol, 1, 100, { previousClose: 99 }));
+    for (const minute of [1, 2, 3, 4]) applyOutput(m, { kind: 'alert', alert: alert('S00', minute, `rule-${minute}`) });
+    const lines = renderTable(m, { ...tableOptions, colors: plain, rows: 16 });
+    expect(lines).toHaveLength(16);
+    const rows = lines.filter((line) => /^S\d\d /.test(line));
+    // 16 lines: 4 above the table, a blank line, the alerts' title and 3 alerts, a blank line and the keys leave 5.
+    expect(rows.map((line) => line.split(' ')[0])).toEqual(['S00', 'S01', 'S02', 'S03']);
+    expect(lines[8]).toMatch(/^… 16 more/);
+    expect(lines.filter((line) => /rule-\d/.test(line)).map((line) => /rule-\d/.exec(line)![0])).toEqual(['rule-4', 'rule-3', 'rule-2']);
+    expect(lines.at(-1)).toMatch(/^q quit/);
+    // Room to spare goes to the alerts: all 20 rows and all 4 alerts at 40 lines.
+    const tall = renderTable(m, { ...tableOptions, colors: plain, rows: 40 });
+    expect(tall.filter((line) => /^S\d\d /.test(line))).toHaveLength(20);
+    expect(tall.filter((line) => /rule-\d/.test(line))).toHaveLength(4);
+    expect(tall.some((line) => line.startsWith('…'))).toBe(false);
+    // A terminal too short for anything else still shows the key line, last.
+    const tiny = renderTable(m, { ...tableOptions, colors: plain, rows: 3 });
+    expect(tiny).toHaveLength(3);
+    expect(tiny.at(-1)).toMatch(/^q quit/);
   });
 
   it('says when the market is closed, with the last close', () => {

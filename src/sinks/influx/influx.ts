@@ -5,16 +5,17 @@
  * InfluxDB answered 204. Works with InfluxDB 2.x and with 1.8 (its /api/v2/write compatibility
  * endpoint, token `user:password`, bucket `database/retention-policy`).
  */
-import { HttpError, InfluxDB, setLogger, type WriteApi } from '@influxdata/influxdb-client';
+import { HttpError, setLogger } from '@influxdata/influxdb-client';
 import type { Config } from '../../config/schema.ts';
 import { ConnectError, errorMessage, type StockstreamError } from '../../errors.ts';
 import type { WindowOutput } from '../../model.ts';
 import type { Logger } from '../../ui/logger.ts';
 import type { Sink, SinkModule } from '../types.ts';
 import { createLineEncoder } from './line-protocol.ts';
+import { createInfluxWriter } from './writer.ts';
 
-const REQUEST_TIMEOUT_MS = 30_000;
-const WRITES_IN_FLIGHT = 3;
+/** InfluxDB ingests on all its cores; one request at a time leaves them idle. */
+export const WRITES_IN_FLIGHT = 3;
 
 /** The client logs failed writes itself; we report them (once, with a hint) from the engine. */
 function quietClientLogs(logger: Logger): void {
@@ -73,29 +74,9 @@ async function checkWriteAccess(config: Config, logger: Logger): Promise<void> {
   if (fatal) throw fatal;
 }
 
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]']);
-
-function isLoopback(url: string): boolean {
-  const host = new URL(url).hostname;
-  return LOOPBACK_HOSTS.has(host) || host.startsWith('127.');
-}
-
 export function createInfluxSink(config: Config, logger: Logger): Sink {
   quietClientLogs(logger);
-  const client = new InfluxDB({ url: config.influx.url, token: config.influx.token, timeout: REQUEST_TIMEOUT_MS });
-  const writeApi: WriteApi = client.getWriteApi(config.influx.org, config.influx.bucket, 'ms', {
-    // Each write adds one record (all its lines) and flushes it; at 1 the client would send on its
-    // own and swallow the error, so it must stay above that.
-    batchSize: 2,
-    maxBatchBytes: Number.MAX_SAFE_INTEGER,
-    flushInterval: 0,
-    maxRetries: 0,
-    // Compressing for a server on this very host only burns CPU at both ends (measured: engine →
-    // InfluxDB 40–45k → 56–65k ticks/s on 2 cores, bench/consume.ts); across a network it pays.
-    gzipThreshold: isLoopback(config.influx.url) ? Number.MAX_SAFE_INTEGER : 1_000,
-    // Returning a promise makes it the result of flush(): the engine sees the error and retries.
-    writeFailed: (error) => Promise.reject(error),
-  });
+  const writer = createInfluxWriter(config);
   const encoder = createLineEncoder(config.influx.measurements);
   const writeTicks = config.sinks.writeTicks;
 
@@ -107,18 +88,11 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
     concurrency: WRITES_IN_FLIGHT,
     writeAlone: (output) => output.kind === 'bar' && !output.bar.final,
     async write(batch) {
-      let body = '';
-      for (const output of batch) {
-        const line = encoder.line(output);
-        if (line !== undefined) body += body ? `\n${line}` : line;
-      }
-      if (!body) return;
-      // One record of many lines: the client sizes and copies each record, once is enough.
-      writeApi.writeRecord(body);
-      await writeApi.flush();
+      const body = encoder.body(batch);
+      if (body) await writer.write(body);
     },
     fatal: (error) => fatalError(config, error),
-    close: () => writeApi.close(),
+    close: () => writer.close(),
   };
 }
 

@@ -43,6 +43,8 @@ function numberFields(entries: ReadonlyArray<readonly [string, number | undefine
 export interface LineEncoder {
   /** One line for an output, or undefined when it has nothing InfluxDB can store. */
   line(output: WindowOutput): string | undefined;
+  /** A request body: the lines of a batch joined by newlines ('' when none has anything to store). */
+  body(batch: readonly WindowOutput[]): string;
 }
 
 /** Tag values repeat endlessly (symbols, intervals, rules): each is escaped once. */
@@ -68,7 +70,8 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
   };
 
   const tickLine = (tick: Tick): string | undefined => {
-    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}`;
+    // previous_close: the reference of Grafana's "Change %", as of watch's change.
+    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}${optionalField('previous_close', tick.previousClose)}`;
     // decodeTick guarantees a positive finite price, so the first field is always there.
     return `${m.ticks}${tag('symbol', tick.symbol)} price=${tick.price}${rest} ${tick.time}`;
   };
@@ -98,18 +101,28 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
     return `${m.alerts}${tags} ${fields} ${alert.time}`;
   };
 
+  const line = (output: WindowOutput): string | undefined => {
+    switch (output.kind) {
+      case 'tick':
+        return tickLine(output.tick);
+      case 'bar':
+        return barLine(output.bar);
+      case 'indicator':
+        return indicatorLine(output.point);
+      case 'alert':
+        return alertLine(output.alert);
+    }
+  };
+
   return {
-    line(output) {
-      switch (output.kind) {
-        case 'tick':
-          return tickLine(output.tick);
-        case 'bar':
-          return barLine(output.bar);
-        case 'indicator':
-          return indicatorLine(output.point);
-        case 'alert':
-          return alertLine(output.alert);
+    line,
+    body(batch) {
+      let body = '';
+      for (const output of batch) {
+        const text = line(output);
+        if (text !== undefined) body += body ? `\n${text}` : text;
       }
+      return body;
     },
   };
 }

@@ -1,12 +1,12 @@
 /**
  * The yahoo-finance2 client of the sources (quote polling, chart backfill, stream gap fill) and the
  * one policy for its failures: 429s and crumb refusals back off exponentially with jitter and a
- * status line, a crumb refusal also starts a fresh cookie jar, network and 5xx trouble retries, the
+ * status line (and a warning naming the cause and its fix, once per cause), a crumb refusal also starts a fresh cookie jar, network and 5xx trouble retries, the
  * rest is thrown.
  */
-import { errorMessage } from '../../errors.ts';
 import { backoffDelay, sleep } from '../../util/retry.ts';
-import { createYahooClient, isRateLimited, isRetryable, YahooHttpError, type YahooClient } from '../../yahoo/client.ts';
+import { createYahooClient, YahooHttpError, type YahooClient } from '../../yahoo/client.ts';
+import { explainYahooFailure } from '../../yahoo/failure.ts';
 import type { SourceContext, SourceDeps } from '../types.ts';
 
 export type { YahooClient };
@@ -26,6 +26,7 @@ export function createYahooCaller(ctx: SourceContext, deps: SourceDeps = {}): Ya
   const pause = deps.sleep ?? sleep;
   let client: Promise<YahooClient> | undefined;
   let strikes = 0;
+  let warned: string | undefined;
   return {
     async call(what, request) {
       while (!ctx.signal.aborted) {
@@ -33,17 +34,22 @@ export function createYahooCaller(ctx: SourceContext, deps: SourceDeps = {}): Ya
           client ??= createYahooClient({ logger: ctx.logger, fetch: deps.fetch });
           const result = await request(await client);
           if (strikes > 0) ctx.status('Yahoo answers again');
+          if (warned !== undefined) ctx.logger.info('Yahoo answers again');
           strikes = 0;
+          warned = undefined;
           return result;
         } catch (error) {
-          const crumb = !(error instanceof YahooHttpError) && /crumb|cookie|consent/i.test(errorMessage(error));
-          if (!crumb && !isRetryable(error)) throw error;
-          if (crumb) client = undefined; // a fresh client, with a fresh cookie jar
+          const failure = explainYahooFailure(error);
+          const session = failure.kind === 'session';
+          if (!failure.retryable) throw error;
+          if (session) client = undefined; // a fresh client, with a fresh cookie jar
           const hinted = error instanceof YahooHttpError ? error.retryAfterMs : undefined;
           const delay = Math.max(hinted ?? 0, backoffDelay(strikes, BACKOFF));
           strikes += 1;
-          const reason = crumb ? 'Yahoo refused the crumb' : isRateLimited(error) ? 'rate limited by Yahoo (429)' : `Yahoo failed (${errorMessage(error)})`;
-          ctx.status(`${reason} on ${what}; retry ${strikes} in ${(delay / 1000).toFixed(1)}s`);
+          // A warning with the fix when the cause is new; while it lasts, the status line counts the retries.
+          if (failure.cause !== warned) ctx.logger.warn(`${failure.cause} on ${what}; retrying — fix: ${failure.fix}`, { kind: failure.kind });
+          warned = failure.cause;
+          ctx.status(`${failure.cause} on ${what}; retry ${strikes} in ${(delay / 1000).toFixed(1)}s`);
           await pause(delay, ctx.signal);
         }
       }

@@ -59,7 +59,11 @@ describe('yahoo source', () => {
     expect(first).toBeLessThanOrEqual(2_000);
     expect(second).toBeGreaterThanOrEqual(2_000);
     expect(second).toBeLessThanOrEqual(4_000);
-    expect(recording.statuses[0]).toMatch(/^rate limited by Yahoo \(429\) on quote; retry 1 in \d+\.\ds$/);
+    expect(recording.statuses[0]).toMatch(/^Yahoo is rate limiting \(HTTP 429 Too Many Requests\) on quote; retry 1 in \d+\.\ds$/);
+    // One warning with the fix for the cause, not one per retry.
+    expect(recording.logLines.filter((line) => line.includes('rate limiting'))).toEqual([
+      expect.stringMatching(/^warn .*HTTP 429.* on quote; retrying — fix: poll less often/),
+    ]);
     expect(recording.statuses).toContain('Yahoo answers again');
     expect(consoleError).not.toHaveBeenCalled();
   });
@@ -69,7 +73,7 @@ describe('yahoo source', () => {
       stopAfterBatches: 1,
       crumb: [{ status: 401, body: '' }, { body: 'second-crumb', headers: { 'content-type': 'text/plain' } }],
     });
-    expect(recording.statuses[0]).toMatch(/^Yahoo refused the crumb on quote; retry 1/);
+    expect(recording.statuses[0]).toMatch(/^Yahoo refused the session crumb on quote; retry 1/);
     expect(yahoo.calls('/v1/test/getcrumb')).toHaveLength(2);
     expect(yahoo.calls('/v7/finance/quote')[0]!.searchParams.get('crumb')).toBe('second-crumb');
     expect(recording.ticks()).toHaveLength(2);

@@ -7,6 +7,8 @@ export interface CliProcess {
   stdout(): string;
   stderr(): string;
   readonly exited: Promise<Exit>;
+  /** Sends the signal to the process (nothing once it exited). */
+  kill(signal: NodeJS.Signals): void;
   /** Waits until stderr matches (the command reached that point), failing early if it exited. */
   waitForStderr(pattern: RegExp, timeoutMs?: number): Promise<void>;
 }
@@ -22,6 +24,9 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
     stdout: () => stdout,
     stderr: () => stderr,
     exited,
+    kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    },
     async waitForStderr(pattern, timeoutMs = 30_000) {
       await waitFor(
         () => {

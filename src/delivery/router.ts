@@ -6,7 +6,7 @@
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 import type { WindowOutput } from '../model.ts';
 import type { Sink } from '../sinks/types.ts';
-import type { ConsumeMetrics } from './metrics.ts';
+import type { DeliveryMetrics } from './metrics.ts';
 import type { SinkQueue } from './sink-queue.ts';
 
 export interface SinkLane {
@@ -14,55 +14,48 @@ export interface SinkLane {
   queue: SinkQueue<WindowOutput>;
 }
 
+/** What one queue holds that was not written: what a stop leaves behind. */
+export interface Unwritten {
+  name: string;
+  count: number;
+}
+
 export interface Router {
-  route(outputs: readonly WindowOutput[], deadLetters: OutgoingMessage[]): void;
+  /** Queues each output for the sinks that store its kind, and dead letters for the DLQ. */
+  route(outputs: readonly WindowOutput[], deadLetters?: OutgoingMessage[]): void;
   /** Whether any sink stores ticks (else the engine does not emit them). */
   readonly wantsTicks: boolean;
-  /** How far each queue must get: one entry per sink, then the DLQ. */
+  /** How far each queue must get: one entry per sink, then the DLQ (when there is one). */
   marks(): number[];
   whenWritten(marks: readonly number[]): Promise<void>;
-  /** A queue over its bound: time to pause fetching. */
+  /** A queue over its bound: time to pause fetching (or the source). */
   full(): boolean;
   /** Every queue at most half full: fetching may resume. */
   roomy(): boolean;
+  /** The queues that still hold something not written, with how much. */
+  unwritten(): Unwritten[];
   updateGauges(): void;
+  /** Stops every queue's timer; waiters still pending are rejected. */
+  close(): void;
 }
 
 const SAMPLE_TICK: WindowOutput = { kind: 'tick', tick: { symbol: 'X', time: 1, price: 1, source: 'sample' } };
 
-export function createRouter(lanes: readonly SinkLane[], dlq: SinkQueue<OutgoingMessage>, metrics: ConsumeMetrics, maxBuffered: number): Router {
-  const queues: Array<SinkQueue<unknown>> = [...lanes.map((lane) => lane.queue as SinkQueue<unknown>), dlq as SinkQueue<unknown>];
-
-  const count = (outputs: readonly WindowOutput[]) => {
-    let bars = 0;
-    let indicators = 0;
-    let alerts = 0;
-    let interim = 0;
-    for (const output of outputs) {
-      if (output.kind === 'bar') {
-        if (output.bar.final) {
-          bars++;
-          metrics.windowsClosed.inc({ interval: output.bar.interval });
-        } else interim++;
-      } else if (output.kind === 'indicator') indicators++;
-      else if (output.kind === 'alert') alerts++;
-    }
-    if (bars) metrics.outputs.inc({ kind: 'bar' }, bars);
-    if (interim) metrics.outputs.inc({ kind: 'interim-bar' }, interim);
-    if (indicators) metrics.outputs.inc({ kind: 'indicator' }, indicators);
-    if (alerts) metrics.outputs.inc({ kind: 'alert' }, alerts);
-  };
+export function createRouter(lanes: readonly SinkLane[], dlq: SinkQueue<OutgoingMessage> | undefined, metrics: DeliveryMetrics | undefined, maxBuffered: number): Router {
+  const queues: Array<SinkQueue<unknown>> = lanes.map((lane) => lane.queue as SinkQueue<unknown>);
+  if (dlq) queues.push(dlq as SinkQueue<unknown>);
 
   return {
     wantsTicks: lanes.some((lane) => lane.sink.accepts(SAMPLE_TICK)),
-    route(outputs, deadLetters) {
+    route(outputs, deadLetters = []) {
       if (outputs.length > 0) {
-        count(outputs);
+        metrics?.routed(outputs);
         for (const { sink, queue } of lanes) queue.enqueue(outputs.filter((output) => sink.accepts(output)));
       }
       if (deadLetters.length > 0) {
+        if (!dlq) throw new Error('dead letters routed, but there is no dead-letter queue');
         dlq.enqueue(deadLetters);
-        metrics.deadLetters.inc(deadLetters.length);
+        metrics?.deadLettered(deadLetters.length);
       }
     },
     marks: () => queues.map((queue) => queue.appended()),
@@ -71,8 +64,12 @@ export function createRouter(lanes: readonly SinkLane[], dlq: SinkQueue<Outgoing
     },
     full: () => queues.some((queue) => queue.full()),
     roomy: () => queues.every((queue) => queue.buffered() <= maxBuffered / 2),
+    unwritten: () => queues.map((queue) => ({ name: queue.name, count: queue.unwritten() })).filter((entry) => entry.count > 0),
     updateGauges() {
-      for (const queue of queues) metrics.buffered.set({ sink: queue.name }, queue.buffered());
+      for (const queue of queues) metrics?.buffered(queue.name, queue.buffered());
+    },
+    close() {
+      for (const queue of queues) queue.close();
     },
   };
 }
