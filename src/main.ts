@@ -5,20 +5,17 @@
 import chalk from 'chalk';
 import { CommanderError } from 'commander';
 import { buildCli, type Invoke } from './cli.ts';
-import type { CommandContext, FlagOverrides, GlobalOptions } from './commands/context.ts';
+import type { CommandContext, GlobalOptions } from './commands/context.ts';
+import type { globalOptions } from './commands/options.ts';
+import type { FlagsOf } from './commands/spec.ts';
+import type { FlagOverrides } from './config/overrides.ts';
 import { ExitCode, StockstreamError, UsageError, errorMessage } from './errors.ts';
 import { createLogger, type Logger } from './ui/logger.ts';
 import { createOutput } from './ui/output.ts';
 import { endQuietlyOnBrokenPipe, flushStdio } from './ui/stdio.ts';
 
-interface RawGlobals {
-  config?: string;
-  verbose?: boolean;
-  quiet?: boolean;
-  json?: boolean;
-  color?: boolean;
-  logFile?: string;
-}
+/** The program's options as commander hands them over (declared in src/commands/options.ts). */
+type RawGlobals = FlagsOf<typeof globalOptions>;
 
 function readGlobals(raw: RawGlobals): GlobalOptions {
   const color = raw.color !== false && !process.env.NO_COLOR;

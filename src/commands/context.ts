@@ -5,7 +5,7 @@
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { Output } from '../ui/output.ts';
-import type { ConfigInput } from '../config/load.ts';
+import type { FlagOverrides } from '../config/overrides.ts';
 
 export interface GlobalOptions {
   config?: string;
@@ -14,13 +14,6 @@ export interface GlobalOptions {
   json: boolean;
   color: boolean;
   logFile?: string;
-}
-
-export interface FlagOverrides {
-  /** Config-shaped values taken from flags. */
-  values: ConfigInput;
-  /** dotted config path → the flag that set it, for error messages. */
-  origins: Record<string, string>;
 }
 
 export interface CommandContext {

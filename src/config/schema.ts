@@ -4,7 +4,10 @@
  * Secrets are marked with `secret()` so `stockstream config` and the logs can redact them.
  */
 import { z } from 'zod';
+import { sinkCatalog, sinkNames } from '../sinks/catalog.ts';
+import { sourceCatalog, sourceNames } from '../sources/catalog.ts';
 import { isDuration } from '../util/duration.ts';
+import type { ConfigSection, SchemaKit } from './section.ts';
 
 /** Marks a value as secret: redacted in printed config, logs and error messages. */
 function secret<T extends z.ZodType>(schema: T, description: string): T {
@@ -69,8 +72,16 @@ export const alertRuleSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-export const sinkNames = ['influx', 'postgres', 'kafka', 'console', 'file'] as const;
-export const sourceNames = ['yahoo', 'yahoo-stream', 'replay', 'synthetic'] as const;
+const kit: SchemaKit = { z, duration };
+
+type UnionToIntersection<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void ? I : never;
+type SectionOf<Spec> = Spec extends { config: ConfigSection<infer K, infer S> } ? { [P in K]: S } : never;
+/** The config sections the components of a catalog declare, keyed as they declare them. */
+type Sections<Catalog extends readonly unknown[]> = UnionToIntersection<SectionOf<Catalog[number]>>;
+
+function sections<const Catalog extends readonly { name: string; config?: ConfigSection }[]>(catalog: Catalog): Sections<Catalog> {
+  return Object.fromEntries(catalog.flatMap((spec) => (spec.config ? [[spec.config.key, spec.config.schema(kit)]] : []))) as Sections<Catalog>;
+}
 
 export const configSchema = z.object({
   symbols: z
@@ -123,33 +134,7 @@ export const configSchema = z.object({
       extendedHours: z.boolean().default(false).describe('Also emit ticks in pre- and post-market sessions.'),
       backfill: duration('Publish historical bars from this far back before going live.').optional(),
       backfillInterval: z.enum(['1m', '2m', '5m', '15m', '30m', '60m', '90m']).default('1m'),
-      yahoo: z
-        .object({
-          interval: duration('Time between two quote polls.').default('2s'),
-          batchSize: z.number().int().min(1).max(100).default(100).describe('Symbols per quote request (Yahoo fails above ~100).'),
-        })
-        .prefault({}),
-      yahooStream: z
-        .object({
-          url: z.string().url().default('wss://streamer.finance.yahoo.com/?version=2'),
-          resubscribeEvery: duration('Re-send the subscription this often.').default('60s'),
-        })
-        .prefault({}),
-      replay: z
-        .object({
-          file: z.string().min(1).optional().describe('NDJSON or CSV file of ticks or bars.'),
-          speed: z.number().min(0).default(0).describe('Pace multiplier; 0 replays as fast as possible.'),
-        })
-        .prefault({}),
-      synthetic: z
-        .object({
-          rate: z.number().positive().default(10).describe('Ticks per second over all symbols.'),
-          seed: z.number().int().default(42),
-          volatility: z.number().positive().default(0.3).describe('Annualised volatility of the random walk.'),
-          start: z.string().datetime({ offset: true }).optional().describe('Event time of the first tick; now when left out.'),
-          limit: z.number().int().positive().optional().describe('Stop after this many ticks.'),
-        })
-        .prefault({}),
+      ...sections(sourceCatalog),
     })
     .prefault({}),
 
@@ -201,7 +186,7 @@ export const configSchema = z.object({
       batchSize: z.number().int().min(1).default(10_000).describe('Outputs per sink write.'),
       flushInterval: duration('Write a partial batch after this long (it bounds what a tick waits for a write at low rates).').default('50ms'),
       maxBuffered: z.number().int().min(1).default(100_000).describe('Outputs buffered per sink before partitions pause.'),
-      file: z.object({ path: z.string().default('stockstream-output.ndjson') }).prefault({}),
+      ...sections(sinkCatalog),
     })
     .prefault({}),
 
@@ -253,5 +238,5 @@ export type UserConfig = z.input<typeof configSchema>;
 /** The resolved config after defaults, environment and flags. */
 export type Config = z.output<typeof configSchema>;
 export type AlertRule = z.output<typeof alertRuleSchema>;
-export type SinkName = (typeof sinkNames)[number];
-export type SourceName = (typeof sourceNames)[number];
+export type { SinkName } from '../sinks/catalog.ts';
+export type { SourceName } from '../sources/catalog.ts';

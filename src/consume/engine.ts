@@ -293,7 +293,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
 function unflushed(error: unknown, unwritten: readonly Unwritten[]): StockstreamError {
   const why = errorMessage(error);
   if (unwrittenTotal(unwritten) > 0) {
-    return new StockstreamError(`stopped with ${describeUnwritten(unwritten)} (${why})`, {
+    return new StockstreamError(`stopped with ${describeUnwritten(unwritten)}; ${why}`, {
       hint: 'nothing is lost: their offsets were not committed, so the next start reads and writes them again',
       cause: error,
     });

@@ -1,7 +1,12 @@
 /**
- * One bounded, retrying queue per sink (each with the sink's own `concurrency` and `writeAlone`),
- * plus one for the dead-letter topic when there is one, behind one router: what consume and
- * `watch --sink` both deliver through.
+ * src/delivery/ is how outputs reach the sinks, for `consume` and `watch --sink` alike: one bounded,
+ * batching, retrying queue per sink (sink-queue.ts, with the sink's own `concurrency` and
+ * `writeAlone`) plus one for the dead-letter topic when there is one, behind one router (router.ts)
+ * that knows how far each queue got, and how a stop gives up on sinks that are down (stop.ts). It
+ * imports the sink contract, the model, the Kafka message type, config, ui and util — never consume/
+ * or watch/, which hand in what is theirs (the DLQ writer, the membership gate, metrics) as hooks.
+ *
+ * This file builds the lanes: a queue per sink, and the DLQ queue.
  */
 import type { Config } from '../config/schema.ts';
 import { errorMessage } from '../errors.ts';

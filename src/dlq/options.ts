@@ -1,6 +1,6 @@
 /** The flags `dlq list|show|redrive` share: which dead-letter topic, which stage, since when. */
 import type { Config } from '../config/schema.ts';
-import { parseSince } from '../commands/flags.ts';
+import { parseSince } from '../config/overrides.ts';
 import { resolveDlq, type DlqSelection } from './scan.ts';
 
 export interface DlqFlags {

@@ -4,6 +4,7 @@
  */
 import type { Config } from '../config/schema.ts';
 import { redactUrl } from '../config/redact.ts';
+import { servicesInUse } from '../config/services.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { YahooHttpError } from '../yahoo/client.ts';
@@ -70,7 +71,7 @@ export async function checkKafka(config: Config, options: CheckOptions): Promise
 export async function checkInflux(config: Config, options: CheckOptions): Promise<CheckResult> {
   const { InfluxDB } = await import('@influxdata/influxdb-client');
   const { url, org, bucket, token } = config.influx;
-  const optional = !config.sinks.enabled.includes('influx');
+  const optional = !servicesInUse(config).has('influx');
   const fetchImpl = options.fetch ?? globalThis.fetch;
   try {
     await withTimeout(fetchImpl(new URL('/ping', url)), options.timeoutMs, `InfluxDB at ${url}`);
@@ -102,7 +103,7 @@ export async function checkInflux(config: Config, options: CheckOptions): Promis
 export async function checkPostgres(config: Config, options: CheckOptions): Promise<CheckResult> {
   const { default: postgres } = await import('postgres');
   const shownUrl = redactUrl(config.postgres.url);
-  const optional = !config.sinks.enabled.includes('postgres');
+  const optional = !servicesInUse(config).has('postgres');
   const sql = postgres(config.postgres.url, { max: 1, connect_timeout: Math.ceil(options.timeoutMs / 1000), onnotice: () => undefined });
   try {
     const [row] = await withTimeout(sql<{ version: string }[]>`select current_setting('server_version') as version`, options.timeoutMs, `PostgreSQL at ${shownUrl}`);
@@ -144,7 +145,7 @@ export async function checkGrafana(config: Config, options: CheckOptions): Promi
 
 export async function checkYahoo(config: Config, options: CheckOptions): Promise<CheckResult> {
   const fetchImpl = options.fetch ?? globalThis.fetch;
-  const optional = !config.source.name.startsWith('yahoo');
+  const optional = !servicesInUse(config).has('yahoo');
   const url = 'https://query1.finance.yahoo.com/v1/test/getcrumb';
   const failed = (error: unknown): CheckResult => {
     const { cause, fix } = explainYahooFailure(error);

@@ -1,26 +1,14 @@
-/** The sinks `consume` can write to, registered by name (`sinks.enabled`, `--sinks`). */
-import type { Config, SinkName } from '../config/schema.ts';
+/** Creates the enabled sinks from the catalog (src/sinks/catalog.ts). */
+import type { Config } from '../config/schema.ts';
 import type { TopicSpec } from '../kafka/topics.ts';
-import { consoleSink } from './console/console.ts';
-import { fileSink } from './file/file.ts';
-import { influxSink } from './influx/influx.ts';
-import { kafkaSink, kafkaSinkTopics } from './kafka/kafka.ts';
-import { postgresSink } from './postgres/postgres.ts';
-import type { Sink, SinkDeps, SinkModule } from './types.ts';
-
-export const sinkModules: readonly SinkModule[] = [influxSink, postgresSink, kafkaSink, consoleSink, fileSink];
-
-export function sinkModule(name: SinkName): SinkModule {
-  const module = sinkModules.find((candidate) => candidate.name === name);
-  if (!module) throw new Error(`no sink named ${name}`);
-  return module;
-}
+import { sinkSpec } from './catalog.ts';
+import type { Sink, SinkDeps, SinkSpec } from './types.ts';
 
 /** Creates the enabled sinks in order; those already created are closed if a later one fails. */
 export async function createSinks(config: Config, deps: SinkDeps): Promise<Sink[]> {
   const sinks: Sink[] = [];
   try {
-    for (const name of new Set(config.sinks.enabled)) sinks.push(await sinkModule(name).create(config, deps));
+    for (const name of new Set(config.sinks.enabled)) sinks.push(await (await sinkSpec(name).load()).create(config, deps));
   } catch (error) {
     for (const sink of sinks) await sink.close().catch(() => {});
     throw error;
@@ -30,7 +18,10 @@ export async function createSinks(config: Config, deps: SinkDeps): Promise<Sink[
 
 /** Topics the enabled sinks write to, created by the engine when missing. */
 export function sinkTopics(config: Config): TopicSpec[] {
-  return config.sinks.enabled.includes('kafka') ? kafkaSinkTopics(config) : [];
+  return [...new Set(config.sinks.enabled)].flatMap((name) => {
+    const spec: SinkSpec = sinkSpec(name);
+    return spec.topics?.(config) ?? [];
+  });
 }
 
-export type { Sink, SinkDeps, SinkModule } from './types.ts';
+export type { Sink, SinkDeps, SinkModule, SinkSpec } from './types.ts';

@@ -4,8 +4,10 @@
  * Writes must be idempotent: the same output written twice leaves the same data.
  */
 import type { Config, SinkName } from '../config/schema.ts';
+import type { ConfigSection } from '../config/section.ts';
 import type { StockstreamError } from '../errors.ts';
 import type { Publisher } from '../kafka/publisher.ts';
+import type { TopicSpec } from '../kafka/topics.ts';
 import type { WindowOutput } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { Output } from '../ui/output.ts';
@@ -43,10 +45,29 @@ export interface SinkDeps {
   signal?: AbortSignal;
 }
 
+/** What a sink's module exports; its spec loads it. */
 export interface SinkModule {
-  name: SinkName;
-  description: string;
-  /** A command line that shows it, for help and the README. */
-  example: string;
   create(config: Config, deps: SinkDeps): Promise<Sink>;
+}
+
+/** A sink's entry in src/sinks/catalog.ts: everything but the code, which `load` imports. */
+export interface SinkSpec {
+  readonly name: string;
+  readonly description: string;
+  /** A command line that shows it, for help and the README. */
+  readonly example: string;
+  /** What it stores, for the README table (the sink's `accepts` decides per output). */
+  readonly kinds: string;
+  /** The server it writes to: doctor requires that check to pass only when this sink is enabled. */
+  readonly service?: 'influx' | 'postgres' | 'kafka';
+  /** Why `watch --sink` leaves it out; absent when watch can write to it. */
+  readonly notInWatch?: string;
+  /** Its section under `sinks.<key>` of the config. */
+  readonly config?: ConfigSection;
+  /**
+   * Topics it writes to, created by the engine when missing. Typed by the part of the config it
+   * reads, because `Config` is itself built from the catalog.
+   */
+  topics?(config: { kafka: { topics: Record<string, string> } }): TopicSpec[];
+  load(): Promise<SinkModule>;
 }

@@ -89,7 +89,7 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
   const started = Date.now();
   const limitReached = new AbortController();
   const signal = AbortSignal.any([options.signal, limitReached.signal]);
-  const sources = plannedSources(config, options.deps);
+  const sources = await plannedSources(config, options.deps);
 
   const metrics: ProduceMetrics = createProduceMetrics();
   let connected = false;

@@ -3,6 +3,7 @@
  * is the backpressure (the Kafka producer, or watch's operators, resolve it when they took the batch).
  */
 import type { Config, SourceName } from '../config/schema.ts';
+import type { ConfigSection } from '../config/section.ts';
 import type { Tick } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
 
@@ -35,10 +36,20 @@ export interface SourceDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
+/** What a source's module exports; its spec loads it. */
 export interface SourceModule {
-  name: SourceName;
-  description: string;
-  /** A command line that shows it, for help and README. */
-  example: string;
   create(config: Config, deps?: SourceDeps): Source;
+}
+
+/** A source's entry in src/sources/catalog.ts: everything but the code, which `load` imports. */
+export interface SourceSpec {
+  readonly name: string;
+  readonly description: string;
+  /** A command line that shows it, for help and the README. */
+  readonly example: string;
+  /** The outside service it reads (doctor checks it only when the configured source needs it). */
+  readonly service?: 'yahoo';
+  /** Its section under `source.<key>` of the config. */
+  readonly config?: ConfigSection;
+  load(): Promise<SourceModule>;
 }

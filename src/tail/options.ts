@@ -1,7 +1,7 @@
 /** `tail`'s flags as a request, with usage errors that name the flag. */
 import type { Config } from '../config/schema.ts';
 import { UsageError } from '../errors.ts';
-import { parseNumber, parseSince, parseSymbols } from '../commands/flags.ts';
+import { parseNumber, parseSince, parseSymbols } from '../config/overrides.ts';
 import { resolveTarget } from './records.ts';
 import type { TailRequest, TailStart } from './tail.ts';
 

@@ -5,16 +5,17 @@
  * never reach the window pipeline or the sinks.
  */
 import type { Config } from '../config/schema.ts';
+import type { SourceSpec } from '../sources/types.ts';
+import { sourceSpec } from '../sources/catalog.ts';
 import type { Tick } from '../model.ts';
 import { marketStateAt } from '../sources/market-hours.ts';
 import type { SourceContext, SourceDeps } from '../sources/types.ts';
 import { isTrading, marketStateOf, quoteToTick, type RawQuote } from '../sources/yahoo/quote-tick.ts';
 
-const YAHOO_SOURCES = new Set(['yahoo', 'yahoo-stream']);
-
 /** Whether the table would stay empty: a yahoo source outside the sessions it publishes. */
 export function needsLastClose(config: Config, now: number): boolean {
-  return YAHOO_SOURCES.has(config.source.name) && !isTrading(marketStateAt(now), config.source.extendedHours);
+  const source: SourceSpec = sourceSpec(config.source.name);
+  return source.service === 'yahoo' && !isTrading(marketStateAt(now), config.source.extendedHours);
 }
 
 /** The last regular-session quote of every symbol that is not trading now; empty when all trade. */

@@ -3,8 +3,7 @@
  * only the screen needs), plus the few config adjustments watch makes after loading.
  */
 import { configSchema, type Config } from '../config/schema.ts';
-import { OverrideBuilder, parseDurationFlag, parseNumber, parseSymbols } from '../commands/flags.ts';
-import type { FlagOverrides } from '../commands/context.ts';
+import { OverrideBuilder, parseDurationFlag, parseNumber, parseSymbols, setSourceFlags, type FlagOverrides } from '../config/overrides.ts';
 import { UsageError } from '../errors.ts';
 import { parseDuration } from '../util/duration.ts';
 import { SORT_FIELDS, type SortField } from './model.ts';
@@ -59,12 +58,7 @@ export function parseWatchFlags(flags: WatchFlags): { overrides: FlagOverrides; 
   if (flags.symbols !== undefined && flags.symbols.length > 0) builder.set('symbols', parseSymbols(flags.symbols, 'symbols'), 'symbols');
   // A file means a replay; saying --source replay as well would be redundant.
   const source = flags.source ?? (flags.file !== undefined ? 'replay' : undefined);
-  builder
-    .set('source.name', source, '--source')
-    .set('source.replay.file', flags.file, '--file')
-    .set('source.replay.speed', flags.speed === undefined ? undefined : parseNumber(flags.speed, '--speed', { min: 0 }), '--speed')
-    .set('source.synthetic.rate', flags.rate === undefined ? undefined : parseNumber(flags.rate, '--rate', { min: 0.001 }), '--rate')
-    .set('source.synthetic.seed', flags.seed === undefined ? undefined : parseNumber(flags.seed, '--seed', { integer: true }), '--seed');
+  setSourceFlags(builder, { ...flags, source }, { minRate: 0.001 });
   const view: WatchViewOptions = {
     interval: parseDurationFlag(flags.interval ?? '1m', '--interval'),
     sort: parseSort(flags.sort),

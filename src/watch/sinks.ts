@@ -6,12 +6,13 @@
  * everything — or, once the run was stopped (Ctrl-C, SIGTERM), at most a few seconds: then what is
  * still unwritten is lost, because watch reads no topic it could read again, and it says so.
  */
-import type { Config, SinkName } from '../config/schema.ts';
+import type { Config } from '../config/schema.ts';
 import { createLanes } from '../delivery/lanes.ts';
 import { closeSinks, describeUnwritten, flushUntilStopped } from '../delivery/stop.ts';
 import { StockstreamError, UsageError } from '../errors.ts';
 import type { WindowOutput } from '../model.ts';
-import { createSinks, type SinkDeps } from '../sinks/index.ts';
+import { sinkCatalog, sinkSpec } from '../sinks/catalog.ts';
+import { createSinks, type SinkDeps, type SinkSpec } from '../sinks/index.ts';
 import type { Logger } from '../ui/logger.ts';
 
 export interface WatchSinks {
@@ -34,20 +35,16 @@ export interface WatchSinkHooks {
   stopped: AbortSignal;
 }
 
-/** The table is the console, and the kafka sink needs the consume engine's producer. */
-const NOT_IN_WATCH: Partial<Record<SinkName, string>> = {
-  console: 'the live table is the console',
-  kafka: 'it needs the consume engine (use stockstream consume --sinks kafka)',
-};
-
 export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Logger, hooks: WatchSinkHooks): Promise<WatchSinks> {
   const enabled = config.sinks.enabled.filter((name) => {
-    const reason = NOT_IN_WATCH[name];
+    // The sink's catalog entry says why watch cannot use it (the console is the table itself…).
+    const reason = (sinkSpec(name) as SinkSpec).notInWatch;
     if (reason !== undefined) logger.warn(`watch --sink: skipping the ${name} sink: ${reason}`);
     return reason === undefined;
   });
   if (enabled.length === 0) {
-    throw new UsageError('watch --sink: no sink to write to', 'enable influx, postgres or file in sinks.enabled of the config file');
+    const usable = sinkCatalog.filter((spec: SinkSpec) => spec.notInWatch === undefined).map((spec) => spec.name);
+    throw new UsageError('watch --sink: no sink to write to', `enable ${usable.slice(0, -1).join(', ')} or ${usable.at(-1)} in sinks.enabled of the config file`);
   }
   const sinks = await createSinks({ ...config, sinks: { ...config.sinks, enabled } }, deps);
   const retries = new AbortController();

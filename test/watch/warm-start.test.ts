@@ -48,7 +48,7 @@ async function watchWithHistory(configInput: unknown, deps: Parameters<typeof pl
   const summary = await runWatch({
     config,
     view: { ...view, interval },
-    sources: withWarmHistory(config, plannedSources(config, deps), deps),
+    sources: withWarmHistory(config, await plannedSources(config, deps), deps),
     logger,
     out,
     signal: new AbortController().signal,

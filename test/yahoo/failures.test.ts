@@ -3,8 +3,13 @@
  * `doctor`, the sources and `info sync`, fed the real errors Node and yahoo-finance2 produce for a
  * name that does not resolve, a server that does not speak TLS, a closed port and HTTP statuses.
  */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { checkYahoo } from '../../src/doctor/checks.ts';
 import { fetchStockInfos } from '../../src/info/sync.ts';
@@ -13,8 +18,14 @@ import { runYahoo } from '../../src/sources/yahoo/yahoo.ts';
 import { createYahooClient } from '../../src/yahoo/client.ts';
 import { explainYahooFailure } from '../../src/yahoo/failure.ts';
 import { quietLogger, testConfig } from '../produce/helpers/kafka.ts';
+import { waitFor } from '../produce/helpers/wait.ts';
+import { BIN, cleanEnv, runCli } from '../support/cli.ts';
+import { testKafka, uniqueName } from '../support/services.ts';
 import { recordingContext } from '../produce/helpers/source-context.ts';
 import { answering, closedPort, to, UNRESOLVABLE, yahooAt, type LocalServer } from './unreachable.ts';
+
+/** The real network path with Yahoo's names made unresolvable, for the built CLI. */
+const OFFLINE_PRELOAD = fileURLToPath(new URL('./offline-preload.ts', import.meta.url));
 
 const servers: LocalServer[] = [];
 afterEach(async () => {
@@ -107,6 +118,47 @@ describe('doctor uses the same words', () => {
       silent.close();
     }
   });
+});
+
+describe('stockstream doctor (built CLI) offline', () => {
+  it('exits 1 with the Yahoo check naming the DNS failure and the fix', async () => {
+    const env = cleanEnv({ NO_COLOR: '1', NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
+    const result = await runCli(['--json', 'doctor', '--timeout', '5s'], { cwd: mkdtempSync(join(tmpdir(), 'ss-doctor-')), env, timeoutMs: 60_000 });
+    expect(result.code).toBe(1);
+    const yahoo = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { service: string })
+      .find((check) => check.service === 'Yahoo Finance');
+    expect(yahoo).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)$/),
+      fix: expect.stringMatching(/^no internet connection or no DNS: .*--source synthetic or --source replay$/),
+    });
+  }, 60_000);
+});
+
+describe('stockstream produce (built CLI) offline', () => {
+  it('warns once with the cause and the fix, keeps retrying with a status per retry, and stops on SIGTERM', async () => {
+    const env = cleanEnv({ NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
+    const args = ['--json', 'produce', '--source', 'yahoo', '--symbols', 'AAPL', '--topic', uniqueName('prices_offline'), '--brokers', testKafka().join(',')];
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const records = () =>
+      stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as { level: string; msg?: string; message?: string; status?: string });
+    // The second retry's status: by then a second warning would have been written.
+    await waitFor('the second retry', () => records().some((record) => /retry 2 in/.test(record.status ?? '')), 30_000);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const warnings = records().filter((record) => record.level === 'warn');
+    expect(warnings).toHaveLength(1);
+    expect(JSON.stringify(warnings[0])).toMatch(/DNS lookup of \S+ failed \(\w+\) on quote; retrying — fix: no internet connection or no DNS/);
+  }, 60_000);
 });
 
 describe('the yahoo source warns once per cause, with the fix, and keeps retrying', () => {

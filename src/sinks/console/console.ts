@@ -92,8 +92,5 @@ export function createConsoleSink(deps: Pick<SinkDeps, 'json' | 'tty' | 'out'>):
 }
 
 export const consoleSink: SinkModule = {
-  name: 'console',
-  description: 'a live table on a terminal, NDJSON with --json, plain lines otherwise',
-  example: 'stockstream consume --json --sinks console | jq .',
   create: async (_config, deps) => createConsoleSink(deps),
 };

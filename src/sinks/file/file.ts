@@ -47,8 +47,5 @@ export async function createFileSink(config: Config): Promise<Sink> {
 }
 
 export const fileSink: SinkModule = {
-  name: 'file',
-  description: 'NDJSON of every output, appended to sinks.file.path (--file)',
-  example: 'stockstream consume --sinks file --file out.ndjson',
   create: (config) => createFileSink(config),
 };

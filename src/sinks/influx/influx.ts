@@ -97,9 +97,6 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
 }
 
 export const influxSink: SinkModule = {
-  name: 'influx',
-  description: 'InfluxDB points: ticks, bars, indicators, alerts (measurements from influx.measurements)',
-  example: 'stockstream consume --sinks influx',
   create: async (config, deps) => {
     await checkWriteAccess(config, deps.logger);
     return createInfluxSink(config, deps.logger);

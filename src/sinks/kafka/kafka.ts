@@ -7,14 +7,8 @@
 import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import type { OutgoingMessage, Publisher } from '../../kafka/publisher.ts';
-import type { TopicSpec } from '../../kafka/topics.ts';
 import { encodeRecord, SCHEMA_VERSION, type WindowOutput } from '../../model.ts';
 import type { Sink, SinkModule } from '../types.ts';
-
-export function kafkaSinkTopics(config: Config): TopicSpec[] {
-  const { bars, indicators, alerts } = config.kafka.topics;
-  return [{ topic: bars }, { topic: indicators }, { topic: alerts }];
-}
 
 export function toMessage(config: Config, output: WindowOutput): OutgoingMessage | undefined {
   const topics = config.kafka.topics;
@@ -48,9 +42,6 @@ export function createKafkaSink(config: Config, publisher: Publisher): Sink {
 }
 
 export const kafkaSink: SinkModule = {
-  name: 'kafka',
-  description: 'Kafka topics kafka.topics.bars / indicators / alerts, keyed by symbol',
-  example: 'stockstream consume --sinks influx,kafka',
   create: async (config, deps) => {
     if (!deps.publisher) throw new UsageError('the kafka sink needs the consume engine', 'use it through `stockstream consume --sinks kafka`');
     return createKafkaSink(config, deps.publisher);

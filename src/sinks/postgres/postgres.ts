@@ -85,8 +85,5 @@ export async function createPostgresSink(config: Config, logger: Logger): Promis
 }
 
 export const postgresSink: SinkModule = {
-  name: 'postgres',
-  description: 'PostgreSQL tables stock_bars, stock_indicators, stock_alerts (upserts; run `stockstream migrate up` first)',
-  example: 'stockstream consume --sinks postgres',
   create: (config, deps) => createPostgresSink(config, deps.logger),
 };

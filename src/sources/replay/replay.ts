@@ -69,9 +69,6 @@ export async function runReplay(config: Config, ctx: SourceContext, deps: Source
 }
 
 export const replaySource: SourceModule = {
-  name: 'replay',
-  description: 'replays an NDJSON or CSV file of ticks or bars (like one written by --record) at the original pace × speed',
-  example: 'stockstream produce --source replay --file session.ndjson --speed 10',
   create(config, deps): Source {
     return { name: 'replay', run: (ctx) => runReplay(config, ctx, deps) };
   },

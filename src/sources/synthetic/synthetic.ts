@@ -46,9 +46,6 @@ export async function runSynthetic(options: SyntheticConfig, ctx: SourceContext,
 }
 
 export const syntheticSource: SourceModule = {
-  name: 'synthetic',
-  description: 'seeded random walk with NYSE sessions and growing day volume, at a target rate; for demos and load tests',
-  example: 'stockstream produce --source synthetic --symbols AAPL,MSFT --rate 1000 --limit 5000',
   create(config, deps = {}): Source {
     return { name: 'synthetic', run: (ctx) => runSynthetic(config.source.synthetic, ctx, deps.now) };
   },

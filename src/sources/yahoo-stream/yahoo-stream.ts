@@ -142,9 +142,6 @@ export async function runYahooStream(config: Config, ctx: SourceContext, deps: S
 }
 
 export const yahooStreamSource: SourceModule = {
-  name: 'yahoo-stream',
-  description: "Yahoo's websocket streamer: every trade as it happens; reconnects and fills gaps from 1m bars",
-  example: 'stockstream produce --source yahoo-stream --symbols AAPL,MSFT --backfill 2d',
   create(config, deps): Source {
     return { name: 'yahoo-stream', run: (ctx) => runYahooStream(config, ctx, deps) };
   },

@@ -93,9 +93,6 @@ export async function runYahoo(config: Config, ctx: SourceContext, deps: SourceD
 }
 
 export const yahooSource: SourceModule = {
-  name: 'yahoo',
-  description: 'polls Yahoo Finance quotes (≤100 symbols per request) and publishes what changed; sleeps while the market is closed',
-  example: 'stockstream produce --symbols AAPL,MSFT --interval 2s',
   create(config, deps): Source {
     return { name: 'yahoo', run: (ctx) => runYahoo(config, ctx, deps) };
   },
