@@ -84,7 +84,9 @@ async function timeEngine(config: Config, meter: CpuMeter, expected: number, sin
   try {
     await waitFor('the sink to acknowledge every tick', () => (engine.check(), end), READ_TIMEOUT_MS);
   } finally {
-    await engine.stop();
+    // Every tick is written by now; a stop that cannot flush the rest in time (a loaded machine)
+    // is reported, and the counts below still compare what InfluxDB holds with what was acknowledged.
+    await engine.stop().catch((error: unknown) => process.stderr.write(`  engine stop: ${(error as Error).message}\n`));
   }
   if (bars === 0) throw new Error('no bar closed: the synthetic ticks should span several minutes');
   return { ticks, ms: end!.at - engine.firstBatchAt()!, cpu: cpuSince(start, end!.cpu), bars };

@@ -115,6 +115,13 @@ export async function consumePeak(
     await waitForMetric(consume, TICKS_METRIC, ticks, CONSUME_TIMEOUT_MS);
     cpu = cpuSecondsOf(consume.child.pid!);
     ms = performance.now() - started;
+    // A stop gives the sinks a few seconds (then exits 1, nothing committed): let them drain first.
+    await waitFor(
+      'the sinks to write what they buffered',
+      async () => ((await consume.metrics()).get('stockstream_sink_buffered') === 0 ? true : undefined),
+      CONSUME_TIMEOUT_MS,
+      100,
+    );
     // Until its exit the process flushes the sinks: that is part of the peak too.
     consume.child.kill('SIGTERM');
     const exit = await Promise.race([consume.exited, sleep(EXIT_TIMEOUT_MS, undefined)]);

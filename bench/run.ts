@@ -4,13 +4,14 @@
  * latest.json. Exits 1 when a benchmark failed to run (a missed target is a result, not a failure).
  */
 import { consume } from './consume.ts';
+import { guarantee } from './guarantee.ts';
 import { latency } from './latency.ts';
 import { memory } from './memory.ts';
 import { producer } from './producer.ts';
 import { runBenches, type Bench } from './lib/report.ts';
 import { startup } from './startup.ts';
 
-const ALL: readonly Bench[] = [startup, producer, consume, latency, memory];
+const ALL: readonly Bench[] = [startup, producer, consume, guarantee, latency, memory];
 
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => !ALL.some((bench) => bench.name === name));

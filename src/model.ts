@@ -106,9 +106,20 @@ export interface StockInfo {
 }
 
 /** Everything a window operator emits; sinks pick the kinds they store. */
+/** A place in the prices topic: `source` names topic and partition, `offset` the message there. */
+export interface StreamPosition {
+  source: string;
+  offset: number;
+}
+
 export type WindowOutput =
   | { kind: 'tick'; tick: Tick }
-  | { kind: 'bar'; bar: Bar }
+  /**
+   * `position`: where in its Kafka partition the consumer stood when it emitted the bar (the offset
+   * of the last message applied); a bar from an older position never replaces a newer one in
+   * PostgreSQL. Absent outside `consume` (watch, backtest).
+   */
+  | { kind: 'bar'; bar: Bar; position?: StreamPosition }
   | { kind: 'indicator'; point: IndicatorPoint }
   | { kind: 'alert'; alert: Alert };
 

@@ -16,6 +16,7 @@ import { initCommand } from './init/command.ts';
 import { migrateCommand } from './migrate/command.ts';
 import { produceCommand } from './produce/command.ts';
 import type { CommandSpec } from './spec.ts';
+import { statusCommand } from './status/command.ts';
 import { tailCommand } from './tail/command.ts';
 import { watchCommand } from './watch/command.ts';
 
@@ -28,6 +29,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   watchCommand,
   backtestCommand,
   tailCommand,
+  statusCommand,
   dlqCommand,
   configCommand,
   doctorCommand,

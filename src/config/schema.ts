@@ -101,6 +101,12 @@ export const configSchema = z.object({
       checkpointInterval: duration(
         '`consume` writes changed window state to the state topic and commits offsets this often. Longer: fewer state writes (a symbol that ticks is written once a round); shorter: less to read again after a crash.',
       ).default('5s'),
+      processingGuarantee: z
+        .enum(['at-least-once', 'exactly-once'])
+        .default('exactly-once')
+        .describe(
+          '`consume`: exactly-once writes the state records, dead letters and the kafka sink\'s outputs in one Kafka transaction per checkpoint round together with the consumed offsets, so a read_committed reader sees each once even after a crash (they appear when the round commits). at-least-once writes them as they come and may repeat some after a crash. InfluxDB and PostgreSQL are idempotent either way.',
+        ),
       topics: z
         .object({
           prices: z.string().min(1).default('real-time-stock-prices').describe('Ticks, keyed by symbol.'),

@@ -13,6 +13,8 @@ export interface PartitionCheckpoint {
   offset: number;
   /** Symbol records first, the checkpoint record last. */
   records: OutgoingMessage[];
+  /** Exactly-once: the Kafka outputs and dead letters of the ticks below `offset`, for the same transaction. */
+  staged: OutgoingMessage[];
   /** Marks the symbols as persisted once the records are acknowledged. */
   persisted: Array<[string, PersistedSymbol]>;
 }
@@ -30,11 +32,13 @@ export const QUIET_CHECKPOINT_MS = 30_000;
 export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix: string, now = Date.now()): PartitionCheckpoint | undefined {
   const offset = state.position;
   if (offset === undefined) return undefined;
-  if (!state.touched && now - state.checkpointedAt < QUIET_CHECKPOINT_MS) return undefined;
+  if (!state.touched && state.staged.length === 0 && now - state.checkpointedAt < QUIET_CHECKPOINT_MS) return undefined;
   state.touched = false;
   state.checkpointedAt = now;
   const changed: Array<[string, PersistedSymbol]> = [];
   const records: OutgoingMessage[] = [];
+  const staged = state.staged;
+  state.staged = [];
   const seen = new Set<string>();
   const write = (symbol: string, json: string, digest: string) => {
     changed.push([symbol, { digest, offset }]);
@@ -49,13 +53,20 @@ export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix
   for (const [symbol, persisted] of state.persisted) {
     if (!seen.has(symbol) && persisted.digest !== NO_STATE_DIGEST) write(symbol, NO_STATE, NO_STATE_DIGEST);
   }
-  if (changed.length === 0 && offset === state.checkpointed) return undefined;
+  if (changed.length === 0 && offset === state.checkpointed && staged.length === 0) return undefined;
 
   const vouched: Record<string, number> = {};
   for (const [symbol, persisted] of state.persisted) vouched[symbol] = persisted.offset;
   for (const [symbol] of changed) vouched[symbol] = offset;
   records.push({ topic: stateTopic, key: prefix, value: encodeCheckpoint({ offset, symbols: vouched }) });
-  return { partition: state.partition, offset, records, persisted: changed };
+  return { partition: state.partition, offset, records, staged, persisted: changed };
+}
+
+/** A checkpoint that was not written (its partition is not ours right now): its staged outputs wait for the next one. */
+export function putBack(state: PartitionState, checkpoint: PartitionCheckpoint): void {
+  if (checkpoint.staged.length === 0) return;
+  state.staged = checkpoint.staged.concat(state.staged);
+  state.touched = true;
 }
 
 /** After the records are acknowledged: what is persisted now. */

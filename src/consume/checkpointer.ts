@@ -1,12 +1,14 @@
 /**
  * Checkpoint rounds, one at a time: take every partition's checkpoint and the sink marks at the
  * same instant, wait until the sinks and the DLQ wrote everything up to those marks, write the
- * state records, then commit the offsets of the partitions this consumer still owns.
+ * state records, then commit the offsets of the partitions this consumer still owns. Under
+ * exactly-once the Kafka outputs, the state records and the offsets are one transaction instead.
  */
 import type { Publisher } from '../kafka/publisher.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
-import { markPersisted, takeCheckpoint, type PartitionCheckpoint } from './checkpoint.ts';
+import type { Transactor } from '../kafka/transactions.ts';
+import { markPersisted, putBack, takeCheckpoint, type PartitionCheckpoint } from './checkpoint.ts';
 import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
 import type { PartitionState } from './partition.ts';
@@ -26,6 +28,9 @@ export interface CheckpointerDeps {
   metrics: ConsumeMetrics;
   /** State records and commits wait until the group confirmed we are still a member (fencing.ts). */
   gate: MembershipGate;
+  /** Exactly-once: each round is one transaction of the staged outputs, the state records and the offsets. */
+  transactor?: Transactor;
+  group: string;
 }
 
 export interface Checkpointer {
@@ -45,6 +50,7 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       if (checkpoint) taken.push({ state, checkpoint });
     }
     const marks = deps.router.marks();
+    if (deps.transactor) return transact(deps.transactor, taken, marks);
     if (taken.length > 0) {
       await deps.router.whenWritten(marks);
       await deps.gate.ready();
@@ -68,6 +74,33 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       // A rebalance in progress refuses commits; the state topic already says where to resume.
       deps.logger.debug(`offset commit postponed: ${errorMessage(error)}`);
     }
+  };
+
+  /**
+   * The exactly-once round: the other sinks first (they are idempotent), then in one transaction
+   * the Kafka outputs, the state records and the offsets of the partitions still ours. A partition
+   * that is not ours at that moment is left out whole; its outputs wait in case it comes back
+   * unchanged (partitions.ts), else its next owner produces them again from the last commit.
+   */
+  const transact = async (transactor: Transactor, taken: Array<{ state: PartitionState; checkpoint: PartitionCheckpoint }>, marks: number[]) => {
+    if (taken.length === 0) return;
+    try {
+      await deps.router.whenWritten(marks);
+      await deps.gate.ready();
+    } catch (error) {
+      for (const { state, checkpoint } of taken) putBack(state, checkpoint);
+      throw error;
+    }
+    const owned = taken.filter(({ state, checkpoint }) => deps.owns(state) || (putBack(state, checkpoint), false));
+    if (owned.length === 0) return;
+    const messages = owned.flatMap(({ checkpoint }) => [...checkpoint.staged, ...checkpoint.records]);
+    const partitions = owned.map(({ checkpoint }) => ({ partition: checkpoint.partition, offset: checkpoint.offset }));
+    await transactor.commit(messages, { groupId: deps.group, topic: deps.topic, partitions });
+    for (const { state, checkpoint } of owned) {
+      markPersisted(state, checkpoint);
+      state.committed = checkpoint.offset;
+    }
+    deps.metrics.checkpoints.inc();
   };
 
   const run = () => {

@@ -11,7 +11,9 @@ import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, StockstreamError } from '../errors.ts';
 import { createKafka } from '../kafka/client.ts';
-import { openPublisher, type Publisher } from '../kafka/publisher.ts';
+import { openPublisher, type OutgoingMessage, type Publisher } from '../kafka/publisher.ts';
+import { openTransactor, type Transactor } from '../kafka/transactions.ts';
+import type { WindowOutput } from '../model.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
@@ -27,6 +29,8 @@ import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
 import { createConsumeMetrics, deliveryMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
 import { createPartitions } from './partitions.ts';
+import type { PartitionState } from './partition.ts';
+import type { Router } from '../delivery/router.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
 export interface ConsumeOptions {
@@ -104,6 +108,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     ...[...failingSinks].map((sink) => `sink ${sink} is failing; its writes are being retried`),
   ];
   let publisher: Publisher | undefined;
+  let transactor: Transactor | undefined;
   let store: StateStore | undefined;
   let consumer: Consumer | undefined;
   let admin: Admin | undefined;
@@ -121,6 +126,12 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     await ensureTopics(kafka, config, logger, specs, halt.signal);
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
+    // Exactly-once: what goes to Kafka (dead letters, the kafka sink) waits in its partition for the
+    // checkpoint transaction instead of going through a sink queue.
+    if (config.kafka.processingGuarantee === 'exactly-once') {
+      transactor = await openTransactor(kafka, config, logger, { name: `${config.kafka.clientId}:${group}`, signal: retryAbort.signal });
+    }
+    const transactional = transactor ? sinks.filter((sink) => sink.kafkaMessages) : [];
 
     let paused = false;
     const resumeIfRoomy = () => {
@@ -136,7 +147,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
     });
     const dlqWriter = publisher;
-    const router = createLanes(config, sinks, {
+    const lanes = createLanes(config, sinks.filter((sink) => !transactional.includes(sink)), {
       logger,
       retrySignal: retryAbort.signal,
       onFailed: fail,
@@ -146,6 +157,24 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       failing: failingSinks,
       metrics: deliveryMetrics(metrics),
     });
+    const staged = () => {
+      let count = 0;
+      for (const state of partitions.states()) count += state.staged.length;
+      return count;
+    };
+    // What waits for the transaction counts against the same bound as a sink buffer.
+    const max = config.sinks.maxBuffered;
+    const router: Router = transactor ? { ...lanes, full: () => lanes.full() || staged() >= max, roomy: () => lanes.roomy() && staged() <= max / 2 } : lanes;
+    const route = (state: PartitionState, outputs: WindowOutput[], deadLetters: OutgoingMessage[]) => {
+      if (!transactor) return router.route(outputs, deadLetters);
+      router.route(outputs, []);
+      for (const sink of transactional) {
+        const accepted = outputs.filter((output) => sink.accepts(output));
+        if (accepted.length > 0) for (const message of sink.kafkaMessages!(accepted)) state.staged.push(message);
+      }
+      for (const message of deadLetters) state.staged.push(message);
+      if (deadLetters.length > 0) metrics.deadLetters.inc(deadLetters.length);
+    };
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
     consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: SESSION_TIMEOUT_MS, ...FETCH });
@@ -169,6 +198,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       consumer,
       store,
       router,
+      route,
       createPipeline: options.createPipeline,
       metrics,
       logger,
@@ -205,6 +235,8 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       logger,
       metrics,
       gate,
+      transactor,
+      group,
     });
 
     consumer.on(consumer.events.HEARTBEAT, () => gate.confirm(Date.now()));
@@ -237,6 +269,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         gate.lapsed(Date.now()); // says so at once when we wake up from a freeze, even with nothing to write
         partitions.onTimer(Date.now(), TIMER_MS);
         router.updateGauges();
+        if (paused && transactor) void checkpointer.run().catch(fail); // only a round drains what waits for it
         resumeIfRoomy();
       }, TIMER_MS),
       setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
@@ -278,6 +311,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       await store?.stop();
       await closeSinks(sinks, logger);
       await publisher?.close().catch(() => {});
+      await transactor?.close();
     };
     // Leaving the group and closing clients is quick when the servers are up; one that is away
     // must not hold a stop past its 10 s (the process exits right after, closing what is left).

@@ -44,10 +44,15 @@ export interface PartitionState {
   touched: boolean;
   /** Wall clock of the last checkpoint taken. */
   checkpointedAt: number;
+  /**
+   * Exactly-once: the Kafka messages (kafka sink outputs, dead letters) derived from the ticks
+   * applied since the last checkpoint was taken; the next checkpoint takes them into its transaction.
+   */
+  staged: OutgoingMessage[];
 }
 
 export function createPartitionState(partition: number, pipeline: WindowPipeline): PartitionState {
-  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0 };
+  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0, staged: [] };
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */
@@ -86,6 +91,14 @@ export interface ApplyCounts {
   future: number;
   /** An unexpected error while processing it; dead-lettered so the rest of the batch goes on. */
   failed: number;
+}
+
+/** Marks the bars in `outputs[from..]` with the stream position they were emitted at (see WindowOutput). */
+export function stampBars(outputs: WindowOutput[], from: number, topic: string, partition: number, offset: number): void {
+  for (let i = from; i < outputs.length; i++) {
+    const output = outputs[i]!;
+    if (output.kind === 'bar') output.position = { source: `${topic}:${partition}`, offset };
+  }
 }
 
 /** Applies `messages[from..to)`; the engine cuts a batch short when a sink buffer fills up. */
@@ -127,6 +140,7 @@ export function applyMessages(state: PartitionState, messages: readonly KafkaMes
       counts.failed++;
       continue;
     }
+    stampBars(outputs, outputsBefore, ctx.topic, state.partition, offset);
     if (late) {
       const stage = late.stage ?? 'late';
       deadLetters.push(deadLetter(ctx.dlqTopic, ctx.topic, state.partition, message, stage, late.reason));

@@ -8,13 +8,14 @@
  * state topic like a new partition.
  */
 import type { Consumer, EachBatchPayload } from 'kafkajs';
+import type { OutgoingMessage } from '../kafka/publisher.ts';
 import type { WindowOutput } from '../model.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
-import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
+import { applyMessages, applyRestore, createPartitionState, stampBars, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
 import type { Router } from '../delivery/router.ts';
 import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
@@ -30,6 +31,8 @@ export interface PartitionsDeps {
   consumer: Pick<Consumer, 'seek'>;
   store: StateStore;
   router: Router;
+  /** Hands a partition's outputs and dead letters on: to the router, or (exactly-once) partly to the partition's transaction. */
+  route(state: PartitionState, outputs: WindowOutput[], deadLetters: OutgoingMessage[]): void;
   createPipeline(): WindowPipeline;
   metrics: ConsumeMetrics;
   logger: Logger;
@@ -134,7 +137,7 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       const ctx: ApplyContext = { topic, dlqTopic: deps.dlqTopic, emitTicks: deps.router.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
       const counts = applyMessages(state, messages, ctx, from, to);
       resolveOffset(messages[to - 1]!.offset);
-      deps.router.route(ctx.outputs, ctx.deadLetters);
+      deps.route(state, ctx.outputs, ctx.deadLetters);
       deps.onCounts(counts, ctx.deadLetters.length);
       if (deps.router.full()) {
         deps.pause(); // the rest of the batch is fetched again after the resume
@@ -207,9 +210,10 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         const state = partitions.get(partition)!;
         const outputs: WindowOutput[] = [];
         state.pipeline.onTimer(clockMs, outputs);
+        if (state.position !== undefined) stampBars(outputs, 0, topic, partition, state.position - 1);
         if (outputs.length > 0) {
           state.touched = true;
-          deps.router.route(outputs, []);
+          deps.route(state, outputs, []);
         }
       }
     },

@@ -10,11 +10,15 @@
  * state topic's beginning.
  *
  * kafkajs cannot read a topic without a consumer group, so each reader joins a group of its own
- * that commits nothing.
+ * that commits nothing. Readers are read_committed: under exactly-once only records of committed
+ * checkpoint transactions are restored from, and the end offsets (admin, read_committed) are the
+ * last stable ones.
  */
 import { randomUUID } from 'node:crypto';
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
+import { errorMessage } from '../errors.ts';
+import { isTransientKafkaError } from '../kafka/publisher.ts';
 import { connectKafka } from '../kafka/topics.ts';
 import type { Logger } from '../ui/logger.ts';
 import { sleep } from '../util/retry.ts';
@@ -27,6 +31,7 @@ export interface StateStore {
 }
 
 const CATCH_UP_POLL_MS = 50;
+const LEADER_WAIT_MS = 250;
 const SLOW_CATCH_UP_MS = 15_000;
 
 /** key → latest raw value */
@@ -65,8 +70,24 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
   });
 
   /** Waits until `reader` has read every record written before the call. */
+  /**
+   * The state topic's end offsets. Right after `consume` created it, or while a broker restarts,
+   * the partition leaders may still answer "not the leader": that is "not yet", not a failure.
+   */
+  const endOffsets = async (waitSignal?: AbortSignal) => {
+    for (;;) {
+      try {
+        return await admin.fetchTopicOffsets(stateTopic);
+      } catch (error) {
+        if (!isTransientKafkaError(error) || waitSignal?.aborted) throw error;
+        logger.debug(`state topic ${stateTopic}: end offsets not available yet (${errorMessage(error)})`);
+        await sleep(LEADER_WAIT_MS, waitSignal);
+      }
+    }
+  };
+
   const catchUp = async (reader: Reader, waitSignal?: AbortSignal) => {
-    const ends = await admin.fetchTopicOffsets(stateTopic);
+    const ends = await endOffsets(waitSignal);
     const started = Date.now();
     let warned = false;
     for (;;) {
@@ -132,8 +153,12 @@ async function startReader(
         if (message.value === null) records.delete(key);
         else records.set(key, message.value.toString('utf8'));
       }
-      if (batch.messages.length > 0) positions.set(batch.partition, Number(batch.lastOffset()) + 1);
     },
+  });
+  // Read committed (kafkajs' default): a batch of transaction markers alone never reaches eachBatch,
+  // yet moves the position, and the end offsets catchUp compares with are past those markers.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    if (payload.topic === names.topic) positions.set(payload.partition, Number(payload.lastOffset) + 1);
   });
   return {
     positions,

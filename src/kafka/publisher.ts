@@ -14,7 +14,7 @@
  * producer (a batch merged with newer messages would be refused as out of order). Errors that
  * another try cannot fix (a missing topic, a message too large) fail.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
+import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type ProducerBatch } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import { encodeTick, SCHEMA_VERSION, type Tick } from '../model.ts';
@@ -127,10 +127,28 @@ const RECORD_OVERHEAD_BYTES = 32;
 const byteLength = (data: string | Buffer | null) => (data === null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length);
 
 /** A message's share of a produce request, uncompressed. */
-function messageBytes(message: OutgoingMessage): number {
+export function messageBytes(message: OutgoingMessage): number {
   let bytes = RECORD_OVERHEAD_BYTES + byteLength(message.key) + byteLength(message.value);
   for (const name in message.headers) bytes += name.length + byteLength(message.headers[name]!);
   return bytes;
+}
+
+/** One produce request of kafkajs (acks from all in-sync replicas) for these messages. */
+export function produceRequest(batch: readonly OutgoingMessage[], defaultTopic: string, compression: 'none' | 'gzip'): ProducerBatch {
+  const byTopic = new Map<string, Message[]>();
+  for (const message of batch) {
+    const topic = message.topic ?? defaultTopic;
+    let list = byTopic.get(topic);
+    if (!list) byTopic.set(topic, (list = []));
+    // No Kafka timestamp from event time on purpose: backfilled ticks weeks old would fall behind
+    // the topic's retention and be deleted on arrival.
+    list.push({ key: message.key, value: message.value, headers: message.headers });
+  }
+  return {
+    acks: -1,
+    compression: compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
+    topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
+  };
 }
 
 /** Wraps a connected kafkajs producer; `openPublisher` is the usual way in. */
@@ -160,22 +178,7 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     for (const wake of waiting) wake();
   };
 
-  const sendBatch = async (batch: OutgoingMessage[]) => {
-    const byTopic = new Map<string, Message[]>();
-    for (const message of batch) {
-      const topic = message.topic ?? options.topic;
-      let list = byTopic.get(topic);
-      if (!list) byTopic.set(topic, (list = []));
-      // No Kafka timestamp from event time on purpose: backfilled ticks weeks old would fall behind
-      // the topic's retention and be deleted on arrival.
-      list.push({ key: message.key, value: message.value, headers: message.headers });
-    }
-    await producer.sendBatch({
-      acks: -1,
-      compression: (options.compression ?? config.kafka.compression) === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None,
-      topicMessages: [...byTopic].map(([topic, messages]) => ({ topic, messages })),
-    });
-  };
+  const sendBatch = (batch: OutgoingMessage[]) => producer.sendBatch(produceRequest(batch, options.topic, options.compression ?? config.kafka.compression));
 
   const brokers = config.kafka.brokers.join(', ');
   let retries = 0;

@@ -1,11 +1,11 @@
 /** Topic administration shared by produce, consume and info sync: create what is missing, never alter. */
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, InterruptedError, StockstreamError } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { closestFirst } from '../util/closest.ts';
 import { parseDuration } from '../util/duration.ts';
-import { retry } from '../util/retry.ts';
+import { retry, sleep } from '../util/retry.ts';
 import { brokersRefuse, REFUSED_GRACE_MS } from './probe.ts';
 
 export interface TopicSpec {
@@ -113,6 +113,29 @@ export function missingTopicError(topic: string, existing: string[], brokers: st
 }
 
 /** Creates the topics that do not exist yet with the configured partitions; existing ones are left as they are. */
+const LEADERS_TIMEOUT_MS = 30_000;
+const LEADERS_POLL_MS = 100;
+
+/**
+ * Waits until every partition of `topics` has a leader. createTopics' own wait is skipped when
+ * another client created one of them first: `produce` and `consume` started together both create
+ * `<topic>.dlq`, and the one that loses gets TOPIC_ALREADY_EXISTS for it, which kafkajs takes as
+ * "done" — also for the state topic it did create in the same request, which then answered
+ * UNKNOWN_TOPIC_OR_PARTITION to the first write (seen once in frozen.test.ts).
+ */
+async function waitForLeaders(admin: Admin, topics: string[], signal?: AbortSignal): Promise<void> {
+  const deadline = Date.now() + LEADERS_TIMEOUT_MS;
+  for (;;) {
+    const ready = await admin.fetchTopicMetadata({ topics }).then(
+      ({ topics: found }) => found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
+      () => false, // a topic this broker does not know yet
+    );
+    if (ready || signal?.aborted) return;
+    if (Date.now() > deadline) throw new ConnectError('Kafka', `topic(s) ${topics.join(', ')} were created but not every partition has a leader after ${LEADERS_TIMEOUT_MS / 1_000} s`, { hint: 'check the broker log (`stockstream doctor`)' });
+    await sleep(LEADERS_POLL_MS, signal);
+  }
+}
+
 export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger, specs: TopicSpec[], signal?: AbortSignal): Promise<void> {
   const admin = kafka.admin();
   await connectKafka(admin, config, logger, signal);
@@ -141,6 +164,7 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger,
       initialMs: 200,
       retryable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
     });
+    await waitForLeaders(admin, missing.map((spec) => spec.topic), signal);
     for (const spec of missing) logger.info(`created topic ${spec.topic}`, { partitions: spec.partitions ?? config.kafka.partitions });
   } finally {
     await admin.disconnect();

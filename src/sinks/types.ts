@@ -6,7 +6,7 @@
 import type { Config, SinkName } from '../config/schema.ts';
 import type { ConfigSection } from '../config/section.ts';
 import type { StockstreamError } from '../errors.ts';
-import type { Publisher } from '../kafka/publisher.ts';
+import type { OutgoingMessage, Publisher } from '../kafka/publisher.ts';
 import type { TopicSpec } from '../kafka/topics.ts';
 import type { WindowOutput } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
@@ -29,6 +29,11 @@ export interface Sink {
    * with, naming the fix; undefined for everything else, which the engine retries with backoff.
    */
   fatal?(error: unknown): StockstreamError | undefined;
+  /**
+   * A sink that only produces Kafka messages: under `kafka.processingGuarantee: exactly-once` the
+   * engine puts these messages into its checkpoint transaction instead of calling `write`.
+   */
+  kafkaMessages?(batch: readonly WindowOutput[]): OutgoingMessage[];
   close(): Promise<void>;
 }
 

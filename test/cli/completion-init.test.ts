@@ -54,6 +54,11 @@ describe.each(['bash', 'zsh', 'fish'])('stockstream completion %s', (shell) => {
     expect(offered('stockstream watch --sou')).toEqual(['--source']);
     expect(offered('stockstream watch --source ').sort()).toEqual(['replay', 'synthetic', 'yahoo', 'yahoo-stream']);
     expect(offered('stockstream info sync --to ')).not.toContain('sync');
+    // The operating commands (issue 19), generated from the CLI like the rest.
+    expect(offered('stockstream dlq ')).toEqual(expect.arrayContaining(['list', 'show', 'redrive']));
+    expect(offered('stockstream tail --from')).toEqual(['--from-beginning']);
+    expect(offered('stockstream status --wa')).toEqual(['--watch']);
+    expect(offered('stockstream dlq redrive --ye')).toEqual(['--yes']);
   });
 });
 

@@ -2,13 +2,15 @@
  * Scenario 1: the Kafka broker stops for 20 s while `produce` and `consume` run — once cleanly, once
  * killed with SIGKILL (no controlled shutdown) — then starts again with its data. The producer
  * holds its ticks and sends them once the broker is back; the consumer resumes where it was. The topic ends with every tick exactly once, in order per symbol, and the
- * bars in InfluxDB equal those of an undisturbed run.
+ * bars in InfluxDB equal those of an undisturbed run, and the kafka sink's topics hold each bar,
+ * indicator point and alert of it exactly once for a read_committed reader.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTick, type Tick } from '../../src/model.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { influxResults } from '../consume/support/read-back.ts';
 import { groupProgress, readTopic } from '../consume/support/suite.ts';
+import { kafkaOutputs } from '../consume/support/kafka-outputs.ts';
 import { waitForAllCommitted } from './support/progress.ts';
 import { replayStream } from './support/replay.ts';
 import { allUp, outage } from './support/servers.ts';
@@ -26,7 +28,8 @@ afterEach(async () => {
 describe('Kafka broker restart', () => {
   it.each(['stop', 'SIGKILL'] as const)('loses no tick and no bar while the broker is down for 20 s (%s)', { timeout: 300_000 }, async (how) => {
     // A fresh suite per case: each broker outage meets its own topic, group and bucket.
-    const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11);
+    // With the kafka sink: its outputs, the state records and the offsets are in transactions the outage cuts through.
+    const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11, ['influx', 'kafka']);
     const topic = suite.config.kafka.topics.prices;
     consumer = await startConsumer(suite.configPath);
     const producing = produce();
@@ -67,5 +70,8 @@ describe('Kafka broker restart', () => {
     expect(bySymbol(inTopic)).toEqual(bySymbol(ticks));
 
     expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+    const kafka = await kafkaOutputs(suite.config, expected);
+    expect(kafka.results).toEqual(expected);
+    expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({ bars: expected.bars.length, indicators: expected.indicators.length, alerts: expected.alerts.length });
   });
 });

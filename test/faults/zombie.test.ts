@@ -3,12 +3,16 @@
  * consumer B joins, the group drops A and B takes every partition over and commits. Then A resumes
  * (SIGCONT) with its stale windows and buffers. A writes nothing until the group confirmed it is a
  * member again (fencing.ts), and a partition it gets back after B committed on it is restored from
- * the state topic instead of continuing from its stale memory (partitions.ts). The two together
- * leave exactly the bars of an undisturbed run and an empty DLQ. Runs on the shipped defaults.
+ * the state topic instead of continuing from its stale memory (partitions.ts). Together with the
+ * PostgreSQL version column (a bar from an older stream position never replaces a newer one) and
+ * exactly-once Kafka outputs they leave exactly the results of an undisturbed run in InfluxDB,
+ * PostgreSQL and the kafka sink's topics (each record once), and an empty DLQ. Runs on the shipped
+ * defaults.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults } from '../consume/support/read-back.ts';
+import { influxResults, postgresResults } from '../consume/support/read-back.ts';
+import { kafkaOutputs } from '../consume/support/kafka-outputs.ts';
 import { waitForAllCommitted } from './support/progress.ts';
 import { replayStream, type ReplayStream } from './support/replay.ts';
 import { allUp } from './support/servers.ts';
@@ -18,7 +22,9 @@ let zombie: ConsumerProcess | undefined;
 let successor: ConsumerProcess | undefined;
 
 beforeAll(async () => {
-  stream = await replayStream('fault_zombie', 17);
+  // Every sink that can be overwritten: InfluxDB (fenced), PostgreSQL (fenced, and never backwards:
+  // migration 004) and the kafka sink (exactly-once: a zombie's transaction never commits its outputs).
+  stream = await replayStream('fault_zombie', 17, ['influx', 'postgres', 'kafka']);
 });
 
 afterAll(async () => {
@@ -62,5 +68,9 @@ describe('zombie consumer', () => {
     expect(await successor.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
     expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+    const kafka = await kafkaOutputs(suite.config, expected);
+    expect(kafka.results).toEqual(expected);
+    expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({ bars: expected.bars.length, indicators: expected.indicators.length, alerts: expected.alerts.length });
   });
 });

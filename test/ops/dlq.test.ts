@@ -11,6 +11,7 @@ import { encodeTick, type Tick } from '../../src/model.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress, readTopic } from '../consume/support/suite.ts';
 import { createTopic } from '../support/services.ts';
+import { runInPty } from '../watch/support.ts';
 import { ndjson, opsSuite, writeRecords, type OpsSuite } from './support.ts';
 
 const NOW = Date.now();
@@ -70,6 +71,17 @@ describe('stockstream dlq', () => {
     const human = await suite.cli(['dlq', 'show', '--stage', 'future']);
     expect(human.stdout.trim().split('\n')).toHaveLength(2);
     expect(human.stdout).toMatch(/^dlq {7}future {6}(AAPL|MSFT) /);
+  });
+
+  it('redrive asks on a terminal, and sends nothing when the answer is no', async () => {
+    const prices = suite.config.kafka.topics.prices;
+    const before = await groupProgress(suite.config.kafka.groupId, prices);
+    const run = runInPty(['--config', suite.configPath, 'dlq', 'redrive', '--stage', 'future']);
+    await run.waitFor((output) => output.includes('[y/N]'), 30_000, 'the confirmation question');
+    expect(run.output()).toMatch(/send 2 dead letters \(stage future\) from .*\.dlq to .*_prices\? \[y\/N\]/);
+    run.type('n\r');
+    expect((await run.exit).code).toBe(0);
+    expect(await groupProgress(suite.config.kafka.groupId, prices)).toEqual(before);
   });
 
   it('redrive sends each chosen dead letter exactly once across two runs, and consume then applies them', async () => {

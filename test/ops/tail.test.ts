@@ -10,6 +10,7 @@ import { encodeRecord, encodeTick, type Bar, type Tick } from '../../src/model.t
 import { barText } from '../../src/sinks/console/console.ts';
 import { BIN, cleanEnv } from '../support/cli.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
+import { runInPty } from '../watch/support.ts';
 import { ndjson, opsSuite, writeRecords, type OpsSuite, type Written } from './support.ts';
 
 interface Line {
@@ -203,6 +204,19 @@ describe('stockstream tail', () => {
     }
     expect(stdout).toMatch(/^tick {6}MSFT .*\ncodes 0 0\n$/);
     expect(stderr).toBe('');
+  });
+
+  it('on a terminal it follows by default, from the end: only new records', async () => {
+    const run = runInPty(['--config', suite.configPath, 'tail', '--symbol', 'NVDA']);
+    // Keep writing until the reader is in place and a new record shows (following starts at the end).
+    for (let i = 200; !/NVDA 2026-03-02T14:3/.test(run.output()); i++) {
+      await writeRecords([{ topic: suite.config.kafka.topics.prices, partition: 2, key: 'NVDA', value: encodeTick(tick('NVDA', i)) }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    // The NVDA records written before it started (ticks 3 and 6) are not shown.
+    expect(run.output()).not.toMatch(/14:30:0[36]\.000Z/);
+    run.signal('SIGINT');
+    expect((await run.exit).code).toBe(130);
   });
 
   it('ends at once on Ctrl-C while following', async () => {

@@ -112,6 +112,9 @@ function bars(count: number, overrides: Partial<Bar> = {}): Bar[] {
   }));
 }
 
+/** Bars as `watch --sink` writes them: without a stream position. */
+const unplaced = (list: Bar[]) => list.map((bar) => ({ bar }));
+
 describe('bars, indicators and alerts', () => {
   beforeEach(async () => {
     await database().sql`truncate stock_bars, stock_indicators, stock_alerts`;
@@ -120,12 +123,12 @@ describe('bars, indicators and alerts', () => {
   it('upserts thousands of bars per call, idempotently', async () => {
     const batch = bars(20_000);
     const started = performance.now();
-    expect(await upsertBars(database().sql, batch)).toBe(20_000);
+    expect(await upsertBars(database().sql, unplaced(batch))).toBe(20_000);
     const firstMs = performance.now() - started;
     const snapshot = () => database().sql`select symbol, interval, start_time, end_time, open::text, volume::text, vwap::text, ticks, final from stock_bars order by symbol, start_time`;
     const before = await snapshot();
     expect(before).toHaveLength(20_000);
-    await upsertBars(database().sql, batch);
+    await upsertBars(database().sql, unplaced(batch));
     expect(await snapshot()).toEqual(before);
     expect(before[0]).toMatchObject({ symbol: 'S0', interval: '1m', open: '100', vwap: '100.3333', ticks: 7, final: true });
     console.log(`upsertBars: 20,000 bars in ${firstMs.toFixed(0)} ms (${Math.round(20_000 / (firstMs / 1000))} rows/s)`);
@@ -134,16 +137,37 @@ describe('bars, indicators and alerts', () => {
   it('keeps the last of duplicate keys in one batch, and never reopens a final bar', async () => {
     const [interim] = bars(1, { final: false, close: 100.5, ticks: 3 });
     const [final] = bars(1, { final: true, close: 101, ticks: 5 });
-    await upsertBars(database().sql, [interim!, final!]);
+    await upsertBars(database().sql, unplaced([interim!, final!]));
     expect(await database().sql`select close::float8, final from stock_bars`).toEqual([{ close: 101, final: true }]);
     // A redelivered interim update after the final bar.
-    await upsertBars(database().sql, [interim!]);
+    await upsertBars(database().sql, unplaced([interim!]));
     expect(await database().sql`select close::float8, ticks, final from stock_bars`).toEqual([{ close: 101, ticks: 5, final: true }]);
     // An interim bar is updated by a later interim one.
     const [open] = bars(1, { start: final!.start + 60_000, end: final!.end + 60_000, final: false, close: 102 });
-    await upsertBars(database().sql, [open!]);
-    await upsertBars(database().sql, [{ ...open!, close: 103 }]);
+    await upsertBars(database().sql, unplaced([open!]));
+    await upsertBars(database().sql, unplaced([{ ...open!, close: 103 }]));
     expect(await database().sql`select close::float8 from stock_bars where not final`).toEqual([{ close: 103 }]);
+  });
+
+  it('never replaces a bar with one from an older position of the same partition (a zombie, a late retry)', async () => {
+    const source = 'prices:2';
+    const [complete] = bars(1, { final: true, close: 101, ticks: 9, volume: 9_000 });
+    const [stale] = bars(1, { final: true, close: 100.5, ticks: 4, volume: 4_000 });
+    const [interimStale] = bars(1, { final: false, close: 100.25, ticks: 3 });
+    const row = () => database().sql`select close::float8, ticks, volume::float8, final, stream_offset::int from stock_bars`;
+    await upsertBars(database().sql, [{ bar: complete!, position: { source, offset: 500 } }]);
+    // The zombie's final bar, closed early from older state, and an interim one, both from before offset 500.
+    await upsertBars(database().sql, [{ bar: stale!, position: { source, offset: 420 } }]);
+    await upsertBars(database().sql, [{ bar: { ...interimStale!, final: true }, position: { source, offset: 499 } }]);
+    expect(await row()).toEqual([{ close: 101, ticks: 9, volume: 9_000, final: true, stream_offset: 500 }]);
+    // The same bar from the same position (a replay, a redelivery) and from a later one still writes.
+    await upsertBars(database().sql, [{ bar: { ...complete!, close: 101.5 }, position: { source, offset: 500 } }]);
+    expect(await row()).toEqual([{ close: 101.5, ticks: 9, volume: 9_000, final: true, stream_offset: 500 }]);
+    await upsertBars(database().sql, [{ bar: { ...complete!, close: 102 }, position: { source, offset: 640 } }]);
+    expect(await row()).toEqual([{ close: 102, ticks: 9, volume: 9_000, final: true, stream_offset: 640 }]);
+    // Positions of another partition (or topic) say nothing about this one: compared only within one source.
+    await upsertBars(database().sql, [{ bar: stale!, position: { source: 'other-prices:0', offset: 1 } }]);
+    expect(await row()).toEqual([{ close: 100.5, ticks: 4, volume: 4_000, final: true, stream_offset: 1 }]);
   });
 
   it('upserts indicator points on (symbol, interval, time)', async () => {

@@ -1,8 +1,14 @@
-/** Bars from the consume sink, upserted on (symbol, interval, start_time). */
-import type { Bar } from '../../model.ts';
+/** Bars from the consume sink, upserted on (symbol, interval, start_time), never backwards in the stream. */
+import type { Bar, StreamPosition } from '../../model.ts';
 import { defineUpsert, isoTime } from './recordset.ts';
 
-export const upsertBars = defineUpsert<Bar>(
+/** A bar and, from `consume`, the stream position it was emitted at. */
+export interface PositionedBar {
+  bar: Bar;
+  position?: StreamPosition;
+}
+
+export const upsertBars = defineUpsert<PositionedBar>(
   {
     table: 'stock_bars',
     columns: [
@@ -18,13 +24,20 @@ export const upsertBars = defineUpsert<Bar>(
       { name: 'vwap', type: 'numeric' },
       { name: 'ticks', type: 'integer' },
       { name: 'final', type: 'boolean' },
+      { name: 'stream_source', type: 'text' },
+      { name: 'stream_offset', type: 'bigint' },
     ],
     key: ['symbol', 'interval', 'start_time'],
     touched: 'updated_at',
-    // An interim update that arrives after the final bar (a redelivery) must not reopen it.
-    updateWhen: 'excluded.final or not stock_bars.final',
+    // An interim update that arrives after the final bar (a redelivery) must not reopen it, and a
+    // bar from an older position of the same partition must not replace a newer one (migration 004).
+    updateWhen: [
+      '(excluded.final or not stock_bars.final)',
+      'and (excluded.stream_offset is null or stock_bars.stream_offset is null or excluded.stream_source is distinct from stock_bars.stream_source',
+      '  or excluded.stream_offset >= stock_bars.stream_offset)',
+    ].join('\n'),
   },
-  (bar) => ({
+  ({ bar, position }) => ({
     symbol: bar.symbol,
     interval: bar.interval,
     start_time: isoTime(bar.start),
@@ -37,5 +50,7 @@ export const upsertBars = defineUpsert<Bar>(
     vwap: bar.vwap,
     ticks: bar.ticks,
     final: bar.final,
+    stream_source: position?.source ?? null,
+    stream_offset: position?.offset ?? null,
   }),
 );

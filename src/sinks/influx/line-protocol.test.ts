@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.ts';
 import type { Alert, Bar, IndicatorPoint, Tick } from '../../model.ts';
@@ -60,5 +61,50 @@ describe('line protocol', () => {
   it('uses the configured measurement names', () => {
     const custom = createLineEncoder({ ...m, ticks: 'my ticks' });
     expect(custom.line({ kind: 'tick', tick: { symbol: 'X', time: 5, price: 1, source: 's' } })).toBe('my\\ ticks,symbol=X price=1 5');
+  });
+});
+
+/**
+ * The tick line is built piece by piece with a per-symbol prefix (the hot path); against a naive
+ * reference written from the line-protocol rules here (fast-check; seed printed, FC_SEED replays).
+ */
+describe('tick lines (property-based)', () => {
+  const SEED = process.env.FC_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FC_SEED);
+  console.log(`tick line properties: FC_SEED=${SEED}`);
+
+  const naive = (measurement: string, tick: Tick): string => {
+    const escape = (text: string, special: RegExp) => [...text].map((ch) => (special.test(ch) ? `\\${ch}` : ch)).join('');
+    const fields = [['price', tick.price], ['day_volume', tick.dayVolume], ['bid', tick.bid], ['ask', tick.ask], ['size', tick.size], ['previous_close', tick.previousClose]]
+      .filter(([, value]) => typeof value === 'number' && Number.isFinite(value))
+      .map(([key, value]) => `${key}=${String(value)}`);
+    return `${escape(measurement, /[, \\]/)},symbol=${escape(tick.symbol, /[,= \\]/)} ${fields.join(',')} ${tick.time}`;
+  };
+  const optional = fc.option(fc.oneof(fc.double({ min: 0, max: 1e15 }), fc.integer({ min: 0 }), fc.constantFrom(Number.NaN, Infinity, -0)), { nil: undefined });
+
+  it('equal the naive reference, for any symbol, measurement and optional fields, and stay the same for a symbol seen before', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('stock_ticks', 'my ticks', 'a,b\\c'),
+        fc.array(
+          fc.record({
+            symbol: fc.oneof(fc.constantFrom('AAPL', 'BRK-B', 'A B', 'C,D', 'E=F', 'G\\H', 'Ä'), fc.string({ minLength: 1, maxLength: 6 })),
+            time: fc.integer({ min: 1, max: 7_258_118_400_000 }),
+            price: fc.double({ min: 1e-12, max: 1e12, noNaN: true }),
+            source: fc.constant('synthetic'),
+            dayVolume: optional,
+            bid: optional,
+            ask: optional,
+            size: optional,
+            previousClose: optional,
+          }, { requiredKeys: ['symbol', 'time', 'price', 'source'] }),
+          { minLength: 1, maxLength: 20 },
+        ),
+        (measurement, ticks) => {
+          const encoder = createLineEncoder({ ...m, ticks: measurement });
+          for (const tick of [...ticks, ...ticks]) expect(encoder.line({ kind: 'tick', tick })).toBe(naive(measurement, tick));
+        },
+      ),
+      { numRuns: 300, seed: SEED },
+    );
   });
 });

@@ -69,11 +69,24 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
     return `,${key}=${text}`;
   };
 
+  /** `<ticks>,symbol=<escaped> price=` per symbol: most of a tick line is the same for every tick of it. */
+  const tickPrefixes = new Map<string, string>();
   const tickLine = (tick: Tick): string | undefined => {
-    // previous_close: the reference of Grafana's "Change %", as of watch's change.
-    const rest = `${optionalField('day_volume', tick.dayVolume)}${optionalField('bid', tick.bid)}${optionalField('ask', tick.ask)}${optionalField('size', tick.size)}${optionalField('previous_close', tick.previousClose)}`;
+    let line = tickPrefixes.get(tick.symbol);
+    if (line === undefined) {
+      if (tickPrefixes.size >= MAX_CACHED_TAGS) tickPrefixes.clear();
+      tickPrefixes.set(tick.symbol, (line = `${m.ticks}${tag('symbol', tick.symbol)} price=`));
+    }
     // decodeTick guarantees a positive finite price, so the first field is always there.
-    return `${m.ticks}${tag('symbol', tick.symbol)} price=${tick.price}${rest} ${tick.time}`;
+    line += tick.price;
+    const { dayVolume, bid, ask, size, previousClose } = tick;
+    if (dayVolume !== undefined && Number.isFinite(dayVolume)) line += `,day_volume=${dayVolume}`;
+    if (bid !== undefined && Number.isFinite(bid)) line += `,bid=${bid}`;
+    if (ask !== undefined && Number.isFinite(ask)) line += `,ask=${ask}`;
+    if (size !== undefined && Number.isFinite(size)) line += `,size=${size}`;
+    // previous_close: the reference of Grafana's "Change %", as of watch's change.
+    if (previousClose !== undefined && Number.isFinite(previousClose)) line += `,previous_close=${previousClose}`;
+    return `${line} ${tick.time}`;
   };
 
   const barLine = (bar: Bar): string => {

@@ -1,8 +1,10 @@
 /**
  * The `kafka` sink: final bars, indicator points and alerts to `kafka.topics.bars/indicators/alerts`,
  * keyed by symbol (one symbol stays on one partition, in order), JSON through `encodeRecord`.
- * Kafka topics are logs, not tables: after a crash a record may be published twice, with the same
- * key and content, so readers keep the last record per (symbol, interval, time).
+ * Under `kafka.processingGuarantee: exactly-once` (the default) the engine writes these messages in
+ * its checkpoint transaction, so a read_committed reader sees each once. Under at-least-once a
+ * record may be published twice after a crash, with the same key and content, so readers keep the
+ * last record per (symbol, interval, time).
  */
 import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
@@ -25,17 +27,21 @@ export function toMessage(config: Config, output: WindowOutput): OutgoingMessage
 }
 
 export function createKafkaSink(config: Config, publisher: Publisher): Sink {
+  const kafkaMessages = (batch: readonly WindowOutput[]) => {
+    const messages: OutgoingMessage[] = [];
+    for (const output of batch) {
+      const message = toMessage(config, output);
+      if (message) messages.push(message);
+    }
+    return messages;
+  };
   return {
     name: 'kafka',
     // Interim bars would flood a topic with versions of the same bar; downstream wants closed ones.
     accepts: (output) => (output.kind === 'bar' ? output.bar.final : output.kind !== 'tick'),
+    kafkaMessages,
     async write(batch) {
-      const messages: OutgoingMessage[] = [];
-      for (const output of batch) {
-        const message = toMessage(config, output);
-        if (message) messages.push(message);
-      }
-      await publisher.send(messages);
+      await publisher.send(kafkaMessages(batch));
     },
     close: async () => {}, // the engine owns the producer
   };

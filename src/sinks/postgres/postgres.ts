@@ -1,16 +1,17 @@
 /**
  * The `postgres` sink: bars, indicators and alerts as multi-row upserts on their natural keys
- * (the repositories in src/postgres/repositories), so a replay rewrites the same rows. The tables
+ * (the repositories in src/postgres/repositories), so a replay rewrites the same rows, and a bar
+ * from an older stream position than the stored one is refused (migration 004). The tables
  * come from `stockstream migrate up`; a missing table stops the consumer with that hint, a server
  * that is down is retried by the engine.
  */
 import type { Config } from '../../config/schema.ts';
 import { redactUrl } from '../../config/redact.ts';
 import { ConnectError, errorMessage, type StockstreamError } from '../../errors.ts';
-import type { Alert, Bar, IndicatorPoint, WindowOutput } from '../../model.ts';
+import type { Alert, IndicatorPoint, WindowOutput } from '../../model.ts';
 import { createPostgres, type Sql } from '../../postgres/client.ts';
 import { upsertAlerts } from '../../postgres/repositories/alerts.ts';
-import { upsertBars } from '../../postgres/repositories/bars.ts';
+import { upsertBars, type PositionedBar } from '../../postgres/repositories/bars.ts';
 import { upsertIndicators } from '../../postgres/repositories/indicators.ts';
 import type { Logger } from '../../ui/logger.ts';
 import type { Sink, SinkModule } from '../types.ts';
@@ -66,11 +67,11 @@ export async function createPostgresSink(config: Config, logger: Logger): Promis
     name: 'postgres',
     accepts: (output: WindowOutput) => output.kind !== 'tick',
     async write(batch) {
-      const bars: Bar[] = [];
+      const bars: PositionedBar[] = [];
       const points: IndicatorPoint[] = [];
       const alerts: Alert[] = [];
       for (const output of batch) {
-        if (output.kind === 'bar') bars.push(output.bar);
+        if (output.kind === 'bar') bars.push(output);
         else if (output.kind === 'indicator') points.push(output.point);
         else if (output.kind === 'alert') alerts.push(output.alert);
       }

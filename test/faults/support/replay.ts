@@ -5,6 +5,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { SinkName } from '../../../src/config/schema.ts';
 import { encodeTick, type Tick } from '../../../src/model.ts';
 import { runCli } from '../../support/cli.ts';
 import { createSuite, type ConsumeSuite } from '../../consume/support/suite.ts';
@@ -22,8 +23,9 @@ export interface ReplayStream {
   produce(): ReturnType<typeof runCli>;
 }
 
-export async function replayStream(prefix: string, seed: number): Promise<ReplayStream> {
-  const suite = await createSuite(prefix, { sinks: { enabled: ['influx'] } });
+/** `sinks`: the sinks the test reads back (InfluxDB unless it says otherwise). */
+export async function replayStream(prefix: string, seed: number, sinks: SinkName[] = ['influx']): Promise<ReplayStream> {
+  const suite = await createSuite(prefix, { sinks: { enabled: sinks } });
   const ticks = session({ seed, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 }).all;
   const file = join(suite.dir, 'session.ndjson');
   writeFileSync(file, ticks.map((tick) => encodeTick(tick)).join('\n') + '\n');
