@@ -123,13 +123,34 @@ const LEADERS_POLL_MS = 100;
  * "done" — also for the state topic it did create in the same request, which then answered
  * UNKNOWN_TOPIC_OR_PARTITION to the first write (seen once in frozen.test.ts).
  */
+async function hasLeaders(admin: Admin, topics: string[]): Promise<boolean> {
+  return admin.fetchTopicMetadata({ topics }).then(
+    ({ topics: found }) => found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
+    () => false, // a topic this broker does not know yet
+  );
+}
+
+/**
+ * Metadata may name a leader before that broker has taken the partition on, and a write in that
+ * moment gets NOT_LEADER_OR_FOLLOWER ("This server is not the leader for that topic-partition",
+ * seen in CI runs right after consume created its DLQ). ListOffsets is answered by the leader
+ * itself, so once it succeeds for every partition a first write goes through.
+ */
+async function leadersServe(admin: Admin, topics: string[]): Promise<boolean> {
+  for (const topic of topics) {
+    const served = await admin.fetchTopicOffsets(topic).then(
+      () => true,
+      () => false,
+    );
+    if (!served) return false;
+  }
+  return true;
+}
+
 async function waitForLeaders(admin: Admin, topics: string[], signal?: AbortSignal): Promise<void> {
   const deadline = Date.now() + LEADERS_TIMEOUT_MS;
   for (;;) {
-    const ready = await admin.fetchTopicMetadata({ topics }).then(
-      ({ topics: found }) => found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
-      () => false, // a topic this broker does not know yet
-    );
+    const ready = (await hasLeaders(admin, topics)) && (await leadersServe(admin, topics));
     if (ready || signal?.aborted) return;
     if (Date.now() > deadline) throw new ConnectError('Kafka', `topic(s) ${topics.join(', ')} were created but not every partition has a leader after ${LEADERS_TIMEOUT_MS / 1_000} s`, { hint: 'check the broker log (`stockstream doctor`)' });
     await sleep(LEADERS_POLL_MS, signal);
