@@ -15,7 +15,10 @@ export default tseslint.config(
   {
     rules: {
       // `_name` marks a parameter an interface requires but this implementation does not use.
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },
+      ],
       'no-undef': 'off', // TypeScript checks names, with Node's globals from @types/node
       // Terminal output is ANSI escapes (and NUL-stripping of Yahoo text): control characters in a
       // regular expression are meant there.
@@ -32,7 +35,14 @@ export default tseslint.config(
     },
     rules: {
       'import-x/no-cycle': ['error', { ignoreExternal: true, allowUnsafeDynamicCyclicDependency: true }],
-      'no-restricted-imports': ['error', { patterns: [{ group: CLI_LAYER, message: 'only src/cli.ts, src/main.ts and src/commands/ import the CLI layer' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: CLI_LAYER, message: 'only src/cli.ts, src/main.ts and src/commands/ import the CLI layer' },
+          ],
+        },
+      ],
     },
   },
   {
@@ -46,7 +56,10 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/consume/**', '**/watch/**'], message: 'the window operators are pure: src/windows imports neither consume nor watch' },
+            {
+              group: ['**/consume/**', '**/watch/**'],
+              message: 'the window operators are pure: src/windows imports neither consume nor watch',
+            },
             { group: CLI_LAYER, message: 'only src/cli.ts, src/main.ts and src/commands/ import the CLI layer' },
           ],
         },
@@ -62,12 +75,21 @@ export default tseslint.config(
         'error',
         {
           patterns: [
-            { group: ['**/windows/bars/**', '**/windows/indicators/**', '**/windows/alerts/**'], message: 'watch uses createWindowPipeline from src/windows/index.ts, not the operators below it' },
+            {
+              group: ['**/windows/bars/**', '**/windows/indicators/**', '**/windows/alerts/**'],
+              message: 'watch uses createWindowPipeline from src/windows/index.ts, not the operators below it',
+            },
             { group: CLI_LAYER, message: 'only src/cli.ts, src/main.ts and src/commands/ import the CLI layer' },
           ],
         },
       ],
-      'no-restricted-syntax': ['error', { selector: 'Identifier[name=/^(allowedLateness|latenessMs)$/]', message: 'watermarks are the window pipeline\'s business, not watch\'s' }],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'Identifier[name=/^(allowedLateness|latenessMs)$/]',
+          message: "watermarks are the window pipeline's business, not watch's",
+        },
+      ],
     },
   },
 );

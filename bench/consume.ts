@@ -59,13 +59,21 @@ interface Measured extends Timing {
 }
 
 const engineConfig = (topic: string, group: string, bucket: string) =>
-  runConfig({ prices: topic, bucket, group }, { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } });
+  runConfig(
+    { prices: topic, bucket, group },
+    { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } },
+  );
 
 /**
  * Runs the engine from start until `expected` ticks are acknowledged (CPU sampled at that moment),
  * then stops it; `bars` counts every bar acknowledged until it stopped.
  */
-async function timeEngine(config: Config, meter: CpuMeter, expected: number, sink?: Sink): Promise<Measured & { bars: number }> {
+async function timeEngine(
+  config: Config,
+  meter: CpuMeter,
+  expected: number,
+  sink?: Sink,
+): Promise<Measured & { bars: number }> {
   let ticks = 0;
   let bars = 0;
   let end: { at: number; cpu: CpuSample } | undefined;
@@ -131,7 +139,11 @@ async function influxAlone(bodies: readonly string[], meter: CpuMeter): Promise<
     await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker));
     const ms = performance.now() - started;
     const cpu = cpuSince(start, meter.sample());
-    const stored = await countPoints(bucket, engineConfig('unused', 'unused', bucket).influx.measurements.ticks, 'price');
+    const stored = await countPoints(
+      bucket,
+      engineConfig('unused', 'unused', bucket).influx.measurements.ticks,
+      'price',
+    );
     if (stored !== TICKS) throw new Error(`InfluxDB alone: the bucket holds ${stored} ticks, expected ${TICKS}`);
     return { ticks: TICKS, ms, cpu };
   } finally {
@@ -181,7 +193,12 @@ function bound(bareRun: Measured, alone: Measured): number {
 const perMillion = (seconds: number) => (seconds * 1_000_000) / TICKS;
 const k = (rate: number) => `${Math.round(rate / 1_000)}k`;
 
-function figures(symbols: number, runs: RunFigures[], fingerprint: Fingerprint, recorded: 'all' | 'lines' | undefined): Figure[] {
+function figures(
+  symbols: number,
+  runs: RunFigures[],
+  fingerprint: Fingerprint,
+  recorded: 'all' | 'lines' | undefined,
+): Figure[] {
   const bench = `consume ${symbols.toLocaleString('en-US')}`;
   const med = (pick: (run: RunFigures) => number) => median(runs.map(pick));
   const ratio = med((run) => perSecond(run.engine) / run.bound);
@@ -189,16 +206,81 @@ function figures(symbols: number, runs: RunFigures[], fingerprint: Fingerprint, 
   const of = `median of ${runs.length}`;
   const what = `${TICKS.toLocaleString('en-US')} ticks: ${fingerprint.bar.count.toLocaleString('en-US')} bars, ${fingerprint.indicator.count.toLocaleString('en-US')} indicator points, ${fingerprint.alert.count} alerts`;
   return [
-    { bench, metric: 'engine → InfluxDB', value: med((run) => perSecond(run.engine)), unit: 'ticks/s', note: `${of}: ${runs.map((run) => k(perSecond(run.engine))).join(', ')}` },
-    { bench, metric: 'bound', value: med((run) => run.bound), unit: 'ticks/s', note: `min(${CORES} cores / (bare + broker + InfluxDB-alone CPU per tick), bare, InfluxDB alone)` },
-    { bench, metric: 'engine / bound', value: ratio, unit: '×', target: '≥ 0.85', met: ratio >= 0.85, note: 'median of per-run ratios' },
-    { bench, metric: 'consume CPU / bare reader CPU', value: cpuRatio, unit: '×', target: '≤ 1.3', met: cpuRatio <= 1.3, note: 'per tick, median of per-run ratios' },
-    { bench, metric: 'consume CPU', value: med((run) => perMillion(run.engine.cpu.consume)), unit: 'CPU-s/1M ticks', note: 'engine → InfluxDB run, this process' },
-    { bench, metric: 'InfluxDB CPU', value: med((run) => perMillion(run.engine.cpu.influx)), unit: 'CPU-s/1M ticks', note: 'engine → InfluxDB run' },
-    { bench, metric: 'Kafka CPU', value: med((run) => perMillion(run.engine.cpu.kafka)), unit: 'CPU-s/1M ticks', note: 'engine → InfluxDB run (fetches, state records, commits)' },
-    { bench, metric: 'bare reader', value: med((run) => perSecond(run.bare)), unit: 'ticks/s', note: `${med((run) => perMillion(run.bare.cpu.consume)).toFixed(1)} CPU-s + broker ${med((run) => perMillion(run.bare.cpu.kafka)).toFixed(1)} CPU-s per 1M` },
-    { bench, metric: 'InfluxDB alone, same points', value: med((run) => perSecond(run.alone)), unit: 'ticks/s', note: `${med((run) => perMillion(run.alone.cpu.influx)).toFixed(1)} InfluxDB CPU-s per 1M, ${WRITES_IN_FLIGHT} writes in flight` },
-    { bench, metric: 'same outputs as recorded', value: fingerprint.lines.count, unit: 'lines', met: true, note: `${what} — ${recorded === 'all' ? 'fingerprint recorded now' : recorded === 'lines' ? 'outputs as in bench/expected.json, lines re-recorded' : 'fingerprint as in bench/expected.json'}` },
+    {
+      bench,
+      metric: 'engine → InfluxDB',
+      value: med((run) => perSecond(run.engine)),
+      unit: 'ticks/s',
+      note: `${of}: ${runs.map((run) => k(perSecond(run.engine))).join(', ')}`,
+    },
+    {
+      bench,
+      metric: 'bound',
+      value: med((run) => run.bound),
+      unit: 'ticks/s',
+      note: `min(${CORES} cores / (bare + broker + InfluxDB-alone CPU per tick), bare, InfluxDB alone)`,
+    },
+    {
+      bench,
+      metric: 'engine / bound',
+      value: ratio,
+      unit: '×',
+      target: '≥ 0.85',
+      met: ratio >= 0.85,
+      note: 'median of per-run ratios',
+    },
+    {
+      bench,
+      metric: 'consume CPU / bare reader CPU',
+      value: cpuRatio,
+      unit: '×',
+      target: '≤ 1.3',
+      met: cpuRatio <= 1.3,
+      note: 'per tick, median of per-run ratios',
+    },
+    {
+      bench,
+      metric: 'consume CPU',
+      value: med((run) => perMillion(run.engine.cpu.consume)),
+      unit: 'CPU-s/1M ticks',
+      note: 'engine → InfluxDB run, this process',
+    },
+    {
+      bench,
+      metric: 'InfluxDB CPU',
+      value: med((run) => perMillion(run.engine.cpu.influx)),
+      unit: 'CPU-s/1M ticks',
+      note: 'engine → InfluxDB run',
+    },
+    {
+      bench,
+      metric: 'Kafka CPU',
+      value: med((run) => perMillion(run.engine.cpu.kafka)),
+      unit: 'CPU-s/1M ticks',
+      note: 'engine → InfluxDB run (fetches, state records, commits)',
+    },
+    {
+      bench,
+      metric: 'bare reader',
+      value: med((run) => perSecond(run.bare)),
+      unit: 'ticks/s',
+      note: `${med((run) => perMillion(run.bare.cpu.consume)).toFixed(1)} CPU-s + broker ${med((run) => perMillion(run.bare.cpu.kafka)).toFixed(1)} CPU-s per 1M`,
+    },
+    {
+      bench,
+      metric: 'InfluxDB alone, same points',
+      value: med((run) => perSecond(run.alone)),
+      unit: 'ticks/s',
+      note: `${med((run) => perMillion(run.alone.cpu.influx)).toFixed(1)} InfluxDB CPU-s per 1M, ${WRITES_IN_FLIGHT} writes in flight`,
+    },
+    {
+      bench,
+      metric: 'same outputs as recorded',
+      value: fingerprint.lines.count,
+      unit: 'lines',
+      met: true,
+      note: `${what} — ${recorded === 'all' ? 'fingerprint recorded now' : recorded === 'lines' ? 'outputs as in bench/expected.json, lines re-recorded' : 'fingerprint as in bench/expected.json'}`,
+    },
   ];
 }
 
@@ -213,8 +295,14 @@ async function workload(symbols: number, meter: CpuMeter): Promise<Figure[]> {
   try {
     await createTopic(topic, PARTITIONS);
     const loadStarted = performance.now();
-    await preload(runConfig({ prices: topic, bucket: 'unused' }), syntheticTicks(benchSymbols(symbols), EVENT_RATE), TICKS);
-    process.stderr.write(`  ${symbols} symbols: pre-loaded ${TICKS} ticks in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s\n`);
+    await preload(
+      runConfig({ prices: topic, bucket: 'unused' }),
+      syntheticTicks(benchSymbols(symbols), EVENT_RATE),
+      TICKS,
+    );
+    process.stderr.write(
+      `  ${symbols} symbols: pre-loaded ${TICKS} ticks in ${((performance.now() - loadStarted) / 1000).toFixed(1)}s\n`,
+    );
     const { bodies, fingerprint } = await capture(topic, group('capture'));
     const { differences, recorded } = checkFingerprint(`${symbols}x${TICKS}`, fingerprint);
     if (differences.length > 0) throw new Error(`the outputs changed: ${differences.join('; ')}`);

@@ -17,7 +17,17 @@ import { createWindowPipeline } from '../src/windows/index.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { median } from './lib/stats.ts';
 import { preload, syntheticTicks } from './lib/pipeline.ts';
-import { benchKafka, benchSymbols, createTopic, deleteKafkaResources, envNumber, quietLogger, runConfig, uniqueName, waitFor } from './lib/services.ts';
+import {
+  benchKafka,
+  benchSymbols,
+  createTopic,
+  deleteKafkaResources,
+  envNumber,
+  quietLogger,
+  runConfig,
+  uniqueName,
+  waitFor,
+} from './lib/services.ts';
 
 const TICKS = envNumber('BENCH_GUARANTEE_TICKS', 300_000);
 const RUNS = envNumber('BENCH_GUARANTEE_RUNS', 2);
@@ -37,7 +47,11 @@ function guaranteeConfig(topic: string, group: string, guarantee: Guarantee): Co
   const patch: UserConfig = { sinks: { enabled: ['kafka'] }, kafka: { processingGuarantee: guarantee } };
   const config = runConfig({ prices: topic, bucket: 'unused', group }, patch);
   // runConfig names only the prices and state topics; each run gets its own output topics.
-  Object.assign(config.kafka.topics, { bars: `${group}-bars`, indicators: `${group}-indicators`, alerts: `${group}-alerts` });
+  Object.assign(config.kafka.topics, {
+    bars: `${group}-bars`,
+    indicators: `${group}-indicators`,
+    alerts: `${group}-alerts`,
+  });
   return config;
 }
 
@@ -78,22 +92,30 @@ async function timeGuarantee(topic: string, group: string, guarantee: Guarantee)
       };
       return pipeline;
     },
-    createSinks: (publisher) => createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher }),
+    createSinks: (publisher) =>
+      createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher }),
   });
   let failure: unknown;
   done.catch((error: unknown) => void (failure = error));
   try {
-    await waitFor('every tick applied', () => {
-      if (failure !== undefined) throw failure;
-      return applied >= TICKS ? true : undefined;
-    }, RUN_TIMEOUT_MS);
+    await waitFor(
+      'every tick applied',
+      () => {
+        if (failure !== undefined) throw failure;
+        return applied >= TICKS ? true : undefined;
+      },
+      RUN_TIMEOUT_MS,
+    );
   } finally {
     controller.abort();
   }
   const summary = await done;
   const ms = performance.now() - firstBatchAt!;
   const stored = await committedCount(config.kafka.topics.bars, summary.bars);
-  if (stored !== summary.bars) throw new Error(`${guarantee}: the bars topic holds ${stored} bars for a read_committed reader, the engine closed ${summary.bars}`);
+  if (stored !== summary.bars)
+    throw new Error(
+      `${guarantee}: the bars topic holds ${stored} bars for a read_committed reader, the engine closed ${summary.bars}`,
+    );
   return { ms, bars: summary.bars };
 }
 
@@ -108,7 +130,11 @@ export const guarantee: Bench = {
     const topics = [topic];
     try {
       await createTopic(topic, PARTITIONS);
-      await preload(runConfig({ prices: topic, bucket: 'unused' }), syntheticTicks(benchSymbols(SYMBOLS), EVENT_RATE), TICKS);
+      await preload(
+        runConfig({ prices: topic, bucket: 'unused' }),
+        syntheticTicks(benchSymbols(SYMBOLS), EVENT_RATE),
+        TICKS,
+      );
       const timings: Record<Guarantee, GuaranteeTiming[]> = { 'at-least-once': [], 'exactly-once': [] };
       for (let run = 0; run < RUNS; run++) {
         for (const mode of ['at-least-once', 'exactly-once'] as const) {
@@ -117,16 +143,38 @@ export const guarantee: Bench = {
           topics.push(`${group}-bars`, `${group}-indicators`, `${group}-alerts`);
           timings[mode].push(await timeGuarantee(topic, group, mode));
         }
-        process.stderr.write(`  run ${run + 1}: at-least-once ${Math.round(rate(timings['at-least-once'][run]!))}/s, exactly-once ${Math.round(rate(timings['exactly-once'][run]!))}/s\n`);
+        process.stderr.write(
+          `  run ${run + 1}: at-least-once ${Math.round(rate(timings['at-least-once'][run]!))}/s, exactly-once ${Math.round(rate(timings['exactly-once'][run]!))}/s\n`,
+        );
       }
       const alo = median(timings['at-least-once'].map(rate));
       const eos = median(timings['exactly-once'].map(rate));
-      const ratio = median(timings['exactly-once'].map((timing, i) => rate(timing) / rate(timings['at-least-once'][i]!)));
+      const ratio = median(
+        timings['exactly-once'].map((timing, i) => rate(timing) / rate(timings['at-least-once'][i]!)),
+      );
       const bars = timings['exactly-once'][0]!.bars.toLocaleString('en-US');
       return [
-        { bench: 'guarantee', metric: 'at-least-once (kafka sink)', value: alo, unit: 'ticks/s', note: `median of ${RUNS}` },
-        { bench: 'guarantee', metric: 'exactly-once (kafka sink)', value: eos, unit: 'ticks/s', note: `median of ${RUNS}; read_committed count checked: ${bars} bars` },
-        { bench: 'guarantee', metric: 'exactly-once / at-least-once', value: ratio, unit: '×', note: 'median of per-run ratios' },
+        {
+          bench: 'guarantee',
+          metric: 'at-least-once (kafka sink)',
+          value: alo,
+          unit: 'ticks/s',
+          note: `median of ${RUNS}`,
+        },
+        {
+          bench: 'guarantee',
+          metric: 'exactly-once (kafka sink)',
+          value: eos,
+          unit: 'ticks/s',
+          note: `median of ${RUNS}; read_committed count checked: ${bars} bars`,
+        },
+        {
+          bench: 'guarantee',
+          metric: 'exactly-once / at-least-once',
+          value: ratio,
+          unit: '×',
+          note: 'median of per-run ratios',
+        },
       ] satisfies Figure[];
     } finally {
       await deleteKafkaResources(topics, groups);

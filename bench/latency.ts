@@ -12,7 +12,17 @@ import { tickMessage } from '../src/kafka/publisher.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { percentile } from './lib/stats.ts';
 import { openBenchPublisher, startConsume, syntheticTicks } from './lib/pipeline.ts';
-import { benchSymbols, createBucket, createTopic, deleteBucket, deleteKafkaResources, envNumber, runConfig, uniqueName, waitFor } from './lib/services.ts';
+import {
+  benchSymbols,
+  createBucket,
+  createTopic,
+  deleteBucket,
+  deleteKafkaResources,
+  envNumber,
+  runConfig,
+  uniqueName,
+  waitFor,
+} from './lib/services.ts';
 
 const RATE = envNumber('BENCH_LATENCY_RATE', 5_000);
 const SECONDS = envNumber('BENCH_LATENCY_SECONDS', 60);
@@ -38,7 +48,10 @@ export const latency: Bench = {
     const bucketId = await createBucket(bucket);
     try {
       await createTopic(topic, PARTITIONS);
-      const config = runConfig({ prices: topic, bucket, group }, { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } });
+      const config = runConfig(
+        { prices: topic, bucket, group },
+        { sinks: { enabled: ['influx'], writeTicks: true }, windows: { bars: { intervals: ['1m', '5m'] } } },
+      );
       /** Due time of every measured tick not yet acknowledged. */
       const due = new Map<string, number>();
       const latencies: number[] = [];
@@ -70,7 +83,8 @@ export const latency: Bench = {
             if (acknowledged > 0) {
               measureFrom = now + WARM_UP_MS;
               measureUntil = measureFrom + SECONDS * 1_000;
-            } else if (now - started > JOIN_TIMEOUT_MS) throw new Error('no acknowledgement within 60s: is the consumer group joining?');
+            } else if (now - started > JOIN_TIMEOUT_MS)
+              throw new Error('no acknowledgement within 60s: is the consumer group joining?');
           }
           if (now >= measureUntil) break;
           // Tick k is due at started + k/RATE; send all due by now.
@@ -90,8 +104,13 @@ export const latency: Bench = {
           await new Promise((resolve) => setTimeout(resolve, PACE_MS));
         }
         await publisher.flush();
-        await waitFor('every measured tick to be acknowledged', () => (engine.check(), due.size === 0 ? true : undefined), DRAIN_TIMEOUT_MS);
-        if (latencies.length !== measured) throw new Error(`${latencies.length} latencies for ${measured} measured ticks`);
+        await waitFor(
+          'every measured tick to be acknowledged',
+          () => (engine.check(), due.size === 0 ? true : undefined),
+          DRAIN_TIMEOUT_MS,
+        );
+        if (latencies.length !== measured)
+          throw new Error(`${latencies.length} latencies for ${measured} measured ticks`);
       } finally {
         await publisher.close();
         await engine.stop();
@@ -101,7 +120,14 @@ export const latency: Bench = {
       return [
         { bench: 'latency', metric: 'send → InfluxDB ack p50', value: percentile(latencies, 50), unit: 'ms', note },
         { bench: 'latency', metric: 'send → InfluxDB ack p95', value: percentile(latencies, 95), unit: 'ms' },
-        { bench: 'latency', metric: 'send → InfluxDB ack p99', value: p99, unit: 'ms', target: '≤ 150', met: p99 <= 150 },
+        {
+          bench: 'latency',
+          metric: 'send → InfluxDB ack p99',
+          value: p99,
+          unit: 'ms',
+          target: '≤ 150',
+          met: p99 <= 150,
+        },
         { bench: 'latency', metric: 'send → InfluxDB ack max', value: percentile(latencies, 100), unit: 'ms' },
       ] satisfies Figure[];
     } finally {

@@ -17,7 +17,19 @@ import { startConsumer, waitForMetric } from '../test/consume/support/consumer-p
 import { cpuSecondsOf } from './lib/cpu.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { preload, publishAtRate, syntheticTicks } from './lib/pipeline.ts';
-import { benchSymbols, BROKERS, createBucket, createTopic, deleteBucket, deleteKafkaResources, envNumber, INFLUX, runConfig, uniqueName, waitFor } from './lib/services.ts';
+import {
+  benchSymbols,
+  BROKERS,
+  createBucket,
+  createTopic,
+  deleteBucket,
+  deleteKafkaResources,
+  envNumber,
+  INFLUX,
+  runConfig,
+  uniqueName,
+  waitFor,
+} from './lib/services.ts';
 
 const BARE = fileURLToPath(new URL('./lib/bare.ts', import.meta.url));
 const SYMBOLS = envNumber('BENCH_MEMORY_SYMBOLS', 5_000);
@@ -105,7 +117,8 @@ export async function consumePeak(
     await waitFor(
       'consume to serve metrics',
       async () => {
-        if (consume.child.exitCode !== null) throw new Error(`consume exited early: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`);
+        if (consume.child.exitCode !== null)
+          throw new Error(`consume exited early: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`);
         return (await consume.metrics()).has(TICKS_METRIC) ? true : undefined;
       },
       60_000,
@@ -126,7 +139,10 @@ export async function consumePeak(
     consume.child.kill('SIGTERM');
     const exit = await Promise.race([consume.exited, sleep(EXIT_TIMEOUT_MS, undefined)]);
     if (exit === undefined) throw new Error(`consume did not exit within ${EXIT_TIMEOUT_MS / 1000}s of SIGTERM`);
-    if (exit.code !== 0) throw new Error(`consume exited ${exit.code ?? exit.signal}: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`);
+    if (exit.code !== 0)
+      throw new Error(
+        `consume exited ${exit.code ?? exit.signal}: ${consume.stderr().trim().split('\n').at(-1) ?? ''}`,
+      );
   } finally {
     await consume.stop('SIGKILL');
   }
@@ -137,8 +153,16 @@ export const memory: Bench = {
   name: 'memory',
   description: `peak RSS of \`stockstream consume\` with ${SYMBOLS.toLocaleString('en-US')} symbols, 1m/5m/15m/1h bars + interim, indicators, alerts, InfluxDB: live at ${LIVE_RATE.toLocaleString('en-US')} ticks/s (default and lean V8 flags), then ${TICKS.toLocaleString('en-US')} pre-loaded ticks at full speed`,
   async run() {
-    const live = { topic: uniqueName('memory-live'), bucket: uniqueName('memory-live'), group: uniqueName('memory-live') };
-    const lean = { topic: uniqueName('memory-lean'), bucket: uniqueName('memory-lean'), group: uniqueName('memory-lean') };
+    const live = {
+      topic: uniqueName('memory-live'),
+      bucket: uniqueName('memory-live'),
+      group: uniqueName('memory-live'),
+    };
+    const lean = {
+      topic: uniqueName('memory-lean'),
+      bucket: uniqueName('memory-lean'),
+      group: uniqueName('memory-lean'),
+    };
     const backlog = { topic: uniqueName('memory'), bucket: uniqueName('memory'), group: uniqueName('memory') };
     const semi = { topic: backlog.topic, bucket: uniqueName('memory-semi'), group: uniqueName('memory-semi') };
     const runs = [live, lean, backlog, semi];
@@ -151,22 +175,74 @@ export const memory: Bench = {
         if (run !== semi) await createTopic(run.topic, PARTITIONS);
       }
       const liveTicks = LIVE_RATE * LIVE_SECONDS;
-      const feedLive = (run: typeof live) => () => publishAtRate(runConfig({ prices: run.topic, bucket: run.bucket }), syntheticTicks(benchSymbols(SYMBOLS), LIVE_RATE), LIVE_RATE, LIVE_SECONDS);
+      const feedLive = (run: typeof live) => () =>
+        publishAtRate(
+          runConfig({ prices: run.topic, bucket: run.bucket }),
+          syntheticTicks(benchSymbols(SYMBOLS), LIVE_RATE),
+          LIVE_RATE,
+          LIVE_SECONDS,
+        );
       const { peak: livePeak } = await consumePeak(live, dir, liveTicks, feedLive(live));
       const { peak: leanPeak } = await consumePeak(lean, dir, liveTicks, feedLive(lean), LEAN_NODE_OPTIONS);
-      await preload(runConfig({ prices: backlog.topic, bucket: backlog.bucket }), syntheticTicks(benchSymbols(SYMBOLS), EVENT_RATE), TICKS);
-      const { peak: backlogPeak, cpu: backlogCpu, ms: backlogMs } = await consumePeak(backlog, dir, TICKS, async () => {});
+      await preload(
+        runConfig({ prices: backlog.topic, bucket: backlog.bucket }),
+        syntheticTicks(benchSymbols(SYMBOLS), EVENT_RATE),
+        TICKS,
+      );
+      const {
+        peak: backlogPeak,
+        cpu: backlogCpu,
+        ms: backlogMs,
+      } = await consumePeak(backlog, dir, TICKS, async () => {});
       const semiRun = await consumePeak(semi, dir, TICKS, async () => {}, SEMI_SPACE_NODE_OPTIONS);
       const bare = await bareReaderPeak(backlog.topic, groups);
       const liveMb = livePeak / MB;
       const leanMb = leanPeak / MB;
       const backlogMb = backlogPeak / MB;
       return [
-        { bench: 'memory', metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, live`, value: liveMb, unit: 'MB', target: '≤ 200', met: liveMb <= 200, note: `${LIVE_RATE.toLocaleString('en-US')} ticks/s for ${LIVE_SECONDS}s + stop` },
-        { bench: 'memory', metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, live, lean V8 flags`, value: leanMb, unit: 'MB', target: '≤ 200', met: leanMb <= 200, note: `NODE_OPTIONS="${LEAN_NODE_OPTIONS.join(' ')}"` },
-        { bench: 'memory', metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, catching up`, value: backlogMb, unit: 'MB', target: '≤ 256', met: backlogMb <= 256, note: `${TICKS.toLocaleString('en-US')} pre-loaded ticks at full speed + stop: ${backlogCpu.toFixed(1)} CPU-s, ${(backlogMs / 1000).toFixed(1)} s` },
-        { bench: 'memory', metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, catching up, 8 MB semi-spaces`, value: semiRun.peak / MB, unit: 'MB', target: '≤ 256', met: semiRun.peak / MB <= 256, note: `NODE_OPTIONS="${SEMI_SPACE_NODE_OPTIONS.join(' ')}": ${semiRun.cpu.toFixed(1)} CPU-s, ${(semiRun.ms / 1000).toFixed(1)} s` },
-        { bench: 'memory', metric: 'bare kafkajs read+parse peak RSS', value: bare / MB, unit: 'MB', note: 'the pre-loaded topic, same fetch sizes' },
+        {
+          bench: 'memory',
+          metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, live`,
+          value: liveMb,
+          unit: 'MB',
+          target: '≤ 200',
+          met: liveMb <= 200,
+          note: `${LIVE_RATE.toLocaleString('en-US')} ticks/s for ${LIVE_SECONDS}s + stop`,
+        },
+        {
+          bench: 'memory',
+          metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, live, lean V8 flags`,
+          value: leanMb,
+          unit: 'MB',
+          target: '≤ 200',
+          met: leanMb <= 200,
+          note: `NODE_OPTIONS="${LEAN_NODE_OPTIONS.join(' ')}"`,
+        },
+        {
+          bench: 'memory',
+          metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, catching up`,
+          value: backlogMb,
+          unit: 'MB',
+          target: '≤ 256',
+          met: backlogMb <= 256,
+          note: `${TICKS.toLocaleString('en-US')} pre-loaded ticks at full speed + stop: ${backlogCpu.toFixed(1)} CPU-s, ${(backlogMs / 1000).toFixed(1)} s`,
+        },
+        {
+          bench: 'memory',
+          metric: `consume peak RSS, ${SYMBOLS.toLocaleString('en-US')} symbols, catching up, 8 MB semi-spaces`,
+          value: semiRun.peak / MB,
+          unit: 'MB',
+          target: '≤ 256',
+          met: semiRun.peak / MB <= 256,
+          note: `NODE_OPTIONS="${SEMI_SPACE_NODE_OPTIONS.join(' ')}": ${semiRun.cpu.toFixed(1)} CPU-s, ${(semiRun.ms / 1000).toFixed(1)} s`,
+        },
+        {
+          bench: 'memory',
+          metric: 'bare kafkajs read+parse peak RSS',
+          value: bare / MB,
+          unit: 'MB',
+          note: 'the pre-loaded topic, same fetch sizes',
+        },
       ] satisfies Figure[];
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -7,7 +7,15 @@ import { produce } from '../src/sources/produce.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import { median } from './lib/stats.ts';
 import { preload, SESSION_OPEN, syntheticTicks } from './lib/pipeline.ts';
-import { benchSymbols, createTopic, deleteKafkaResources, envNumber, quietLogger, runConfig, uniqueName } from './lib/services.ts';
+import {
+  benchSymbols,
+  createTopic,
+  deleteKafkaResources,
+  envNumber,
+  quietLogger,
+  runConfig,
+  uniqueName,
+} from './lib/services.ts';
 
 const TICKS = envNumber('BENCH_PRODUCER_TICKS', 500_000);
 const RUNS = envNumber('BENCH_PRODUCER_RUNS', 3);
@@ -20,7 +28,13 @@ async function produceOnce(): Promise<number> {
   const topic = uniqueName('producer');
   const config = runConfig(
     { prices: topic, bucket: 'unused' },
-    { symbols: benchSymbols(SYMBOLS), source: { name: 'synthetic', synthetic: { rate: UNPACED_RATE, limit: TICKS, start: new Date(SESSION_OPEN).toISOString() } } },
+    {
+      symbols: benchSymbols(SYMBOLS),
+      source: {
+        name: 'synthetic',
+        synthetic: { rate: UNPACED_RATE, limit: TICKS, start: new Date(SESSION_OPEN).toISOString() },
+      },
+    },
   );
   // The synthetic source reads the clock first when it starts emitting: that is where timing starts.
   let firstTick: number | undefined;
@@ -29,7 +43,13 @@ async function produceOnce(): Promise<number> {
     return Date.now();
   };
   try {
-    const summary = await produce(config, { logger: quietLogger, signal: new AbortController().signal, limit: TICKS, deps: { now }, statusIntervalMs: 3_600_000 });
+    const summary = await produce(config, {
+      logger: quietLogger,
+      signal: new AbortController().signal,
+      limit: TICKS,
+      deps: { now },
+      statusIntervalMs: 3_600_000,
+    });
     if (summary.published !== TICKS) throw new Error(`published ${summary.published} ticks, expected ${TICKS}`);
     return (TICKS * 1_000) / (performance.now() - firstTick!);
   } finally {
@@ -42,7 +62,12 @@ async function publishOnce(compression: 'none' | 'gzip'): Promise<number> {
   const topic = uniqueName('publisher');
   try {
     await createTopic(topic, PARTITIONS);
-    const ms = await preload(runConfig({ prices: topic, bucket: 'unused' }), syntheticTicks(benchSymbols(SYMBOLS), 1_000), TICKS, { compression });
+    const ms = await preload(
+      runConfig({ prices: topic, bucket: 'unused' }),
+      syntheticTicks(benchSymbols(SYMBOLS), 1_000),
+      TICKS,
+      { compression },
+    );
     return (TICKS * 1_000) / ms;
   } finally {
     await deleteKafkaResources([topic]);
@@ -62,13 +87,35 @@ export const producer: Bench = {
       rates.push(await produceOnce());
       plain.push(await publishOnce('none'));
       gzip.push(await publishOnce('gzip'));
-      process.stderr.write(`  run ${run + 1}: produce ${Math.round(rates[run]!)}/s; publisher none ${Math.round(plain[run]!)}/s, gzip ${Math.round(gzip[run]!)}/s\n`);
+      process.stderr.write(
+        `  run ${run + 1}: produce ${Math.round(rates[run]!)}/s; publisher none ${Math.round(plain[run]!)}/s, gzip ${Math.round(gzip[run]!)}/s\n`,
+      );
     }
     const rate = median(rates);
     return [
-      { bench: 'producer', metric: 'synthetic → Kafka', value: rate, unit: 'ticks/s', target: '≥ 100000', met: rate >= 100_000, note: `median of ${RUNS}: ${thousands(rates)}` },
-      { bench: 'producer', metric: 'publisher alone, uncompressed', value: median(plain), unit: 'ticks/s', note: `median of ${RUNS}: ${thousands(plain)} (the default)` },
-      { bench: 'producer', metric: 'publisher alone, gzip', value: median(gzip), unit: 'ticks/s', note: `median of ${RUNS}: ${thousands(gzip)}` },
+      {
+        bench: 'producer',
+        metric: 'synthetic → Kafka',
+        value: rate,
+        unit: 'ticks/s',
+        target: '≥ 100000',
+        met: rate >= 100_000,
+        note: `median of ${RUNS}: ${thousands(rates)}`,
+      },
+      {
+        bench: 'producer',
+        metric: 'publisher alone, uncompressed',
+        value: median(plain),
+        unit: 'ticks/s',
+        note: `median of ${RUNS}: ${thousands(plain)} (the default)`,
+      },
+      {
+        bench: 'producer',
+        metric: 'publisher alone, gzip',
+        value: median(gzip),
+        unit: 'ticks/s',
+        note: `median of ${RUNS}: ${thousands(gzip)}`,
+      },
     ] satisfies Figure[];
   },
 };

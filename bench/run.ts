@@ -16,7 +16,9 @@ const ALL: readonly Bench[] = [startup, producer, consume, guarantee, latency, m
 const names = process.argv.slice(2);
 const unknown = names.filter((name) => !ALL.some((bench) => bench.name === name));
 if (unknown.length > 0) {
-  process.stderr.write(`no benchmark named ${unknown.join(', ')}; choose from ${ALL.map((bench) => bench.name).join(', ')}\n`);
+  process.stderr.write(
+    `no benchmark named ${unknown.join(', ')}; choose from ${ALL.map((bench) => bench.name).join(', ')}\n`,
+  );
   process.exit(2);
 }
 const chosen = names.length === 0 ? ALL : ALL.filter((bench) => names.includes(bench.name));

@@ -11,7 +11,11 @@ import type { CommandRun } from './commands/context.ts';
 import { versionLine } from './version.ts';
 
 /** Runs a lazily loaded command; `graceful` commands stop cleanly on the first SIGINT/SIGTERM. */
-export type Invoke = <O>(load: () => Promise<{ run: CommandRun<O> }>, options: O, mode?: { graceful?: boolean }) => Promise<void>;
+export type Invoke = <O>(
+  load: () => Promise<{ run: CommandRun<O> }>,
+  options: O,
+  mode?: { graceful?: boolean },
+) => Promise<void>;
 
 export interface CliOutput {
   writeOut(text: string): void;
@@ -74,9 +78,17 @@ export function buildCli(invoke: Invoke, output: CliOutput): Command {
     .configureOutput({
       writeOut: output.writeOut,
       writeErr: output.writeOut,
-      outputError: (text) => output.writeError(text.replace(/^error: /, '').replace(/\n+/g, ' ').trim()),
+      outputError: (text) =>
+        output.writeError(
+          text
+            .replace(/^error: /, '')
+            .replace(/\n+/g, ' ')
+            .trim(),
+        ),
     })
-    .description('Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.')
+    .description(
+      'Live stock prices into insights: Yahoo Finance → Kafka → event-time windows → InfluxDB, PostgreSQL, Grafana.',
+    )
     .version(versionLine(), '-V, --version', 'print the version, Node version and platform');
   addOptions(program, globalOptions);
   program.showSuggestionAfterError(true).addHelpText('after', examples(PROGRAM_EXAMPLES));

@@ -63,7 +63,12 @@ export async function main(argv: string[]): Promise<number> {
   const invoke: Invoke = async (load, options, mode = {}) => {
     const globals = readGlobals(program.opts<RawGlobals>());
     if (!globals.color) chalk.level = 0;
-    const logger = createLogger({ json: globals.json, quiet: globals.quiet, level: globals.verbose ? 'debug' : 'info', file: globals.logFile });
+    const logger = createLogger({
+      json: globals.json,
+      quiet: globals.quiet,
+      level: globals.verbose ? 'debug' : 'info',
+      file: globals.logFile,
+    });
     const controller = new AbortController();
     let signals = 0;
     const onSignal = (signal: NodeJS.Signals) => {
@@ -87,7 +92,11 @@ export async function main(argv: string[]): Promise<number> {
       loadConfig: async (overrides?: FlagOverrides) => {
         const { loadConfig } = await import('./config/load.ts');
         const { secretValues } = await import('./config/redact.ts');
-        const { config, filepath, warnings } = await loadConfig({ configPath: globals.config, overrides: overrides?.values, overrideOrigins: overrides?.origins });
+        const { config, filepath, warnings } = await loadConfig({
+          configPath: globals.config,
+          overrides: overrides?.values,
+          overrideOrigins: overrides?.origins,
+        });
         configFile = filepath;
         for (const warning of warnings) logger.warn(warning);
         logger.addSecrets(secretValues(config));
@@ -117,7 +126,8 @@ export async function main(argv: string[]): Promise<number> {
 
   program.hook('preAction', () => {
     const raw = program.opts<RawGlobals>();
-    if (raw.verbose && raw.quiet) throw new UsageError('--verbose and --quiet contradict each other', 'use one of them');
+    if (raw.verbose && raw.quiet)
+      throw new UsageError('--verbose and --quiet contradict each other', 'use one of them');
   });
 
   try {

@@ -21,7 +21,9 @@ function decodeOrDecodeError(raw: Buffer | string): Tick | undefined {
 
 function expectInRange(tick: Tick): void {
   expect(Number.isFinite(tick.time) && tick.time >= TICK_LIMITS.minTime && tick.time <= TICK_LIMITS.maxTime).toBe(true);
-  expect(Number.isFinite(tick.price) && tick.price >= TICK_LIMITS.minPrice && tick.price <= TICK_LIMITS.maxPrice).toBe(true);
+  expect(Number.isFinite(tick.price) && tick.price >= TICK_LIMITS.minPrice && tick.price <= TICK_LIMITS.maxPrice).toBe(
+    true,
+  );
   for (const key of TICK_OPTIONAL_NUMBERS) {
     const value = tick[key];
     if (value === undefined) continue;
@@ -33,7 +35,14 @@ function expectInRange(tick: Tick): void {
   expect(Number.isFinite(tick.price * (tick.dayVolume ?? 0) * 1000)).toBe(true);
 }
 
-const numberish = fc.oneof(fc.double(), fc.integer(), fc.constantFrom(9e15, 1e307, -0, 0, 1e-13, Number.MAX_SAFE_INTEGER), fc.string(), fc.constant(null), fc.boolean());
+const numberish = fc.oneof(
+  fc.double(),
+  fc.integer(),
+  fc.constantFrom(9e15, 1e307, -0, 0, 1e-13, Number.MAX_SAFE_INTEGER),
+  fc.string(),
+  fc.constant(null),
+  fc.boolean(),
+);
 const tickLike = fc.record(
   {
     v: fc.oneof(fc.constant(SCHEMA_VERSION), fc.anything()),
@@ -93,7 +102,9 @@ describe('decodeTick edge values (issue 14)', () => {
   const decode = (fields: Record<string, unknown>) => () => decodeTick(JSON.stringify({ ...base, ...fields }));
 
   it('refuses a time outside the range of market data (9e15 ms once crashed the calendar)', () => {
-    expect(decode({ time: 9e15 })).toThrow('time 9000000000000000 is out of range (1970-01-01T00:00:00.001Z to 2200-01-01T00:00:00.000Z)');
+    expect(decode({ time: 9e15 })).toThrow(
+      'time 9000000000000000 is out of range (1970-01-01T00:00:00.001Z to 2200-01-01T00:00:00.000Z)',
+    );
     expect(decode({ time: -1e15 })).toThrow(DecodeError);
   });
 
@@ -113,10 +124,22 @@ describe('numeric strings: one rule for replay lines and Kafka messages', () => 
   it('converts every numeric field of a replay line without v, and refuses text that is no number', async () => {
     const { parseRecord } = await import('./sources/replay/records.ts');
     const row = { symbol: 'AAPL', time: '2026-03-10T15:30:00Z', price: '101.5', dayVolume: '1200', bid: '101.4' };
-    expect(parseRecord(row)).toEqual({ kind: 'tick', tick: { symbol: 'AAPL', time: Date.parse('2026-03-10T15:30:00Z'), price: 101.5, dayVolume: 1200, bid: 101.4, source: 'replay' } });
+    expect(parseRecord(row)).toEqual({
+      kind: 'tick',
+      tick: {
+        symbol: 'AAPL',
+        time: Date.parse('2026-03-10T15:30:00Z'),
+        price: 101.5,
+        dayVolume: 1200,
+        bid: 101.4,
+        source: 'replay',
+      },
+    });
     expect(() => parseRecord({ ...row, dayVolume: 'lots' })).toThrow('dayVolume must be a non-negative number');
     // The same line with v is our wire format, as in Kafka: JSON numbers only.
     const line = JSON.stringify({ ...row, v: SCHEMA_VERSION, time: Date.parse(row.time), source: 'replay' });
-    expect(() => parseRecord(JSON.parse(line) as Record<string, unknown>, line)).toThrow('price must be a positive number');
+    expect(() => parseRecord(JSON.parse(line) as Record<string, unknown>, line)).toThrow(
+      'price must be a positive number',
+    );
   });
 });

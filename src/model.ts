@@ -131,7 +131,16 @@ export class DecodeError extends Error {
 // ---------------------------------------------------------------- wire codec
 
 /** The optional numeric fields of a tick. */
-export const TICK_OPTIONAL_NUMBERS = ['dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose'] as const;
+export const TICK_OPTIONAL_NUMBERS = [
+  'dayVolume',
+  'size',
+  'bid',
+  'ask',
+  'dayHigh',
+  'dayLow',
+  'open',
+  'previousClose',
+] as const;
 const TICK_OPTIONAL_STRINGS = ['currency', 'exchange'] as const;
 const MARKET_STATES = new Set<string>(['PRE', 'REGULAR', 'POST', 'CLOSED']);
 const MAX_MESSAGE_BYTES = 64 * 1024;
@@ -167,7 +176,10 @@ function isFiniteNumber(value: unknown): value is number {
  * What every message shares: a JSON object of our schema version with a symbol. Returns it for
  * the record-specific checks; throws DecodeError otherwise.
  */
-export function decodeEnvelope(raw: Buffer | string | null, maxBytes = MAX_MESSAGE_BYTES): Record<string, unknown> & { symbol: string } {
+export function decodeEnvelope(
+  raw: Buffer | string | null,
+  maxBytes = MAX_MESSAGE_BYTES,
+): Record<string, unknown> & { symbol: string } {
   if (raw === null) throw new DecodeError('empty message (null value)');
   if (raw.length > maxBytes) throw new DecodeError(`message too large (${raw.length} bytes > ${maxBytes})`);
   let obj: unknown;
@@ -178,8 +190,10 @@ export function decodeEnvelope(raw: Buffer | string | null, maxBytes = MAX_MESSA
   }
   if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) throw new DecodeError('not a JSON object');
   const m = obj as Record<string, unknown>;
-  if (m.v !== SCHEMA_VERSION) throw new DecodeError(`unsupported schema version ${JSON.stringify(m.v)} (expected ${SCHEMA_VERSION})`);
-  if (typeof m.symbol !== 'string' || m.symbol === '' || m.symbol.length > 20) throw new DecodeError('symbol must be a non-empty string');
+  if (m.v !== SCHEMA_VERSION)
+    throw new DecodeError(`unsupported schema version ${JSON.stringify(m.v)} (expected ${SCHEMA_VERSION})`);
+  if (typeof m.symbol !== 'string' || m.symbol === '' || m.symbol.length > 20)
+    throw new DecodeError('symbol must be a non-empty string');
   return m as Record<string, unknown> & { symbol: string };
 }
 
@@ -189,10 +203,13 @@ export function decodeTick(raw: Buffer | string | null): Tick {
   const { minTime, maxTime, minPrice, maxPrice, maxVolume } = TICK_LIMITS;
   if (!isFiniteNumber(m.time) || m.time <= 0) throw new DecodeError('time must be epoch milliseconds');
   if (m.time < minTime || m.time > maxTime) {
-    throw new DecodeError(`time ${m.time} is out of range (${new Date(minTime).toISOString()} to ${new Date(maxTime).toISOString()})`);
+    throw new DecodeError(
+      `time ${m.time} is out of range (${new Date(minTime).toISOString()} to ${new Date(maxTime).toISOString()})`,
+    );
   }
   if (!isFiniteNumber(m.price) || m.price <= 0) throw new DecodeError('price must be a positive number');
-  if (m.price < minPrice || m.price > maxPrice) throw new DecodeError(`price ${m.price} is out of range (${minPrice} to ${maxPrice})`);
+  if (m.price < minPrice || m.price > maxPrice)
+    throw new DecodeError(`price ${m.price} is out of range (${minPrice} to ${maxPrice})`);
   if (typeof m.source !== 'string' || m.source.length > 64) throw new DecodeError('source must be a string');
   const tick: Tick = { symbol: m.symbol, time: m.time, price: m.price, source: m.source };
   for (const key of TICK_OPTIONAL_NUMBERS) {
@@ -210,7 +227,8 @@ export function decodeTick(raw: Buffer | string | null): Tick {
     tick[key] = value;
   }
   if (m.marketState !== undefined && m.marketState !== null) {
-    if (typeof m.marketState !== 'string' || !MARKET_STATES.has(m.marketState)) throw new DecodeError('marketState must be PRE, REGULAR, POST or CLOSED');
+    if (typeof m.marketState !== 'string' || !MARKET_STATES.has(m.marketState))
+      throw new DecodeError('marketState must be PRE, REGULAR, POST or CLOSED');
     tick.marketState = m.marketState as MarketState;
   }
   if (m.backfill === true) tick.backfill = true;

@@ -22,7 +22,10 @@ type Outcome = { tick: string; negativeZero: string[] } | { error: string };
 function outcome(decode: () => Tick): Outcome {
   try {
     const tick = decode();
-    return { tick: JSON.stringify(tick), negativeZero: Object.keys(tick).filter((key) => Object.is(tick[key as keyof Tick], -0)) };
+    return {
+      tick: JSON.stringify(tick),
+      negativeZero: Object.keys(tick).filter((key) => Object.is(tick[key as keyof Tick], -0)),
+    };
   } catch (error) {
     if (error instanceof DecodeError) return { error: error.message };
     throw error;
@@ -38,18 +41,40 @@ const anyNumber = fc.oneof(
   fc.integer({ min: 1, max: 10_000_000 }).map((cents) => cents / 100),
   fc.double({ noNaN: true, noDefaultInfinity: true }),
   fc.double({ min: 1e-14, max: 1e14, noNaN: true }),
-  // 9007199254740993 is past 2^53 on purpose: the decoder must round it the way JSON.parse does.
-  // eslint-disable-next-line no-loss-of-precision
-  fc.constantFrom(0, -0, 1e-12, 1e12, 1e15, 1e15 + 2, 9007199254740993, 0.1 + 0.2, 123456789012345.6, 1e-7, 5e-324, 1.7976931348623157e308),
+  fc.constantFrom(
+    0,
+    -0,
+    1e-12,
+    1e12,
+    1e15,
+    1e15 + 2,
+    // Past 2^53 on purpose: the decoder must round it the way JSON.parse does.
+    // eslint-disable-next-line no-loss-of-precision
+    9007199254740993,
+    0.1 + 0.2,
+    123456789012345.6,
+    1e-7,
+    5e-324,
+    1.7976931348623157e308,
+  ),
   fc.integer(),
 );
-const fieldValue = fc.oneof(anyNumber, fc.constant(null), fc.boolean(), fc.string({ maxLength: 8 }), fc.constantFrom('PRE', 'REGULAR', 'POST', 'CLOSED', 'USD', 'é', 'a"b', 'a\\b', '\n'));
+const fieldValue = fc.oneof(
+  anyNumber,
+  fc.constant(null),
+  fc.boolean(),
+  fc.string({ maxLength: 8 }),
+  fc.constantFrom('PRE', 'REGULAR', 'POST', 'CLOSED', 'USD', 'é', 'a"b', 'a\\b', '\n'),
+);
 
 const validTick: fc.Arbitrary<Tick> = fc.record(
   {
     symbol: fc.stringMatching(/^[A-Z][A-Z0-9.\-^=]{0,9}$/),
     time: fc.integer({ min: TICK_LIMITS.minTime, max: TICK_LIMITS.maxTime }),
-    price: fc.oneof(fc.integer({ min: 1, max: 10_000_000 }).map((cents) => cents / 100), fc.double({ min: TICK_LIMITS.minPrice, max: TICK_LIMITS.maxPrice, noNaN: true })),
+    price: fc.oneof(
+      fc.integer({ min: 1, max: 10_000_000 }).map((cents) => cents / 100),
+      fc.double({ min: TICK_LIMITS.minPrice, max: TICK_LIMITS.maxPrice, noNaN: true }),
+    ),
     source: fc.constantFrom('synthetic', 'yahoo', 'replay', 'backfill', ''),
     dayVolume: fc.integer({ min: 0, max: 1e12 }),
     size: fc.integer({ min: 0, max: 1e6 }),
@@ -69,7 +94,30 @@ const validTick: fc.Arbitrary<Tick> = fc.record(
 
 /** Any flat JSON object over the tick's keys and a few others, in any order, with any values. */
 const flatObject = fc
-  .array(fc.tuple(fc.constantFrom('v', 'symbol', 'time', 'price', 'source', 'dayVolume', 'size', 'bid', 'ask', 'open', 'currency', 'marketState', 'backfill', 'extra', '__proto__', 'prices'), fieldValue), { maxLength: 14 })
+  .array(
+    fc.tuple(
+      fc.constantFrom(
+        'v',
+        'symbol',
+        'time',
+        'price',
+        'source',
+        'dayVolume',
+        'size',
+        'bid',
+        'ask',
+        'open',
+        'currency',
+        'marketState',
+        'backfill',
+        'extra',
+        '__proto__',
+        'prices',
+      ),
+      fieldValue,
+    ),
+    { maxLength: 14 },
+  )
   .chain((entries) => fc.tuple(fc.constant(entries), fc.boolean()))
   .map(([entries, withVersion]) => {
     const parts = entries.map(([key, value]) => `${JSON.stringify(key)}:${JSON.stringify(value)}`);
@@ -78,7 +126,12 @@ const flatObject = fc
 
 /** A valid message with a piece of it replaced by something else (breaks the grammar, a number, a string). */
 const mutated = fc
-  .tuple(validTick, fc.nat(), fc.nat({ max: 6 }), fc.constantFrom('', ' ', '"', '\\', '0', '-', '.', 'e5', '}', '{', ',', ':', 'null', '1e400', '01', 'é', '\u0000'))
+  .tuple(
+    validTick,
+    fc.nat(),
+    fc.nat({ max: 6 }),
+    fc.constantFrom('', ' ', '"', '\\', '0', '-', '.', 'e5', '}', '{', ',', ':', 'null', '1e400', '01', 'é', '\u0000'),
+  )
   .map(([tick, at, cut, insert]) => {
     const text = encodeTick(tick);
     const where = at % text.length;
@@ -102,21 +155,30 @@ describe('decodeTickMessage agrees with decodeTick (property-based)', () => {
   });
 
   it('flat JSON objects with any values, keys in any order and repeated: the same tick or the same error', () => {
-    fc.assert(fc.property(flatObject, (text) => {
+    fc.assert(
+      fc.property(flatObject, (text) => {
         expectSame(Buffer.from(text));
-      }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
   it('valid messages with a piece replaced: the same tick or the same error', () => {
-    fc.assert(fc.property(mutated, (text) => {
+    fc.assert(
+      fc.property(mutated, (text) => {
         expectSame(Buffer.from(text));
-      }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
   it('any bytes: the same tick or the same error', () => {
-    fc.assert(fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 200 }), (bytes) => {
         expectSame(Buffer.from(bytes));
-      }), RUNS);
+      }),
+      RUNS,
+    );
   });
 
   it('null, empty and oversized values: the same error', () => {

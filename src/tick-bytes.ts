@@ -105,7 +105,25 @@ function readValue(): Value | typeof NOT_SIMPLE {
 }
 
 /** The fields a tick can have, in one fixed order; a key is told by its bytes, without making a string. */
-const KEYS = ['v', 'symbol', 'time', 'price', 'source', 'dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose', 'currency', 'exchange', 'marketState', 'backfill'] as const;
+const KEYS = [
+  'v',
+  'symbol',
+  'time',
+  'price',
+  'source',
+  'dayVolume',
+  'size',
+  'bid',
+  'ask',
+  'dayHigh',
+  'dayLow',
+  'open',
+  'previousClose',
+  'currency',
+  'exchange',
+  'marketState',
+  'backfill',
+] as const;
 const KEY_CODES = KEYS.map((key) => Array.from(key, (ch) => ch.charCodeAt(0)));
 const UNKNOWN = -1;
 
@@ -178,7 +196,25 @@ function optionalString(value: Value | undefined): string | undefined | typeof N
 /** The tick when the bytes are a simple, valid tick message; undefined when `decodeTick` must decide. */
 export function decodeTickBytes(message: Buffer): Tick | undefined {
   if (message.length > MAX_MESSAGE_BYTES || !readFields(message)) return undefined;
-  const [v, symbol, time, price, source, rawDayVolume, rawSize, rawBid, rawAsk, rawDayHigh, rawDayLow, rawOpen, rawPreviousClose, rawCurrency, rawExchange, rawMarketState, backfill] = values;
+  const [
+    v,
+    symbol,
+    time,
+    price,
+    source,
+    rawDayVolume,
+    rawSize,
+    rawBid,
+    rawAsk,
+    rawDayHigh,
+    rawDayLow,
+    rawOpen,
+    rawPreviousClose,
+    rawCurrency,
+    rawExchange,
+    rawMarketState,
+    backfill,
+  ] = values;
   if (v !== SCHEMA_VERSION) return undefined;
   if (typeof symbol !== 'string' || symbol === '' || symbol.length > 20) return undefined;
   if (typeof time !== 'number' || !(time >= minTime && time <= maxTime)) return undefined;
@@ -196,8 +232,16 @@ export function decodeTickBytes(message: Buffer): Tick | undefined {
   const exchange = optionalString(rawExchange);
   const marketState = rawMarketState === null ? undefined : rawMarketState;
   if (
-    dayVolume === NOT_SIMPLE || size === NOT_SIMPLE || bid === NOT_SIMPLE || ask === NOT_SIMPLE || dayHigh === NOT_SIMPLE ||
-    dayLow === NOT_SIMPLE || open === NOT_SIMPLE || previousClose === NOT_SIMPLE || currency === NOT_SIMPLE || exchange === NOT_SIMPLE ||
+    dayVolume === NOT_SIMPLE ||
+    size === NOT_SIMPLE ||
+    bid === NOT_SIMPLE ||
+    ask === NOT_SIMPLE ||
+    dayHigh === NOT_SIMPLE ||
+    dayLow === NOT_SIMPLE ||
+    open === NOT_SIMPLE ||
+    previousClose === NOT_SIMPLE ||
+    currency === NOT_SIMPLE ||
+    exchange === NOT_SIMPLE ||
     (marketState !== undefined && !MARKET_STATES.has(marketState))
   ) {
     return undefined;

@@ -17,7 +17,13 @@ export const perSecond = ({ ticks, ms }: Timing) => (ticks * 1_000) / ms;
  * Reads the topic from the start with a fresh group, JSON-parsing every value, until `ticks` are
  * read; `onLast` runs at that moment (the bound bench samples CPU there).
  */
-export async function bareRead(topic: string, group: string, ticks: number, timeoutMs: number, onLast?: () => void): Promise<Timing> {
+export async function bareRead(
+  topic: string,
+  group: string,
+  ticks: number,
+  timeoutMs: number,
+  onLast?: () => void,
+): Promise<Timing> {
   const consumer = benchKafka().consumer({ groupId: group, allowAutoTopicCreation: false, ...FETCH });
   await consumer.connect();
   try {

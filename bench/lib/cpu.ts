@@ -42,7 +42,9 @@ export interface CpuMeter {
 export function cpuMeter(): CpuMeter {
   const kafka = servicePid('kafka');
   const influx = servicePid('influx');
-  return { sample: () => ({ consume: cpuSecondsOf('self'), kafka: cpuSecondsOf(kafka), influx: cpuSecondsOf(influx) }) };
+  return {
+    sample: () => ({ consume: cpuSecondsOf('self'), kafka: cpuSecondsOf(kafka), influx: cpuSecondsOf(influx) }),
+  };
 }
 
 export function cpuSince(start: CpuSample, end: CpuSample): CpuSample {

@@ -35,7 +35,13 @@ export interface FingerprintBuilder {
 }
 
 export function fingerprintBuilder(): FingerprintBuilder {
-  const tallies: Fingerprint = { tick: { count: 0, sum: 0 }, bar: { count: 0, sum: 0 }, indicator: { count: 0, sum: 0 }, alert: { count: 0, sum: 0 }, lines: { count: 0, sum: 0 } };
+  const tallies: Fingerprint = {
+    tick: { count: 0, sum: 0 },
+    bar: { count: 0, sum: 0 },
+    indicator: { count: 0, sum: 0 },
+    alert: { count: 0, sum: 0 },
+    lines: { count: 0, sum: 0 },
+  };
   const add = (tally: Tally, text: string) => {
     tally.count++;
     tally.sum = (tally.sum + hash52(text)) % MOD;
@@ -65,7 +71,10 @@ function readExpected(): Expected {
  * encoding, said in its commit: the outputs are still checked); `BENCH_RECORD=1` everything.
  * Returns what differs, empty when all is the same.
  */
-export function checkFingerprint(workload: string, actual: Fingerprint): { differences: string[]; recorded: 'all' | 'lines' | undefined } {
+export function checkFingerprint(
+  workload: string,
+  actual: Fingerprint,
+): { differences: string[]; recorded: 'all' | 'lines' | undefined } {
   const expected = readExpected();
   const known = expected[workload];
   const record = process.env.BENCH_RECORD;
@@ -77,7 +86,10 @@ export function checkFingerprint(workload: string, actual: Fingerprint): { diffe
   const differences = (Object.keys(known) as Array<keyof Fingerprint>)
     .filter((kind) => !(kind === 'lines' && record === 'lines'))
     .filter((kind) => known[kind].count !== actual[kind]?.count || known[kind].sum !== actual[kind]?.sum)
-    .map((kind) => `${kind}: ${actual[kind]?.count ?? 0} (fingerprint ${actual[kind]?.sum}) ≠ expected ${known[kind].count} (${known[kind].sum})`);
+    .map(
+      (kind) =>
+        `${kind}: ${actual[kind]?.count ?? 0} (fingerprint ${actual[kind]?.sum}) ≠ expected ${known[kind].count} (${known[kind].sum})`,
+    );
   if (record === 'lines' && differences.length === 0) {
     expected[workload] = { ...known, lines: actual.lines };
     writeFileSync(EXPECTED, JSON.stringify(expected, null, 2) + '\n');

@@ -32,12 +32,17 @@ export async function openBenchPublisher(config: Config, options: Partial<Publis
 }
 
 /** Publishes `rate` ticks a second for `seconds`, as live data arrives; resolves once Kafka acknowledged all. */
-export async function publishAtRate(config: Config, ticks: SyntheticGenerator, rate: number, seconds: number): Promise<number> {
+export async function publishAtRate(
+  config: Config,
+  ticks: SyntheticGenerator,
+  rate: number,
+  seconds: number,
+): Promise<number> {
   const publisher = await openBenchPublisher(config);
   const total = rate * seconds;
   try {
     const started = performance.now();
-    for (let sent = 0; sent < total; ) {
+    for (let sent = 0; sent < total;) {
       const due = Math.min(total, Math.floor(((performance.now() - started) * rate) / 1_000) + 1);
       if (due > sent) {
         await publisher.publish(ticks.next(due - sent).map((tick: Tick) => tickMessage(tick)));
@@ -56,11 +61,16 @@ export async function publishAtRate(config: Config, ticks: SyntheticGenerator, r
  * Publishes `count` ticks as fast as the publisher takes them and resolves once Kafka acknowledged
  * all, with the milliseconds from the first publish to that (connecting left out).
  */
-export async function preload(config: Config, ticks: SyntheticGenerator, count: number, options: Partial<PublisherOptions> = {}): Promise<number> {
+export async function preload(
+  config: Config,
+  ticks: SyntheticGenerator,
+  count: number,
+  options: Partial<PublisherOptions> = {},
+): Promise<number> {
   const publisher = await openBenchPublisher(config, options);
   const started = performance.now();
   try {
-    for (let sent = 0; sent < count; ) {
+    for (let sent = 0; sent < count;) {
       const batch = ticks.next(Math.min(5_000, count - sent));
       await publisher.publish(batch.map((tick: Tick) => tickMessage(tick)));
       sent += batch.length;
@@ -98,7 +108,11 @@ export interface RunningConsume {
 }
 
 /** Starts `runConsume` with the configured sinks (or the one given), each wrapped by `acknowledging`. */
-export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sinks: 'configured' | Sink = 'configured'): RunningConsume {
+export function startConsume(
+  config: Config,
+  onAcknowledged: OnAcknowledged,
+  sinks: 'configured' | Sink = 'configured',
+): RunningConsume {
   const controller = new AbortController();
   let firstBatchAt: number | undefined;
   const done = runConsume(config, {
@@ -109,7 +123,16 @@ export function startConsume(config: Config, onAcknowledged: OnAcknowledged, sin
       return createWindowPipeline(config.windows);
     },
     createSinks: async (publisher) => {
-      const created = sinks !== 'configured' ? [sinks] : await createSinks(config, { logger: quietLogger, json: false, out: createOutput(false), tty: false, publisher });
+      const created =
+        sinks !== 'configured'
+          ? [sinks]
+          : await createSinks(config, {
+              logger: quietLogger,
+              json: false,
+              out: createOutput(false),
+              tty: false,
+              publisher,
+            });
       return created.map((sink) => acknowledging(sink, onAcknowledged));
     },
   });

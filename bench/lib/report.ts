@@ -38,7 +38,14 @@ function format(value: number): string {
 }
 
 export function table(figures: readonly Figure[]): string {
-  const rows = figures.map((f) => [f.bench, f.metric, `${format(f.value)} ${f.unit}`, f.target ?? '', f.met === undefined ? '' : f.met ? 'yes' : 'NO', f.note ?? '']);
+  const rows = figures.map((f) => [
+    f.bench,
+    f.metric,
+    `${format(f.value)} ${f.unit}`,
+    f.target ?? '',
+    f.met === undefined ? '' : f.met ? 'yes' : 'NO',
+    f.note ?? '',
+  ]);
   const header = ['bench', 'metric', 'value', 'target', 'met', 'note'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -69,11 +76,19 @@ export async function runBenches(benches: readonly Bench[], complete = false): P
       figures.push(...(await bench.run()));
     } catch (error) {
       process.stderr.write(`bench ${bench.name} failed: ${(error as Error).stack ?? String(error)}\n`);
-      figures.push({ bench: bench.name, metric: 'error', value: Number.NaN, unit: '', note: (error as Error).message.slice(0, 80) });
+      figures.push({
+        bench: bench.name,
+        metric: 'error',
+        value: Number.NaN,
+        unit: '',
+        note: (error as Error).message.slice(0, 80),
+      });
     }
   }
   const m = machine();
-  console.log(`\nStockStream benchmarks — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadAverage.join(' ')}\n`);
+  console.log(
+    `\nStockStream benchmarks — ${m.cpu}, ${m.cores} cores, ${m.memoryGiB} GiB, Node ${m.node}, load ${m.loadAverage.join(' ')}\n`,
+  );
   console.log(table(figures));
   console.log(`\nsaved ${save(figures, complete)}`);
   return figures;

@@ -61,7 +61,13 @@ export function runConfig(names: { prices: string; bucket: string; group?: strin
   const group = names.group ?? `${names.prices}-group`;
   return configSchema.parse({
     ...patch,
-    kafka: { ...patch.kafka, brokers: BROKERS, groupId: group, connectTimeout: '20s', topics: { prices: names.prices, state: `${group}-state` } },
+    kafka: {
+      ...patch.kafka,
+      brokers: BROKERS,
+      groupId: group,
+      connectTimeout: '20s',
+      topics: { prices: names.prices, state: `${group}-state` },
+    },
     influx: { ...patch.influx, ...INFLUX, bucket: names.bucket },
   } satisfies UserConfig);
 }
@@ -72,7 +78,9 @@ export function benchKafka(): Kafka {
 
 /** Through the product's ensureTopics, which also waits out a new topic's brief UNKNOWN_TOPIC answers. */
 export async function createTopic(topic: string, partitions: number): Promise<void> {
-  await ensureTopics(benchKafka(), runConfig({ prices: topic, bucket: 'unused' }), quietLogger, [{ topic, partitions }]);
+  await ensureTopics(benchKafka(), runConfig({ prices: topic, bucket: 'unused' }), quietLogger, [
+    { topic, partitions },
+  ]);
 }
 
 /** Deletes the topics that exist of these (with their `.dlq`), and the consumer groups. */
@@ -81,7 +89,9 @@ export async function deleteKafkaResources(topics: readonly string[], groups: re
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
-    const doomed = [...topics, ...topics.map(dlqTopic), ...groups.map((group) => `${group}-state`)].filter((topic) => existing.has(topic));
+    const doomed = [...topics, ...topics.map(dlqTopic), ...groups.map((group) => `${group}-state`)].filter((topic) =>
+      existing.has(topic),
+    );
     if (doomed.length > 0) await admin.deleteTopics({ topics: doomed, timeout: 30_000 });
     if (groups.length > 0) await admin.deleteGroups([...groups]).catch(() => undefined); // a group that never committed does not exist
   } finally {
@@ -92,10 +102,15 @@ export async function deleteKafkaResources(topics: readonly string[], groups: re
 async function influx(path: string, init: RequestInit = {}): Promise<Response> {
   const response = await fetch(new URL(path, INFLUX.url), {
     ...init,
-    headers: { Authorization: `Token ${INFLUX.token}`, 'Content-Type': 'application/json', ...(init.headers as Record<string, string> | undefined) },
+    headers: {
+      Authorization: `Token ${INFLUX.token}`,
+      'Content-Type': 'application/json',
+      ...(init.headers as Record<string, string> | undefined),
+    },
     signal: AbortSignal.timeout(120_000),
   });
-  if (!response.ok) throw new Error(`InfluxDB ${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
+  if (!response.ok)
+    throw new Error(`InfluxDB ${init.method ?? 'GET'} ${path}: ${response.status} ${await response.text()}`);
   return response;
 }
 
@@ -104,33 +119,58 @@ let orgId: string | undefined;
 /** Creates a bucket (InfluxDB 2.x) and returns its id, for deleteBucket. */
 export async function createBucket(name: string): Promise<string> {
   if (!orgId) {
-    const { orgs } = (await (await influx(`/api/v2/orgs?org=${encodeURIComponent(INFLUX.org)}`)).json()) as { orgs: Array<{ id: string }> };
+    const { orgs } = (await (await influx(`/api/v2/orgs?org=${encodeURIComponent(INFLUX.org)}`)).json()) as {
+      orgs: Array<{ id: string }>;
+    };
     orgId = orgs[0]?.id;
     if (!orgId) throw new Error(`InfluxDB has no org ${INFLUX.org}`);
   }
-  const bucket = (await (await influx('/api/v2/buckets', { method: 'POST', body: JSON.stringify({ name, orgID: orgId, retentionRules: [] }) })).json()) as { id: string };
+  const bucket = (await (
+    await influx('/api/v2/buckets', {
+      method: 'POST',
+      body: JSON.stringify({ name, orgID: orgId, retentionRules: [] }),
+    })
+  ).json()) as { id: string };
   return bucket.id;
 }
 
 /** Deletes a bucket; one that is gone already (a restarted server with fresh data) is fine. */
 export async function deleteBucket(id: string): Promise<void> {
-  const response = await fetch(new URL(`/api/v2/buckets/${id}`, INFLUX.url), { method: 'DELETE', headers: { Authorization: `Token ${INFLUX.token}` } });
-  if (!response.ok && response.status !== 404) throw new Error(`InfluxDB DELETE bucket ${id}: ${response.status} ${await response.text()}`);
+  const response = await fetch(new URL(`/api/v2/buckets/${id}`, INFLUX.url), {
+    method: 'DELETE',
+    headers: { Authorization: `Token ${INFLUX.token}` },
+  });
+  if (!response.ok && response.status !== 404)
+    throw new Error(`InfluxDB DELETE bucket ${id}: ${response.status} ${await response.text()}`);
 }
 
 /** How many points of one field a measurement holds in a bucket (all time). */
 export async function countPoints(bucket: string, measurement: string, field: string): Promise<number> {
   const flux = `from(bucket: ${JSON.stringify(bucket)}) |> range(start: 0) |> filter(fn: (r) => r._measurement == ${JSON.stringify(measurement)} and r._field == ${JSON.stringify(field)}) |> group() |> count()`;
-  const csv = await (await influx(`/api/v2/query?org=${encodeURIComponent(INFLUX.org)}`, { method: 'POST', body: JSON.stringify({ query: flux, type: 'flux' }), headers: { Accept: 'application/csv' } })).text();
+  const csv = await (
+    await influx(`/api/v2/query?org=${encodeURIComponent(INFLUX.org)}`, {
+      method: 'POST',
+      body: JSON.stringify({ query: flux, type: 'flux' }),
+      headers: { Accept: 'application/csv' },
+    })
+  ).text();
   // Annotated CSV: a header row naming `_value`, then one row with the count (none when empty).
-  const rows = csv.trim().split(/\r?\n/).filter((row) => row !== '');
+  const rows = csv
+    .trim()
+    .split(/\r?\n/)
+    .filter((row) => row !== '');
   if (rows.length < 2) return 0;
   const column = rows[0]!.split(',').indexOf('_value');
   return Number(rows[1]!.split(',')[column]);
 }
 
 /** Polls `check` until it returns a value (not undefined) or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, everyMs = 20): Promise<T> {
+export async function waitFor<T>(
+  what: string,
+  check: () => T | undefined | Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 20,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();

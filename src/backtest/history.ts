@@ -13,7 +13,12 @@ import { fetchBars } from '../sources/yahoo/chart.ts';
 import type { Logger } from '../ui/logger.ts';
 
 /** Runs a source-like producer and hands its batches over as they come. */
-async function* collect(run: (ctx: SourceContext) => Promise<void>, symbols: string[], logger: Logger, signal: AbortSignal): AsyncGenerator<Tick[]> {
+async function* collect(
+  run: (ctx: SourceContext) => Promise<void>,
+  symbols: string[],
+  logger: Logger,
+  signal: AbortSignal,
+): AsyncGenerator<Tick[]> {
   const batches: Tick[][] = [];
   const done = run({
     symbols,
@@ -29,17 +34,35 @@ async function* collect(run: (ctx: SourceContext) => Promise<void>, symbols: str
 }
 
 /** Every symbol of the file, or only `wanted` (symbols given on the command line), like watch. */
-export function fileHistory(config: Config, logger: Logger, signal: AbortSignal, wanted?: ReadonlySet<string>): AsyncGenerator<Tick[]> {
-  const replay = replaySource.create({ ...config, source: { ...config.source, name: 'replay', replay: { ...config.source.replay, speed: 0 } } });
+export function fileHistory(
+  config: Config,
+  logger: Logger,
+  signal: AbortSignal,
+  wanted?: ReadonlySet<string>,
+): AsyncGenerator<Tick[]> {
+  const replay = replaySource.create({
+    ...config,
+    source: { ...config.source, name: 'replay', replay: { ...config.source.replay, speed: 0 } },
+  });
   return collect(
-    (ctx) => replay.run({ ...ctx, emit: (ticks) => ctx.emit(wanted ? ticks.filter((tick) => wanted.has(tick.symbol)) : ticks) }),
+    (ctx) =>
+      replay.run({
+        ...ctx,
+        emit: (ticks) => ctx.emit(wanted ? ticks.filter((tick) => wanted.has(tick.symbol)) : ticks),
+      }),
     config.symbols,
     logger,
     signal,
   );
 }
 
-export function yahooHistory(config: Config, range: { from: number; to: number }, logger: Logger, signal: AbortSignal, deps: SourceDeps = {}): AsyncGenerator<Tick[]> {
+export function yahooHistory(
+  config: Config,
+  range: { from: number; to: number },
+  logger: Logger,
+  signal: AbortSignal,
+  deps: SourceDeps = {},
+): AsyncGenerator<Tick[]> {
   return collect(
     async (ctx) => {
       const caller = createYahooCaller(ctx, deps);

@@ -10,18 +10,27 @@ export async function readRules(path: string): Promise<AlertRule[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new UsageError(`--rules: cannot read ${path} (${errorMessage(error)})`, 'pass a YAML or JSON file with a list of alert rules');
+    throw new UsageError(
+      `--rules: cannot read ${path} (${errorMessage(error)})`,
+      'pass a YAML or JSON file with a list of alert rules',
+    );
   }
   let raw: unknown;
   try {
     raw = parse(text);
   } catch (error) {
-    throw new UsageError(`--rules: ${path} is not YAML or JSON (${errorMessage(error)})`, 'write a list of rules like windows.alerts.rules in the config');
+    throw new UsageError(
+      `--rules: ${path} is not YAML or JSON (${errorMessage(error)})`,
+      'write a list of rules like windows.alerts.rules in the config',
+    );
   }
   const parsed = z.array(alertRuleSchema).min(1).safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    throw new UsageError(`--rules: ${path} at ${issue.path.join('.') || 'the top'}: ${issue.message}`, 'each rule needs a name and a type (price-change, volume-spike, volatility, ma-crossover) with its options');
+    throw new UsageError(
+      `--rules: ${path} at ${issue.path.join('.') || 'the top'}: ${issue.message}`,
+      'each rule needs a name and a type (price-change, volume-spike, volatility, ma-crossover) with its options',
+    );
   }
   return parsed.data;
 }

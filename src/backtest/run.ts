@@ -74,7 +74,10 @@ export function stats(values: readonly number[]): HorizonStats | undefined {
   if (values.length === 0) return undefined;
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  const median = sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  const median =
+    sorted.length % 2 === 1
+      ? (sorted[middle] as number)
+      : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
   return {
     count: values.length,
     mean: values.reduce((sum, value) => sum + value, 0) / values.length,
@@ -83,7 +86,11 @@ export function stats(values: readonly number[]): HorizonStats | undefined {
   };
 }
 
-export async function runBacktest(config: Config, history: AsyncIterable<Tick[]>, horizons: readonly string[]): Promise<BacktestResult> {
+export async function runBacktest(
+  config: Config,
+  history: AsyncIterable<Tick[]>,
+  horizons: readonly string[],
+): Promise<BacktestResult> {
   // No wall clock: a backtest's only time is event time.
   const pipeline = createWindowPipeline(config.windows, { clock: () => 0, wallClock: false });
   const trades = new Map<string, Trades>();
@@ -96,7 +103,8 @@ export async function runBacktest(config: Config, history: AsyncIterable<Tick[]>
 
   const collect = () => {
     for (const output of outputs) {
-      if (output.kind === 'bar' && output.bar.final) barEnds.set(`${output.bar.symbol}|${output.bar.interval}|${output.bar.start}`, output.bar.end);
+      if (output.kind === 'bar' && output.bar.final)
+        barEnds.set(`${output.bar.symbol}|${output.bar.interval}|${output.bar.start}`, output.bar.end);
       if (output.kind === 'alert') {
         const { alert } = output;
         const end = barEnds.get(`${alert.symbol}|${alert.interval}|${alert.time}`);
@@ -144,7 +152,16 @@ export async function runBacktest(config: Config, history: AsyncIterable<Tick[]>
       // Counted only when a trade at or after end + h shows the history reaches that far.
       if (exit + 1 < list.times.length) returns[label] = (list.prices[exit] as number) / entry - 1;
     }
-    return { time: alert.time, symbol: alert.symbol, rule: alert.rule, severity: alert.severity, interval: alert.interval, message: alert.message, price: entry, returns };
+    return {
+      time: alert.time,
+      symbol: alert.symbol,
+      rule: alert.rule,
+      severity: alert.severity,
+      interval: alert.interval,
+      message: alert.message,
+      price: entry,
+      returns,
+    };
   });
   firings.sort((a, b) => a.time - b.time || (a.symbol < b.symbol ? -1 : a.symbol > b.symbol ? 1 : 0));
 
@@ -153,7 +170,10 @@ export async function runBacktest(config: Config, history: AsyncIterable<Tick[]>
     const bySymbol: Record<string, number> = {};
     for (const firing of mine) bySymbol[firing.symbol] = (bySymbol[firing.symbol] ?? 0) + 1;
     const summary: Record<string, HorizonStats | undefined> = {};
-    for (const { label } of horizonMs) summary[label] = stats(mine.flatMap((firing) => (firing.returns[label] === undefined ? [] : [firing.returns[label]])));
+    for (const { label } of horizonMs)
+      summary[label] = stats(
+        mine.flatMap((firing) => (firing.returns[label] === undefined ? [] : [firing.returns[label]])),
+      );
     return { rule: rule.name, firings: mine.length, bySymbol, horizons: summary };
   });
   return { ticks, skipped, firings, rules, horizons: [...horizons], warnings: pipeline.warnings };

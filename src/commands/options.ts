@@ -7,7 +7,10 @@ import { defineOptions } from './spec.ts';
 
 /** The program's own options, before the command name. */
 export const globalOptions = defineOptions({
-  config: { flags: '-c, --config <path>', description: 'config file (default: search for stockstream.config.ts and friends)' },
+  config: {
+    flags: '-c, --config <path>',
+    description: 'config file (default: search for stockstream.config.ts and friends)',
+  },
   verbose: { flags: '-v, --verbose', description: 'debug logs and stack traces' },
   quiet: { flags: '-q, --quiet', description: 'only warnings and errors' },
   json: { flags: '--json', description: 'NDJSON logs on stderr and JSON data on stdout' },
@@ -37,6 +40,12 @@ export const kafkaOptions = defineOptions({
 
 /** The serving commands' metrics endpoint: `parseMetricsFlags` reads them. */
 export const metricsOptions = defineOptions({
-  metricsPort: { flags: '--metrics-port <port>', description: 'serve Prometheus metrics, /healthz and /readyz on this port' },
-  metricsHost: { flags: '--metrics-host <address>', description: 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)' },
+  metricsPort: {
+    flags: '--metrics-port <port>',
+    description: 'serve Prometheus metrics, /healthz and /readyz on this port',
+  },
+  metricsHost: {
+    flags: '--metrics-host <address>',
+    description: 'address the metrics server binds (default 127.0.0.1; 0.0.0.0 for all)',
+  },
 });

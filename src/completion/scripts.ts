@@ -21,7 +21,12 @@ interface CompletionNode {
   options: CompletionOption[];
 }
 
-const HELP: CompletionOption = { flags: ['-h', '--help'], takesValue: false, choices: undefined, description: 'display help' };
+const HELP: CompletionOption = {
+  flags: ['-h', '--help'],
+  takesValue: false,
+  choices: undefined,
+  description: 'display help',
+};
 
 function optionsOf(command: Command): CompletionOption[] {
   return command.options.map((option) => ({
@@ -52,19 +57,27 @@ function nodes(program: Command): CompletionNode[] {
 const single = (text: string) => `'${text.replace(/'/g, `'\\''`)}'`;
 
 function words(node: CompletionNode): string {
-  return [...node.subcommands.map((sub) => sub.name), ...node.options.flatMap((option) => option.flags.filter((flag) => flag.startsWith('--')))].join(' ');
+  return [
+    ...node.subcommands.map((sub) => sub.name),
+    ...node.options.flatMap((option) => option.flags.filter((flag) => flag.startsWith('--'))),
+  ].join(' ');
 }
 
 /** `case` arms for option values: choices complete from their list, other values as file names. */
 function valueArms(all: CompletionNode[], arm: (pattern: string, option: CompletionOption) => string): string[] {
   return all.flatMap((node) =>
-    node.options.filter((option) => option.takesValue).map((option) => arm(option.flags.map((flag) => single(`${node.path}|${flag}`)).join('|'), option)),
+    node.options
+      .filter((option) => option.takesValue)
+      .map((option) => arm(option.flags.map((flag) => single(`${node.path}|${flag}`)).join('|'), option)),
   );
 }
 
 function bash(name: string, all: CompletionNode[]): string {
   const fn = `_${name}_completion`;
-  const paths = all.filter((node) => node.path).map((node) => single(node.path)).join('|');
+  const paths = all
+    .filter((node) => node.path)
+    .map((node) => single(node.path))
+    .join('|');
   return `# ${name} completion for bash. Load it with:  source <(${name} completion bash)
 ${fn}() {
   local cur=\${COMP_WORDS[COMP_CWORD]} prev=\${COMP_WORDS[COMP_CWORD-1]} cmd='' next i
@@ -87,7 +100,10 @@ complete -o default -F ${fn} ${name}
 
 function zsh(name: string, all: CompletionNode[]): string {
   const fn = `_${name}`;
-  const paths = all.filter((node) => node.path).map((node) => single(node.path)).join('|');
+  const paths = all
+    .filter((node) => node.path)
+    .map((node) => single(node.path))
+    .join('|');
   return `#compdef ${name}
 # ${name} completion for zsh. Load it with:  source <(${name} completion zsh)
 # (or save it as _${name} in a directory of your $fpath).
@@ -115,7 +131,10 @@ function fish(name: string, all: CompletionNode[]): string {
   const lines = [
     `# ${name} completion for fish. Load it with:  ${name} completion fish | source`,
     `# (or save it as ~/.config/fish/completions/${name}.fish).`,
-    `set -g __${name}_paths ${all.filter((node) => node.path).map((node) => single(node.path)).join(' ')}`,
+    `set -g __${name}_paths ${all
+      .filter((node) => node.path)
+      .map((node) => single(node.path))
+      .join(' ')}`,
     `function ${fn} --description 'the ${name} command words typed so far'`,
     `    set -l cmd ''`,
     `    for word in (commandline -opc)[2..-1]`,
@@ -128,9 +147,12 @@ function fish(name: string, all: CompletionNode[]): string {
   ];
   for (const node of all) {
     const when = `-n ${single(`test (${fn}) = ${single(node.path)}`)}`;
-    for (const sub of node.subcommands) lines.push(`complete -c ${name} ${when} -a ${single(sub.name)} -d ${single(sub.description)}`);
+    for (const sub of node.subcommands)
+      lines.push(`complete -c ${name} ${when} -a ${single(sub.name)} -d ${single(sub.description)}`);
     for (const option of node.options) {
-      const flags = option.flags.map((flag) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`)).join(' ');
+      const flags = option.flags
+        .map((flag) => (flag.startsWith('--') ? `-l ${flag.slice(2)}` : `-s ${flag.slice(1)}`))
+        .join(' ');
       const value = option.takesValue ? (option.choices ? ` -x -a ${single(option.choices.join(' '))}` : ' -r -F') : '';
       lines.push(`complete -c ${name} ${when} ${flags}${value} -d ${single(option.description)}`);
     }

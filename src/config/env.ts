@@ -62,7 +62,8 @@ export function readEnv(env: NodeJS.ProcessEnv): EnvValue[] {
   for (const [variable, dotted] of Object.entries(ENV_ALIASES)) {
     const raw = env[variable];
     const leaf = byPath.get(dotted);
-    if (raw !== undefined && raw !== '' && leaf) values.set(dotted, { path: leaf.path, variable, value: coerce(leaf, raw) });
+    if (raw !== undefined && raw !== '' && leaf)
+      values.set(dotted, { path: leaf.path, variable, value: coerce(leaf, raw) });
   }
   for (const leaf of leaves) {
     const variable = envName(leaf.path);

@@ -15,8 +15,15 @@ function dirWith(config: unknown): string {
 
 describe('config precedence: flags > environment > file > defaults', () => {
   it('takes each key from the strongest layer that sets it', async () => {
-    const cwd = dirWith({ kafka: { partitions: 6, clientId: 'from-file' }, influx: { bucket: 'file-bucket', org: 'file-org' } });
-    const env = { STOCKSTREAM_KAFKA_PARTITIONS: '8', INFLUX_BUCKET: 'env-bucket', STOCKSTREAM_INFLUX_BUCKET: 'stockstream-env-bucket' };
+    const cwd = dirWith({
+      kafka: { partitions: 6, clientId: 'from-file' },
+      influx: { bucket: 'file-bucket', org: 'file-org' },
+    });
+    const env = {
+      STOCKSTREAM_KAFKA_PARTITIONS: '8',
+      INFLUX_BUCKET: 'env-bucket',
+      STOCKSTREAM_INFLUX_BUCKET: 'stockstream-env-bucket',
+    };
     const { config } = await loadConfig({ cwd, env, overrides: { kafka: { partitions: 10 } } });
     expect(config.kafka.partitions).toBe(10); // flag beats env and file
     expect(config.influx.bucket).toBe('stockstream-env-bucket'); // STOCKSTREAM_* beats the conventional alias
@@ -28,7 +35,12 @@ describe('config precedence: flags > environment > file > defaults', () => {
   it('reads lists, numbers and booleans from the environment', async () => {
     const { config } = await loadConfig({
       cwd: dirWith({}),
-      env: { KAFKA_BROKERS: 'a:9092, b:9093', STOCKSTREAM_SYMBOLS: 'aapl,msft', STOCKSTREAM_KAFKA_SSL: 'true', STOCKSTREAM_SOURCE_SYNTHETIC_RATE: '2500' },
+      env: {
+        KAFKA_BROKERS: 'a:9092, b:9093',
+        STOCKSTREAM_SYMBOLS: 'aapl,msft',
+        STOCKSTREAM_KAFKA_SSL: 'true',
+        STOCKSTREAM_SOURCE_SYNTHETIC_RATE: '2500',
+      },
     });
     expect(config.kafka.brokers).toEqual(['a:9092', 'b:9093']);
     expect(config.symbols).toEqual(['AAPL', 'MSFT']);
@@ -44,7 +56,12 @@ describe('config precedence: flags > environment > file > defaults', () => {
 
   it('names the flag behind a bad override', async () => {
     await expect(
-      loadConfig({ cwd: dirWith({}), env: {}, overrides: { source: { synthetic: { rate: -5 } } }, overrideOrigins: { 'source.synthetic.rate': '--rate' } }),
+      loadConfig({
+        cwd: dirWith({}),
+        env: {},
+        overrides: { source: { synthetic: { rate: -5 } } },
+        overrideOrigins: { 'source.synthetic.rate': '--rate' },
+      }),
     ).rejects.toThrow('source.synthetic.rate: -5 is too small — use a number > 0 (from --rate)');
   });
 });
@@ -54,7 +71,9 @@ describe('environment names', () => {
     expect(envName(['kafka', 'clientId'])).toBe('STOCKSTREAM_KAFKA_CLIENT_ID');
     expect(envName(['windows', 'bars', 'intervals'])).toBe('STOCKSTREAM_WINDOWS_BARS_INTERVALS');
     const values = readEnv({ STOCKSTREAM_WINDOWS_BARS_INTERVALS: '1m,1h', NOT_OURS: 'x' });
-    expect(values).toEqual([{ path: ['windows', 'bars', 'intervals'], variable: 'STOCKSTREAM_WINDOWS_BARS_INTERVALS', value: ['1m', '1h'] }]);
+    expect(values).toEqual([
+      { path: ['windows', 'bars', 'intervals'], variable: 'STOCKSTREAM_WINDOWS_BARS_INTERVALS', value: ['1m', '1h'] },
+    ]);
   });
 });
 

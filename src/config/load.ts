@@ -61,8 +61,14 @@ function setDeep(target: ConfigInput, path: string[], value: unknown): void {
 /** `STOCKSTREAM_CONFIG=<path>` names the file like `--config`; the flag wins. */
 export const CONFIG_ENV = 'STOCKSTREAM_CONFIG';
 
-async function readConfigFile(options: LoadConfigOptions): Promise<{ input: ConfigInput; filepath: string | undefined }> {
-  const searchPlaces = [...getDefaultSearchPlaces(MODULE_NAME), `${MODULE_NAME}.config.mts`, `${MODULE_NAME}.config.json`];
+async function readConfigFile(
+  options: LoadConfigOptions,
+): Promise<{ input: ConfigInput; filepath: string | undefined }> {
+  const searchPlaces = [
+    ...getDefaultSearchPlaces(MODULE_NAME),
+    `${MODULE_NAME}.config.mts`,
+    `${MODULE_NAME}.config.json`,
+  ];
   // 'project': from the current directory upwards to the first one with a package.json (or the root).
   const explorer = cosmiconfig(MODULE_NAME, { cache: false, searchPlaces, searchStrategy: 'project' });
   const fromEnv = (options.env ?? process.env)[CONFIG_ENV] || undefined;
@@ -74,7 +80,10 @@ async function readConfigFile(options: LoadConfigOptions): Promise<{ input: Conf
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'EISDIR') {
-      throw new ConfigError(`config file not found: ${configPath} (from ${named})`, `check the ${named} path, or leave it out to search for stockstream.config.ts`);
+      throw new ConfigError(
+        `config file not found: ${configPath} (from ${named})`,
+        `check the ${named} path, or leave it out to search for stockstream.config.ts`,
+      );
     }
     throw describeReadError(error, configPath);
   }
@@ -111,7 +120,8 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
       return `${value} is not a ${issue.expected === 'int' ? 'whole number' : issue.expected}`;
     case 'too_small': {
       if (issue.origin === 'array') return `${value} needs at least ${String(issue.minimum)} item(s)`;
-      if (issue.origin === 'string') return `${value} is too short — use at least ${String(issue.minimum)} character(s)`;
+      if (issue.origin === 'string')
+        return `${value} is too short — use at least ${String(issue.minimum)} character(s)`;
       return `${value} is too small — use a number ${issue.inclusive ? '>=' : '>'} ${String(issue.minimum)}`;
     }
     case 'too_big': {
@@ -164,7 +174,9 @@ function suggestKey(unknown: string): string {
 /** Every problem at once, one per line, each with its key path; a single one stays on one line. */
 function configProblems(problems: string[]): ConfigError {
   if (problems.length === 1) return new ConfigError(problems[0]!);
-  return new ConfigError(`${problems.length} config problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+  return new ConfigError(
+    `${problems.length} config problems:\n${problems.map((problem) => `  ${problem}`).join('\n')}`,
+  );
 }
 
 export async function loadConfig(options: LoadConfigOptions = {}): Promise<LoadedConfig> {
@@ -196,7 +208,8 @@ export async function loadConfig(options: LoadConfigOptions = {}): Promise<Loade
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const dotted = issue.path.filter((part) => typeof part === 'string').join('.');
-      const origin = [...origins.entries()].find(([path]) => dotted === path || dotted.startsWith(`${path}.`))?.[1] ?? fileLabel;
+      const origin =
+        [...origins.entries()].find(([path]) => dotted === path || dotted.startsWith(`${path}.`))?.[1] ?? fileLabel;
       problems.push(`${formatPath(issue.path)}: ${describeIssue(issue)} (${origin})`);
     }
   }

@@ -24,7 +24,11 @@ describe('flag parsing', () => {
   });
 
   it('builds config-shaped overrides and remembers the flag', () => {
-    const built = new OverrideBuilder().set('source.synthetic.rate', 5, '--rate').set('symbols', ['AAPL'], '--symbols').set('kafka.groupId', undefined, '--group').build();
+    const built = new OverrideBuilder()
+      .set('source.synthetic.rate', 5, '--rate')
+      .set('symbols', ['AAPL'], '--symbols')
+      .set('kafka.groupId', undefined, '--group')
+      .build();
     expect(built.values).toEqual({ source: { synthetic: { rate: 5 } }, symbols: ['AAPL'] });
     expect(built.origins).toEqual({ 'source.synthetic.rate': '--rate', symbols: '--symbols' });
   });

@@ -20,10 +20,17 @@ export function parseSymbols(raw: string | string[], flag = '--symbols'): string
   if (parts.length === 0) throw new UsageError(`${flag} is empty`, 'list tickers, like --symbols AAPL,MSFT');
   return parts.map((part, index) => {
     const trimmed = part.trim();
-    if (trimmed === '') throw new UsageError(`${flag}: entry ${index + 1} is empty`, 'separate tickers with single commas, like AAPL,MSFT');
+    if (trimmed === '')
+      throw new UsageError(
+        `${flag}: entry ${index + 1} is empty`,
+        'separate tickers with single commas, like AAPL,MSFT',
+      );
     const parsed = symbolSchema.safeParse(trimmed);
     if (!parsed.success) {
-      throw new UsageError(`${flag}: "${trimmed}" is not a ticker symbol`, 'use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC');
+      throw new UsageError(
+        `${flag}: "${trimmed}" is not a ticker symbol`,
+        'use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC',
+      );
     }
     return parsed.data;
   });
@@ -36,24 +43,39 @@ export function parseList(raw: string): string[] {
     .filter((part) => part !== '');
 }
 
-export function parseNumber(raw: string, flag: string, { integer = false, min }: { integer?: boolean; min?: number } = {}): number {
+export function parseNumber(
+  raw: string,
+  flag: string,
+  { integer = false, min }: { integer?: boolean; min?: number } = {},
+): number {
   const value = Number(raw);
   if (raw.trim() === '' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw new UsageError(`${flag}: "${raw}" is not a ${integer ? 'whole number' : 'number'}`, `pass a number, like ${flag} 10`);
+    throw new UsageError(
+      `${flag}: "${raw}" is not a ${integer ? 'whole number' : 'number'}`,
+      `pass a number, like ${flag} 10`,
+    );
   }
   if (min !== undefined && value < min) throw new UsageError(`${flag}: ${raw} is too small`, `use a value >= ${min}`);
   return value;
 }
 
 export function parseDurationFlag(raw: string, flag: string): string {
-  if (!isDuration(raw)) throw new UsageError(`${flag}: "${raw}" is not a duration`, 'use a number and a unit, like 500ms, 2s, 1m, 4h or 30d');
+  if (!isDuration(raw))
+    throw new UsageError(
+      `${flag}: "${raw}" is not a duration`,
+      'use a number and a unit, like 500ms, 2s, 1m, 4h or 30d',
+    );
   return raw;
 }
 
 /** An ISO 8601 date or time (`2026-03-02`, `2026-03-02T14:30:00Z`) as epoch ms. */
 export function parseTime(raw: string, flag: string): number {
   const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is not a date or time`, 'use ISO 8601, like 2026-03-02 or 2026-03-02T14:30:00Z');
+  if (Number.isNaN(time))
+    throw new UsageError(
+      `${flag}: "${raw}" is not a date or time`,
+      'use ISO 8601, like 2026-03-02 or 2026-03-02T14:30:00Z',
+    );
   return time;
 }
 
@@ -61,19 +83,34 @@ export function parseTime(raw: string, flag: string): number {
 export function parseSince(raw: string, flag = '--since', now = Date.now()): number {
   if (isDuration(raw)) return now - parseDuration(raw);
   const time = Date.parse(raw);
-  if (Number.isNaN(time)) throw new UsageError(`${flag}: "${raw}" is neither a duration nor a time`, `use a duration ago, like ${flag} 10m, or ISO 8601, like ${flag} 2026-03-02T14:30`);
+  if (Number.isNaN(time))
+    throw new UsageError(
+      `${flag}: "${raw}" is neither a duration nor a time`,
+      `use a duration ago, like ${flag} 10m, or ISO 8601, like ${flag} 2026-03-02T14:30`,
+    );
   return time;
 }
 
 /** `--metrics-port` and `--metrics-host` of the serving commands (consume, produce). */
-export function parseMetricsFlags(flags: { metricsPort?: string; metricsHost?: string }): { metricsPort?: number; metricsHost?: string } {
-  const metricsPort = flags.metricsPort === undefined ? undefined : parseNumber(flags.metricsPort, '--metrics-port', { integer: true, min: 1 });
-  if (metricsPort !== undefined && metricsPort > 65_535) throw new UsageError(`--metrics-port: ${metricsPort} is not a port`, 'use 1–65535, like --metrics-port 9464');
+export function parseMetricsFlags(flags: { metricsPort?: string; metricsHost?: string }): {
+  metricsPort?: number;
+  metricsHost?: string;
+} {
+  const metricsPort =
+    flags.metricsPort === undefined
+      ? undefined
+      : parseNumber(flags.metricsPort, '--metrics-port', { integer: true, min: 1 });
+  if (metricsPort !== undefined && metricsPort > 65_535)
+    throw new UsageError(`--metrics-port: ${metricsPort} is not a port`, 'use 1–65535, like --metrics-port 9464');
   if (flags.metricsHost !== undefined && metricsPort === undefined) {
-    throw new UsageError('--metrics-host needs --metrics-port', 'add --metrics-port 9464 (metrics are off without a port)');
+    throw new UsageError(
+      '--metrics-host needs --metrics-port',
+      'add --metrics-port 9464 (metrics are off without a port)',
+    );
   }
   const metricsHost = flags.metricsHost?.trim();
-  if (metricsHost === '') throw new UsageError('--metrics-host is empty', 'pass an address of this machine, like --metrics-host 0.0.0.0');
+  if (metricsHost === '')
+    throw new UsageError('--metrics-host is empty', 'pass an address of this machine, like --metrics-host 0.0.0.0');
   return { metricsPort, metricsHost };
 }
 
@@ -99,7 +136,8 @@ export class OverrideBuilder {
   }
 }
 
-const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined => (raw === undefined ? undefined : parse(raw));
+const optional = <T>(raw: string | undefined, parse: (raw: string) => T): T | undefined =>
+  raw === undefined ? undefined : parse(raw);
 
 /** The flags of the shared source option group (src/commands/options.ts `sourceOptions`). */
 export interface SourceFlags {
@@ -111,13 +149,29 @@ export interface SourceFlags {
 }
 
 /** `--source`, `--file`, `--speed`, `--rate`, `--seed` → `source.*`; `minRate` is the smallest --rate accepted. */
-export function setSourceFlags(builder: OverrideBuilder, flags: SourceFlags, { minRate }: { minRate?: number } = {}): OverrideBuilder {
+export function setSourceFlags(
+  builder: OverrideBuilder,
+  flags: SourceFlags,
+  { minRate }: { minRate?: number } = {},
+): OverrideBuilder {
   return builder
     .set('source.name', flags.source, '--source')
     .set('source.replay.file', flags.file, '--file')
-    .set('source.replay.speed', optional(flags.speed, (raw) => parseNumber(raw, '--speed', { min: 0 })), '--speed')
-    .set('source.synthetic.rate', optional(flags.rate, (raw) => parseNumber(raw, '--rate', { min: minRate })), '--rate')
-    .set('source.synthetic.seed', optional(flags.seed, (raw) => parseNumber(raw, '--seed', { integer: true })), '--seed');
+    .set(
+      'source.replay.speed',
+      optional(flags.speed, (raw) => parseNumber(raw, '--speed', { min: 0 })),
+      '--speed',
+    )
+    .set(
+      'source.synthetic.rate',
+      optional(flags.rate, (raw) => parseNumber(raw, '--rate', { min: minRate })),
+      '--rate',
+    )
+    .set(
+      'source.synthetic.seed',
+      optional(flags.seed, (raw) => parseNumber(raw, '--seed', { integer: true })),
+      '--seed',
+    );
 }
 
 /** The flags of the shared Kafka connection option group (`kafkaOptions`). */
@@ -132,7 +186,11 @@ export function setKafkaFlags(builder: OverrideBuilder, flags: KafkaFlags): Over
   return builder
     .set('kafka.topics.prices', flags.topic, '--topic')
     .set('kafka.brokers', optional(flags.brokers, parseList), '--brokers')
-    .set('kafka.connectTimeout', optional(flags.connectTimeout, (raw) => parseDurationFlag(raw, '--connect-timeout')), '--connect-timeout');
+    .set(
+      'kafka.connectTimeout',
+      optional(flags.connectTimeout, (raw) => parseDurationFlag(raw, '--connect-timeout')),
+      '--connect-timeout',
+    );
 }
 
 export { optional as parseOptional };

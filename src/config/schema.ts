@@ -24,11 +24,11 @@ const SYMBOL = /^[A-Z0-9^][A-Z0-9.\-^=]{0,19}$/;
 export const symbolSchema = z
   .string()
   .transform((s) => s.trim().toUpperCase())
-  .refine((s) => SYMBOL.test(s), { message: 'is not a ticker symbol — use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC' });
+  .refine((s) => SYMBOL.test(s), {
+    message: 'is not a ticker symbol — use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC',
+  });
 
-const broker = z
-  .string()
-  .refine((s) => /^[^\s:]+:\d{1,5}$/.test(s), { message: 'is missing a port — use host:port' });
+const broker = z.string().refine((s) => /^[^\s:]+:\d{1,5}$/.test(s), { message: 'is missing a port — use host:port' });
 
 const BAR_INTERVAL = z
   .string()
@@ -79,8 +79,12 @@ type SectionOf<Spec> = Spec extends { config: ConfigSection<infer K, infer S> } 
 /** The config sections the components of a catalog declare, keyed as they declare them. */
 type Sections<Catalog extends readonly unknown[]> = UnionToIntersection<SectionOf<Catalog[number]>>;
 
-function sections<const Catalog extends readonly { name: string; config?: ConfigSection }[]>(catalog: Catalog): Sections<Catalog> {
-  return Object.fromEntries(catalog.flatMap((spec) => (spec.config ? [[spec.config.key, spec.config.schema(kit)]] : []))) as Sections<Catalog>;
+function sections<const Catalog extends readonly { name: string; config?: ConfigSection }[]>(
+  catalog: Catalog,
+): Sections<Catalog> {
+  return Object.fromEntries(
+    catalog.flatMap((spec) => (spec.config ? [[spec.config.key, spec.config.schema(kit)]] : [])),
+  ) as Sections<Catalog>;
 }
 
 export const configSchema = z.object({
@@ -105,7 +109,7 @@ export const configSchema = z.object({
         .enum(['at-least-once', 'exactly-once'])
         .default('exactly-once')
         .describe(
-          '`consume`: exactly-once writes the state records, dead letters and the kafka sink\'s outputs in one Kafka transaction per checkpoint round together with the consumed offsets, so a read_committed reader sees each once even after a crash (they appear when the round commits). at-least-once writes them as they come and may repeat some after a crash. InfluxDB and PostgreSQL are idempotent either way.',
+          "`consume`: exactly-once writes the state records, dead letters and the kafka sink's outputs in one Kafka transaction per checkpoint round together with the consumed offsets, so a read_committed reader sees each once even after a crash (they appear when the round commits). at-least-once writes them as they come and may repeat some after a crash. InfluxDB and PostgreSQL are idempotent either way.",
         ),
       topics: z
         .object({
@@ -114,14 +118,20 @@ export const configSchema = z.object({
           bars: z.string().min(1).default('stock-bars').describe('Closed bars from the kafka sink.'),
           indicators: z.string().min(1).default('stock-indicators').describe('Indicator points from the kafka sink.'),
           alerts: z.string().min(1).default('stock-alerts').describe('Alerts from the kafka sink.'),
-          state: z.string().min(1).default('stockstream-consumer-state').describe('Compacted changelog of window state.'),
+          state: z
+            .string()
+            .min(1)
+            .default('stockstream-consumer-state')
+            .describe('Compacted changelog of window state.'),
         })
         .prefault({})
         .describe('Topic names; dead letters go to `<topic>.dlq`.'),
       compression: z
         .enum(['none', 'gzip'])
         .default('none')
-        .describe('Compression of what StockStream produces. gzip saves network but costs about 30% of producer throughput on 2 cores.'),
+        .describe(
+          'Compression of what StockStream produces. gzip saves network but costs about 30% of producer throughput on 2 cores.',
+        ),
       ssl: z.boolean().default(false).describe('Connect with TLS.'),
       sasl: z
         .object({
@@ -147,7 +157,9 @@ export const configSchema = z.object({
   windows: z
     .object({
       allowedLateness: duration('How late a tick may arrive and still count in its window.').default('5s'),
-      maxFutureSkew: duration('Dead-letter ticks stamped more than this ahead of the wall clock at arrival (stage future); one far-future tick would otherwise move the watermark and make every later tick late.').default('1m'),
+      maxFutureSkew: duration(
+        'Dead-letter ticks stamped more than this ahead of the wall clock at arrival (stage future); one far-future tick would otherwise move the watermark and make every later tick late.',
+      ).default('1m'),
       idleTimeout: duration('Close windows of a symbol that stayed quiet this long (wall clock).').default('10s'),
       timezone: z.string().default('America/New_York').describe('Exchange time zone that bars and sessions align to.'),
       bars: z
@@ -163,9 +175,15 @@ export const configSchema = z.object({
           ema: z.array(z.number().int().min(2)).default([12, 26]),
           rsi: z.number().int().min(2).default(14),
           macd: z
-            .object({ fast: z.number().int().min(2).default(12), slow: z.number().int().min(3).default(26), signal: z.number().int().min(2).default(9) })
+            .object({
+              fast: z.number().int().min(2).default(12),
+              slow: z.number().int().min(3).default(26),
+              signal: z.number().int().min(2).default(9),
+            })
             .prefault({}),
-          bollinger: z.object({ period: z.number().int().min(2).default(20), stdDev: z.number().positive().default(2) }).prefault({}),
+          bollinger: z
+            .object({ period: z.number().int().min(2).default(20), stdDev: z.number().positive().default(2) })
+            .prefault({}),
         })
         .prefault({}),
       alerts: z
@@ -173,8 +191,22 @@ export const configSchema = z.object({
           rules: z
             .array(alertRuleSchema)
             .prefault([
-              { name: 'drop-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'down', severity: 'warning' },
-              { name: 'spike-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'up', severity: 'info' },
+              {
+                name: 'drop-2pct-5m',
+                type: 'price-change',
+                window: '5m',
+                thresholdPct: 2,
+                direction: 'down',
+                severity: 'warning',
+              },
+              {
+                name: 'spike-2pct-5m',
+                type: 'price-change',
+                window: '5m',
+                thresholdPct: 2,
+                direction: 'up',
+                severity: 'info',
+              },
               { name: 'volume-3x', type: 'volume-spike', multiple: 3, lookback: 20 },
               { name: 'wide-bar', type: 'volatility', spreadPct: 1.5 },
               { name: 'ema-12-26-cross', type: 'ma-crossover', kind: 'ema', fast: 12, slow: 26, severity: 'info' },
@@ -190,8 +222,15 @@ export const configSchema = z.object({
       enabled: z.array(z.enum(sinkNames)).default(['influx']).describe('Sinks `consume` writes to.'),
       writeTicks: z.boolean().default(true).describe('Also write every tick (not only bars) to InfluxDB.'),
       batchSize: z.number().int().min(1).default(10_000).describe('Outputs per sink write.'),
-      flushInterval: duration('Write a partial batch after this long (it bounds what a tick waits for a write at low rates).').default('50ms'),
-      maxBuffered: z.number().int().min(1).default(100_000).describe('Outputs buffered per sink before partitions pause.'),
+      flushInterval: duration(
+        'Write a partial batch after this long (it bounds what a tick waits for a write at low rates).',
+      ).default('50ms'),
+      maxBuffered: z
+        .number()
+        .int()
+        .min(1)
+        .default(100_000)
+        .describe('Outputs buffered per sink before partitions pause.'),
       ...sections(sinkCatalog),
     })
     .prefault({}),
@@ -216,10 +255,15 @@ export const configSchema = z.object({
   postgres: z
     .object({
       url: secret(
-        z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), { message: 'is not a PostgreSQL URL — use postgres://user:password@host:5432/db' }),
+        z.string().refine((s) => /^postgres(ql)?:\/\//.test(s), {
+          message: 'is not a PostgreSQL URL — use postgres://user:password@host:5432/db',
+        }),
         'Connection URL (DATABASE_URL); its password is redacted.',
       ).default('postgres://stockstream:stockstream@127.0.0.1:5432/stockstream'),
-      schema: z.string().regex(/^[a-z_][a-z0-9_]*$/, { message: 'is not a plain schema name — use lower-case letters, digits and _' }).default('public'),
+      schema: z
+        .string()
+        .regex(/^[a-z_][a-z0-9_]*$/, { message: 'is not a plain schema name — use lower-case letters, digits and _' })
+        .default('public'),
     })
     .prefault({}),
 

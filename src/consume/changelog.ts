@@ -44,7 +44,13 @@ export function encodeSymbolRecord(offset: number, stateJson: string): string {
 }
 
 export function encodeCheckpoint(record: CheckpointRecord): string {
-  return JSON.stringify({ v: VERSION, kind: 'checkpoint', offset: record.offset, symbols: record.symbols, at: Date.now() });
+  return JSON.stringify({
+    v: VERSION,
+    kind: 'checkpoint',
+    offset: record.offset,
+    symbols: record.symbols,
+    at: Date.now(),
+  });
 }
 
 /** A state record this version cannot use, with the way out. */
@@ -64,21 +70,24 @@ function parse(key: string, raw: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object') throw unusableState(key, 'not an object');
   const record = value as Record<string, unknown>;
   if (record.v !== VERSION) throw unusableState(key, `version ${JSON.stringify(record.v)}`);
-  if (typeof record.offset !== 'number' || !Number.isSafeInteger(record.offset) || record.offset < 0) throw unusableState(key, 'no offset');
+  if (typeof record.offset !== 'number' || !Number.isSafeInteger(record.offset) || record.offset < 0)
+    throw unusableState(key, 'no offset');
   return record;
 }
 
 export function decodeSymbolRecord(key: string, raw: string): SymbolRecord {
   const record = parse(key, raw);
   const state = record.state;
-  if (state !== null && (typeof state !== 'object' || Array.isArray(state))) throw unusableState(key, 'state is not an object');
+  if (state !== null && (typeof state !== 'object' || Array.isArray(state)))
+    throw unusableState(key, 'state is not an object');
   return { offset: record.offset as number, state: state as SymbolSnapshot | null };
 }
 
 export function decodeCheckpoint(key: string, raw: string): CheckpointRecord {
   const record = parse(key, raw);
   const symbols = record.symbols;
-  if (symbols === null || typeof symbols !== 'object' || Array.isArray(symbols)) throw unusableState(key, 'no symbol list');
+  if (symbols === null || typeof symbols !== 'object' || Array.isArray(symbols))
+    throw unusableState(key, 'no symbol list');
   return { offset: record.offset as number, symbols: symbols as Record<string, number> };
 }
 
@@ -118,7 +127,10 @@ export interface RestorePlan {
 
 export const NO_FLOORS: SkipFloors = { base: 0, bySymbol: new Map(), max: 0 };
 
-export function planRestore(checkpoint: CheckpointRecord | undefined, symbols: ReadonlyMap<string, SymbolRecord>): RestorePlan {
+export function planRestore(
+  checkpoint: CheckpointRecord | undefined,
+  symbols: ReadonlyMap<string, SymbolRecord>,
+): RestorePlan {
   const base = checkpoint?.offset ?? 0;
   const states: RestorePlan['states'] = [];
   const bySymbol = new Map<string, number>();

@@ -29,7 +29,12 @@ const NO_STATE_DIGEST = stateDigest(NO_STATE);
 export const QUIET_CHECKPOINT_MS = 30_000;
 
 /** Undefined when nothing changed since the last checkpoint of this partition. */
-export function takeCheckpoint(state: PartitionState, stateTopic: string, prefix: string, now = Date.now()): PartitionCheckpoint | undefined {
+export function takeCheckpoint(
+  state: PartitionState,
+  stateTopic: string,
+  prefix: string,
+  now = Date.now(),
+): PartitionCheckpoint | undefined {
   const offset = state.position;
   if (offset === undefined) return undefined;
   if (!state.touched && state.staged.length === 0 && now - state.checkpointedAt < QUIET_CHECKPOINT_MS) return undefined;

@@ -68,7 +68,9 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
     }
     if (commits.length === 0) return;
     try {
-      await deps.commit(commits.map(({ state, offset }) => ({ topic: deps.topic, partition: state.partition, offset: String(offset) })));
+      await deps.commit(
+        commits.map(({ state, offset }) => ({ topic: deps.topic, partition: state.partition, offset: String(offset) })),
+      );
       for (const { state, offset } of commits) state.committed = offset;
     } catch (error) {
       // A rebalance in progress refuses commits; the state topic already says where to resume.
@@ -82,7 +84,11 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
    * that is not ours at that moment is left out whole; its outputs wait in case it comes back
    * unchanged (partitions.ts), else its next owner produces them again from the last commit.
    */
-  const transact = async (transactor: Transactor, taken: Array<{ state: PartitionState; checkpoint: PartitionCheckpoint }>, marks: number[]) => {
+  const transact = async (
+    transactor: Transactor,
+    taken: Array<{ state: PartitionState; checkpoint: PartitionCheckpoint }>,
+    marks: number[],
+  ) => {
     if (taken.length === 0) return;
     try {
       await deps.router.whenWritten(marks);

@@ -33,7 +33,14 @@ function originalHeaders(message: KafkaMessage): Record<string, string> {
   return headers;
 }
 
-export function deadLetter(dlqTopic: string, topic: string, partition: number, message: KafkaMessage, stage: DeadLetterStage, reason: string): OutgoingMessage {
+export function deadLetter(
+  dlqTopic: string,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  stage: DeadLetterStage,
+  reason: string,
+): OutgoingMessage {
   return {
     topic: dlqTopic,
     key: text(message.key),

@@ -82,7 +82,15 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
   const stateTopic = config.kafka.topics.state;
   const group = config.kafka.groupId;
   const metrics = createConsumeMetrics();
-  const summary: ConsumeSummary = { ticks: 0, bars: 0, invalid: 0, late: 0, deadLetters: 0, checkpoints: 0, durationMs: 0 };
+  const summary: ConsumeSummary = {
+    ticks: 0,
+    bars: 0,
+    invalid: 0,
+    late: 0,
+    deadLetters: 0,
+    checkpoints: 0,
+    durationMs: 0,
+  };
 
   // `halt` ends the run (signal or failure); `retryAbort` ends sink retries (failure or stop timeout).
   const halt = new AbortController();
@@ -122,14 +130,22 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       logger.info(`metrics on ${server.url}/metrics (health: /healthz, /readyz)`);
     }
     const kafka = createKafka(config, logger, { clientIdSuffix: 'consume' });
-    const specs: TopicSpec[] = [{ topic, mustExist: true }, { topic: deadTopic }, { topic: stateTopic, compacted: true }, ...(options.sinkTopics ?? [])];
+    const specs: TopicSpec[] = [
+      { topic, mustExist: true },
+      { topic: deadTopic },
+      { topic: stateTopic, compacted: true },
+      ...(options.sinkTopics ?? []),
+    ];
     await ensureTopics(kafka, config, logger, specs, halt.signal);
     publisher = await openPublisher(kafka, config, logger, { topic: deadTopic, signal: halt.signal });
     sinks.push(...(await options.createSinks(publisher)));
     // Exactly-once: what goes to Kafka (dead letters, the kafka sink) waits in its partition for the
     // checkpoint transaction instead of going through a sink queue.
     if (config.kafka.processingGuarantee === 'exactly-once') {
-      transactor = await openTransactor(kafka, config, logger, { name: `${config.kafka.clientId}:${group}`, signal: retryAbort.signal });
+      transactor = await openTransactor(kafka, config, logger, {
+        name: `${config.kafka.clientId}:${group}`,
+        signal: retryAbort.signal,
+      });
     }
     const transactional = transactor ? sinks.filter((sink) => sink.kafkaMessages) : [];
 
@@ -144,19 +160,26 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     // Fencing (fencing.ts): after a silence longer than the session timeout allows, nothing is written until the group confirms us.
     const gate = createMembershipGate({
       signal: retryAbort.signal,
-      onLapse: (silentMs) => logger.warn(`no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`),
+      onLapse: (silentMs) =>
+        logger.warn(
+          `no word from the consumer group for ${Math.round(silentMs / 1_000)}s: writing nothing until it confirms this consumer still owns its partitions`,
+        ),
     });
     const dlqWriter = publisher;
-    const lanes = createLanes(config, sinks.filter((sink) => !transactional.includes(sink)), {
-      logger,
-      retrySignal: retryAbort.signal,
-      onFailed: fail,
-      onSpace: resumeIfRoomy,
-      deadLetters: (batch) => dlqWriter.send(batch),
-      beforeWrite: () => gate.ready(),
-      failing: failingSinks,
-      metrics: deliveryMetrics(metrics),
-    });
+    const lanes = createLanes(
+      config,
+      sinks.filter((sink) => !transactional.includes(sink)),
+      {
+        logger,
+        retrySignal: retryAbort.signal,
+        onFailed: fail,
+        onSpace: resumeIfRoomy,
+        deadLetters: (batch) => dlqWriter.send(batch),
+        beforeWrite: () => gate.ready(),
+        failing: failingSinks,
+        metrics: deliveryMetrics(metrics),
+      },
+    );
     const staged = () => {
       let count = 0;
       for (const state of partitions.states()) count += state.staged.length;
@@ -164,7 +187,9 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     };
     // What waits for the transaction counts against the same bound as a sink buffer.
     const max = config.sinks.maxBuffered;
-    const router: Router = transactor ? { ...lanes, full: () => lanes.full() || staged() >= max, roomy: () => lanes.roomy() && staged() <= max / 2 } : lanes;
+    const router: Router = transactor
+      ? { ...lanes, full: () => lanes.full() || staged() >= max, roomy: () => lanes.roomy() && staged() <= max / 2 }
+      : lanes;
     const route = (state: PartitionState, outputs: WindowOutput[], deadLetters: OutgoingMessage[]) => {
       if (!transactor) return router.route(outputs, deadLetters);
       router.route(outputs, []);
@@ -177,7 +202,12 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     };
 
     store = await openStateStore(kafka, config, logger, { group, topic }, halt.signal);
-    consumer = kafka.consumer({ groupId: group, allowAutoTopicCreation: false, sessionTimeout: SESSION_TIMEOUT_MS, ...FETCH });
+    consumer = kafka.consumer({
+      groupId: group,
+      allowAutoTopicCreation: false,
+      sessionTimeout: SESSION_TIMEOUT_MS,
+      ...FETCH,
+    });
     const liveConsumer = consumer;
     await connectKafka(consumer, config, logger, halt.signal);
     const groupAdmin = kafka.admin();
@@ -189,7 +219,9 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       paused = true;
       metrics.paused.set(1);
       liveConsumer.pause([{ topic }]);
-      logger.info(`a sink buffer is full (sinks.maxBuffered ${config.sinks.maxBuffered}): pausing fetch until it drains`);
+      logger.info(
+        `a sink buffer is full (sinks.maxBuffered ${config.sinks.maxBuffered}): pausing fetch until it drains`,
+      );
     };
     const partitions = createPartitions({
       topic,
@@ -257,11 +289,16 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     consumer.on(consumer.events.FETCH, () => partitions.onFetched(Date.now()));
     consumer.on(consumer.events.CRASH, ({ payload }) => {
       joined = false;
-      if (!payload.restart) fail(new ConnectError('Kafka', `consumer stopped: ${errorMessage(payload.error)}`, { cause: payload.error }));
+      if (!payload.restart)
+        fail(new ConnectError('Kafka', `consumer stopped: ${errorMessage(payload.error)}`, { cause: payload.error }));
     });
 
     await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({ autoCommit: false, eachBatchAutoResolve: false, eachBatch: (payload) => partitions.eachBatch(payload) });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      eachBatch: (payload) => partitions.eachBatch(payload),
+    });
     if (options.onRunning) extra = await options.onRunning({ kafka, publisher, signal: retryAbort.signal, fail });
 
     timers.push(
@@ -291,7 +328,10 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
       }
       try {
         // Sinks or Kafka that are down get a few seconds, not forever (src/delivery/stop.ts).
-        await flushUntilStopped('the last checkpoint', checkpointer.final(), { stop: halt.signal, retries: retryAbort });
+        await flushUntilStopped('the last checkpoint', checkpointer.final(), {
+          stop: halt.signal,
+          retries: retryAbort,
+        });
       } catch (error) {
         failure ??= unflushed(error, router.unwritten()); // a sink that failed for good during the stop keeps its own error
       }
@@ -315,7 +355,8 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
     };
     // Leaving the group and closing clients is quick when the servers are up; one that is away
     // must not hold a stop past its 10 s (the process exits right after, closing what is left).
-    if (!(await settledWithin(cleanup(), CLEANUP_MS))) logger.debug(`closing the Kafka clients and sinks took over ${CLEANUP_MS}ms; not waiting for them`);
+    if (!(await settledWithin(cleanup(), CLEANUP_MS)))
+      logger.debug(`closing the Kafka clients and sinks took over ${CLEANUP_MS}ms; not waiting for them`);
     server?.close();
   }
   summary.durationMs = Date.now() - started;
@@ -332,10 +373,13 @@ function unflushed(error: unknown, unwritten: readonly Unwritten[]): Stockstream
       cause: error,
     });
   }
-  return new StockstreamError(`stopped before the last checkpoint was committed (${why}); ${describeUnwritten(unwritten)}`, {
-    hint: 'nothing is lost: offsets stay at the last commit, so the next start reads from there again (writes are idempotent)',
-    cause: error,
-  });
+  return new StockstreamError(
+    `stopped before the last checkpoint was committed (${why}); ${describeUnwritten(unwritten)}`,
+    {
+      hint: 'nothing is lost: offsets stay at the last commit, so the next start reads from there again (writes are idempotent)',
+      cause: error,
+    },
+  );
 }
 
 function statusTimer(logger: Logger, summary: ConsumeSummary, partitions: () => number): NodeJS.Timeout {
@@ -344,10 +388,13 @@ function statusTimer(logger: Logger, summary: ConsumeSummary, partitions: () => 
     const ticks = summary.ticks - last;
     last = summary.ticks;
     if (ticks === 0) return;
-    logger.info(`consumed ${ticks} ticks (${Math.round((ticks * 1_000) / STATUS_MS)}/s) on ${partitions()} partition(s)`, {
-      total: summary.ticks,
-      late: summary.late,
-      dlq: summary.deadLetters,
-    });
+    logger.info(
+      `consumed ${ticks} ticks (${Math.round((ticks * 1_000) / STATUS_MS)}/s) on ${partitions()} partition(s)`,
+      {
+        total: summary.ticks,
+        late: summary.late,
+        dlq: summary.deadLetters,
+      },
+    );
   }, STATUS_MS);
 }

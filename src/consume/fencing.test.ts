@@ -4,7 +4,11 @@ import { createMembershipGate, LAPSE_MS } from './fencing.ts';
 function gateAt(clock: { now: number }) {
   const lapses: number[] = [];
   const abort = new AbortController();
-  const gate = createMembershipGate({ signal: abort.signal, onLapse: (silentMs) => lapses.push(silentMs), now: () => clock.now });
+  const gate = createMembershipGate({
+    signal: abort.signal,
+    onLapse: (silentMs) => lapses.push(silentMs),
+    now: () => clock.now,
+  });
   return { gate, lapses, abort };
 }
 

@@ -21,10 +21,18 @@ export function infoTopics(config: Config): TopicSpec[] {
   return [{ topic: config.kafka.topics.info, compacted: true }, { topic: dlqTopic(config.kafka.topics.info) }];
 }
 
-export async function startInfoPersister(config: Config, logger: Logger, { kafka, publisher, signal, fail }: RunningContext): Promise<{ stop(): Promise<void> }> {
+export async function startInfoPersister(
+  config: Config,
+  logger: Logger,
+  { kafka, publisher, signal, fail }: RunningContext,
+): Promise<{ stop(): Promise<void> }> {
   const topic = config.kafka.topics.info;
   const sql = createPostgres(config, { max: 1 });
-  const consumer = kafka.consumer({ groupId: `${config.kafka.groupId}-info`, allowAutoTopicCreation: false, maxWaitTimeInMs: 1_000 });
+  const consumer = kafka.consumer({
+    groupId: `${config.kafka.groupId}-info`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 1_000,
+  });
   await connectKafka(consumer, config, logger, signal);
   await consumer.subscribe({ topic, fromBeginning: true });
   await consumer.run({
@@ -47,7 +55,8 @@ export async function startInfoPersister(config: Config, logger: Logger, { kafka
           signal,
           maxMs: 30_000,
           retryable: (error) => postgresFatal(config, error) === undefined,
-          onRetry: (error, attempt) => logger.warn(`stock info: PostgreSQL write failed (${errorMessage(error)}); retry ${attempt}`),
+          onRetry: (error, attempt) =>
+            logger.warn(`stock info: PostgreSQL write failed (${errorMessage(error)}); retry ${attempt}`),
         });
         if (dead.length > 0) await publisher.send(dead);
       } catch (error) {
@@ -55,8 +64,12 @@ export async function startInfoPersister(config: Config, logger: Logger, { kafka
         return;
       }
       resolveOffset(batch.lastOffset());
-      await consumer.commitOffsets([{ topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) }]);
-      logger.info(`stock info: ${infos.length} symbol(s) stored in PostgreSQL${dead.length ? `, ${dead.length} to ${dlqTopic(topic)}` : ''}`);
+      await consumer.commitOffsets([
+        { topic, partition: batch.partition, offset: String(Number(batch.lastOffset()) + 1) },
+      ]);
+      logger.info(
+        `stock info: ${infos.length} symbol(s) stored in PostgreSQL${dead.length ? `, ${dead.length} to ${dlqTopic(topic)}` : ''}`,
+      );
     },
   });
   return {

@@ -30,16 +30,60 @@ export function createConsumeMetrics(): ConsumeMetrics {
   const metrics: ConsumeMetrics = {
     registry,
     ticks: new Counter({ name: 'stockstream_ticks_consumed_total', help: 'Ticks applied to the windows.', registers }),
-    invalid: new Counter({ name: 'stockstream_invalid_messages_total', help: 'Messages that did not decode (sent to the DLQ).', registers }),
-    late: new Counter({ name: 'stockstream_late_ticks_total', help: 'Ticks that arrived after their window closed (sent to the DLQ).', registers }),
-    future: new Counter({ name: 'stockstream_future_ticks_total', help: 'Ticks stamped beyond windows.maxFutureSkew ahead of the clock (sent to the DLQ).', registers }),
-    failed: new Counter({ name: 'stockstream_failed_messages_total', help: 'Messages whose processing threw unexpectedly (sent to the DLQ, stage process).', registers }),
-    deadLetters: new Counter({ name: 'stockstream_dlq_messages_total', help: 'Messages written to the dead-letter topic.', registers }),
-    windowsClosed: new Counter({ name: 'stockstream_windows_closed_total', help: 'Final bars emitted.', labelNames: ['interval'], registers }),
-    outputs: new Counter({ name: 'stockstream_outputs_total', help: 'Outputs emitted by the windows.', labelNames: ['kind'], registers }),
-    lag: new Gauge({ name: 'stockstream_consumer_lag', help: 'Messages between the last applied offset and the end of the partition.', labelNames: ['topic', 'partition'], registers }),
-    buffered: new Gauge({ name: 'stockstream_sink_buffered', help: 'Outputs waiting for a sink.', labelNames: ['sink'], registers }),
-    paused: new Gauge({ name: 'stockstream_consumer_paused', help: '1 while fetching is paused because a sink buffer is full.', registers }),
+    invalid: new Counter({
+      name: 'stockstream_invalid_messages_total',
+      help: 'Messages that did not decode (sent to the DLQ).',
+      registers,
+    }),
+    late: new Counter({
+      name: 'stockstream_late_ticks_total',
+      help: 'Ticks that arrived after their window closed (sent to the DLQ).',
+      registers,
+    }),
+    future: new Counter({
+      name: 'stockstream_future_ticks_total',
+      help: 'Ticks stamped beyond windows.maxFutureSkew ahead of the clock (sent to the DLQ).',
+      registers,
+    }),
+    failed: new Counter({
+      name: 'stockstream_failed_messages_total',
+      help: 'Messages whose processing threw unexpectedly (sent to the DLQ, stage process).',
+      registers,
+    }),
+    deadLetters: new Counter({
+      name: 'stockstream_dlq_messages_total',
+      help: 'Messages written to the dead-letter topic.',
+      registers,
+    }),
+    windowsClosed: new Counter({
+      name: 'stockstream_windows_closed_total',
+      help: 'Final bars emitted.',
+      labelNames: ['interval'],
+      registers,
+    }),
+    outputs: new Counter({
+      name: 'stockstream_outputs_total',
+      help: 'Outputs emitted by the windows.',
+      labelNames: ['kind'],
+      registers,
+    }),
+    lag: new Gauge({
+      name: 'stockstream_consumer_lag',
+      help: 'Messages between the last applied offset and the end of the partition.',
+      labelNames: ['topic', 'partition'],
+      registers,
+    }),
+    buffered: new Gauge({
+      name: 'stockstream_sink_buffered',
+      help: 'Outputs waiting for a sink.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    paused: new Gauge({
+      name: 'stockstream_consumer_paused',
+      help: '1 while fetching is paused because a sink buffer is full.',
+      registers,
+    }),
     sinkWrite: new Histogram({
       name: 'stockstream_sink_write_seconds',
       help: 'Duration of one successful sink write.',
@@ -47,8 +91,17 @@ export function createConsumeMetrics(): ConsumeMetrics {
       buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     }),
-    sinkRetries: new Counter({ name: 'stockstream_sink_retries_total', help: 'Failed sink writes that were retried.', labelNames: ['sink'], registers }),
-    checkpoints: new Counter({ name: 'stockstream_checkpoints_total', help: 'State checkpoints written and committed.', registers }),
+    sinkRetries: new Counter({
+      name: 'stockstream_sink_retries_total',
+      help: 'Failed sink writes that were retried.',
+      labelNames: ['sink'],
+      registers,
+    }),
+    checkpoints: new Counter({
+      name: 'stockstream_checkpoints_total',
+      help: 'State checkpoints written and committed.',
+      registers,
+    }),
   };
   return metrics;
 }

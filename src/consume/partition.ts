@@ -52,7 +52,19 @@ export interface PartitionState {
 }
 
 export function createPartitionState(partition: number, pipeline: WindowPipeline): PartitionState {
-  return { partition, pipeline, position: undefined, floors: NO_FLOORS, gapSeek: undefined, persisted: new Map(), checkpointed: undefined, committed: undefined, touched: false, checkpointedAt: 0, staged: [] };
+  return {
+    partition,
+    pipeline,
+    position: undefined,
+    floors: NO_FLOORS,
+    gapSeek: undefined,
+    persisted: new Map(),
+    checkpointed: undefined,
+    committed: undefined,
+    touched: false,
+    checkpointedAt: 0,
+    staged: [],
+  };
 }
 
 /** Puts the saved symbols back into the pipeline and remembers what is already persisted. */
@@ -94,7 +106,13 @@ export interface ApplyCounts {
 }
 
 /** Marks the bars in `outputs[from..]` with the stream position they were emitted at (see WindowOutput). */
-export function stampBars(outputs: WindowOutput[], from: number, topic: string, partition: number, offset: number): void {
+export function stampBars(
+  outputs: WindowOutput[],
+  from: number,
+  topic: string,
+  partition: number,
+  offset: number,
+): void {
   for (let i = from; i < outputs.length; i++) {
     const output = outputs[i]!;
     if (output.kind === 'bar') output.position = { source: `${topic}:${partition}`, offset };
@@ -102,7 +120,13 @@ export function stampBars(outputs: WindowOutput[], from: number, topic: string, 
 }
 
 /** Applies `messages[from..to)`; the engine cuts a batch short when a sink buffer fills up. */
-export function applyMessages(state: PartitionState, messages: readonly KafkaMessage[], ctx: ApplyContext, from = 0, to = messages.length): ApplyCounts {
+export function applyMessages(
+  state: PartitionState,
+  messages: readonly KafkaMessage[],
+  ctx: ApplyContext,
+  from = 0,
+  to = messages.length,
+): ApplyCounts {
   const { pipeline, floors } = state;
   const { outputs, deadLetters, arrivalMs, emitTicks } = ctx;
   const counts: ApplyCounts = { ticks: 0, late: 0, invalid: 0, skipped: 0, future: 0, failed: 0 };

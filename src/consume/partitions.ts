@@ -15,7 +15,15 @@ import type { Logger } from '../ui/logger.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey, planRestore } from './changelog.ts';
 import type { ConsumeMetrics } from './metrics.ts';
-import { applyMessages, applyRestore, createPartitionState, stampBars, type ApplyContext, type ApplyCounts, type PartitionState } from './partition.ts';
+import {
+  applyMessages,
+  applyRestore,
+  createPartitionState,
+  stampBars,
+  type ApplyContext,
+  type ApplyCounts,
+  type PartitionState,
+} from './partition.ts';
 import type { Router } from '../delivery/router.ts';
 import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
@@ -81,7 +89,10 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       try {
         const prefix = partitionKey(group, topic, partition);
         // An unreadable committed offset only means the next assignment restores again.
-        const [records, committed] = await Promise.all([deps.store.load(prefix, signal), deps.committedOffset(partition).catch(() => undefined)]);
+        const [records, committed] = await Promise.all([
+          deps.store.load(prefix, signal),
+          deps.committedOffset(partition).catch(() => undefined),
+        ]);
         const plan = planRestore(records.checkpoint, records.symbols);
         const state = createPartitionState(partition, deps.createPipeline());
         applyRestore(state, plan, prefix);
@@ -89,7 +100,9 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         if (!assigned.has(partition)) return undefined;
         partitions.set(partition, state);
         const restored = plan.states.filter((entry) => entry.state !== null).length;
-        logger.info(`partition ${partition}: ${restored ? `restored ${restored} symbol(s), ` : ''}reading from ${plan.seekTo ?? 'the committed offset'}`);
+        logger.info(
+          `partition ${partition}: ${restored ? `restored ${restored} symbol(s), ` : ''}reading from ${plan.seekTo ?? 'the committed offset'}`,
+        );
         return state;
       } finally {
         clearInterval(beat);
@@ -121,7 +134,10 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
         partitions.set(partition, held);
         return;
       }
-      const why = 'offset' in committed ? `another consumer committed offset ${committed.offset ?? 'none'} since we last saw ${held.committed ?? 'none'}` : `its committed offset could not be read (${errorMessage(committed.error)})`;
+      const why =
+        'offset' in committed
+          ? `another consumer committed offset ${committed.offset ?? 'none'} since we last saw ${held.committed ?? 'none'}`
+          : `its committed offset could not be read (${errorMessage(committed.error)})`;
       logger.warn(`partition ${partition}: ${why}; dropping the in-memory state and restoring from the state topic`);
       quiet.forget(partition);
     })();
@@ -134,7 +150,14 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
     const { messages } = batch;
     for (let from = 0; from < messages.length && !signal.aborted; from += SLICE) {
       const to = Math.min(messages.length, from + SLICE);
-      const ctx: ApplyContext = { topic, dlqTopic: deps.dlqTopic, emitTicks: deps.router.wantsTicks, arrivalMs, outputs: [], deadLetters: [] };
+      const ctx: ApplyContext = {
+        topic,
+        dlqTopic: deps.dlqTopic,
+        emitTicks: deps.router.wantsTicks,
+        arrivalMs,
+        outputs: [],
+        deadLetters: [],
+      };
       const counts = applyMessages(state, messages, ctx, from, to);
       resolveOffset(messages[to - 1]!.offset);
       deps.route(state, ctx.outputs, ctx.deadLetters);
@@ -158,7 +181,8 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
           for (let check = verifying.get(partition); check; check = verifying.get(partition)) await check.done;
           state = partitions.get(partition) ?? (await restore(partition, payload.heartbeat));
           if (!state || signal.aborted) return;
-          if (state.position !== undefined && Number(batch.firstOffset()) !== state.position) return seek(partition, state.position);
+          if (state.position !== undefined && Number(batch.firstOffset()) !== state.position)
+            return seek(partition, state.position);
         }
         if (payload.isStale()) return;
         const first = Number(batch.firstOffset());
@@ -169,7 +193,10 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
             state.gapSeek = state.position;
             return seek(partition, state.position);
           }
-          if (first - state.position > 1) logger.warn(`partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka; continuing at ${first}`);
+          if (first - state.position > 1)
+            logger.warn(
+              `partition ${partition}: offsets ${state.position}–${first - 1} are no longer in Kafka; continuing at ${first}`,
+            );
         }
         apply(state, payload);
         const lag = Number(batch.highWatermark) - (state.position ?? 0);
@@ -201,7 +228,9 @@ export function createPartitions(deps: PartitionsDeps): Partitions {
       }
       assigned = nextSet;
       for (const state of kept) verify(state);
-      logger.info(`consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`);
+      logger.info(
+        `consumer group ${group}: assigned partition(s) ${[...nextSet].sort((a, b) => a - b).join(', ') || 'none'} of ${topic}`,
+      );
     },
 
     onTimer(nowMs, periodMs) {

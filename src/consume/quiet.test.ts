@@ -14,7 +14,12 @@ function caughtUp(t: number) {
 }
 
 /** Timer ticks every period from `from` to `to`, a healthy fetch before each when `fetching`. */
-function run(quiet: ReturnType<typeof createQuietTracker>, from: number, to: number, options: { fetching: boolean; paused?: boolean }) {
+function run(
+  quiet: ReturnType<typeof createQuietTracker>,
+  from: number,
+  to: number,
+  options: { fetching: boolean; paused?: boolean },
+) {
   let last: ReturnType<typeof quiet.tick> = [];
   for (let t = from; t <= to; t += PERIOD) {
     if (options.fetching) {

@@ -38,7 +38,12 @@ export interface QuietTracker {
    * Called by the idle timer; returns the partitions whose symbols may be treated as quiet, with
    * their idle clock. `paused`: fetching is paused by backpressure.
    */
-  tick(partitions: Iterable<number>, nowMs: number, periodMs: number, paused: boolean): Array<{ partition: number; clockMs: number }>;
+  tick(
+    partitions: Iterable<number>,
+    nowMs: number,
+    periodMs: number,
+    paused: boolean,
+  ): Array<{ partition: number; clockMs: number }>;
 }
 
 export function createQuietTracker(): QuietTracker {

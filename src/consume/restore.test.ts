@@ -13,7 +13,13 @@ import { createWindowPipeline } from '../windows/index.ts';
 import { seededRandom, windowsConfig, PINNED_NOW } from '../windows/testing.ts';
 import { decodePartitionRecords, planRestore, partitionKey } from './changelog.ts';
 import { markPersisted, takeCheckpoint } from './checkpoint.ts';
-import { applyMessages, applyRestore, createPartitionState, type ApplyContext, type PartitionState } from './partition.ts';
+import {
+  applyMessages,
+  applyRestore,
+  createPartitionState,
+  type ApplyContext,
+  type PartitionState,
+} from './partition.ts';
 
 const TOPIC = 'prices';
 const STATE_TOPIC = 'state';
@@ -41,7 +47,13 @@ function tickLog(seed: number): KafkaMessage[] {
     volumes[s] = volumes[s]! + Math.floor(random() * 500);
     const jitter = random() < 0.1 ? -Math.floor(random() * 4_000) : 0; // within the 5s lateness
     const late = random() < 0.005 ? -120_000 : 0; // two minutes back: its window is closed
-    const tick = { symbol: symbols[s]!, time: time + jitter + late, price: prices[s]!, dayVolume: volumes[s]!, source: 'test' };
+    const tick = {
+      symbol: symbols[s]!,
+      time: time + jitter + late,
+      price: prices[s]!,
+      dayVolume: volumes[s]!,
+      source: 'test',
+    };
     const poison = random() < 0.003;
     messages.push(kafkaMessage(messages.length, poison ? '{"v":1,"symbol":"AAPL"' : encodeTick(tick)));
   }
@@ -68,11 +80,22 @@ interface Consumer {
 }
 
 function newConsumer(): Consumer {
-  return { state: createPartitionState(0, createWindowPipeline(WINDOWS, { clock: () => PINNED_NOW })), outputs: [], deadLetters: [] };
+  return {
+    state: createPartitionState(0, createWindowPipeline(WINDOWS, { clock: () => PINNED_NOW })),
+    outputs: [],
+    deadLetters: [],
+  };
 }
 
 function apply(consumer: Consumer, messages: KafkaMessage[]): void {
-  const ctx: ApplyContext = { topic: TOPIC, dlqTopic: `${TOPIC}.dlq`, emitTicks: false, arrivalMs: PINNED_NOW, outputs: consumer.outputs, deadLetters: consumer.deadLetters };
+  const ctx: ApplyContext = {
+    topic: TOPIC,
+    dlqTopic: `${TOPIC}.dlq`,
+    emitTicks: false,
+    arrivalMs: PINNED_NOW,
+    outputs: consumer.outputs,
+    deadLetters: consumer.deadLetters,
+  };
   applyMessages(consumer.state, messages, ctx);
 }
 
@@ -81,7 +104,13 @@ function write(store: Map<string, string>, records: OutgoingMessage[]): void {
 }
 
 /** Applies from the consumer's position to `until` in random batches, checkpointing after some. */
-function run(consumer: Consumer, log: KafkaMessage[], until: number, store: Map<string, string>, random: () => number): void {
+function run(
+  consumer: Consumer,
+  log: KafkaMessage[],
+  until: number,
+  store: Map<string, string>,
+  random: () => number,
+): void {
   let next = consumer.state.position ?? 0;
   while (next < until) {
     const end = Math.min(until, next + 1 + Math.floor(random() * 200));
@@ -182,8 +211,13 @@ describe('restore from the state records', () => {
 
   it('a snapshot the windows cannot take back is an error naming the record and the way out', () => {
     const consumer = newConsumer();
-    const plan = planRestore({ offset: 10, symbols: { AAPL: 10 } }, new Map([['AAPL', { offset: 10, state: { v: 999 } }]]));
-    expect(() => applyRestore(consumer.state, plan, PREFIX)).toThrow(/^state topic record group:prices:0:AAPL is not usable: window snapshot of AAPL has version 999/);
+    const plan = planRestore(
+      { offset: 10, symbols: { AAPL: 10 } },
+      new Map([['AAPL', { offset: 10, state: { v: 999 } }]]),
+    );
+    expect(() => applyRestore(consumer.state, plan, PREFIX)).toThrow(
+      /^state topic record group:prices:0:AAPL is not usable: window snapshot of AAPL has version 999/,
+    );
   });
 
   it('a restore without any records starts from the beginning', () => {

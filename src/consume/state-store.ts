@@ -43,7 +43,13 @@ interface Reader {
   stop(): Promise<void>;
 }
 
-export async function openStateStore(kafka: Kafka, config: Config, logger: Logger, owner: { group: string; topic: string }, signal?: AbortSignal): Promise<StateStore> {
+export async function openStateStore(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  owner: { group: string; topic: string },
+  signal?: AbortSignal,
+): Promise<StateStore> {
   const stateTopic = config.kafka.topics.state;
   const keyPrefix = `${owner.group}:${owner.topic}:`;
   /** The partition prefix (`<group>:<topic>:<partition>`) a key of ours belongs to. */
@@ -60,7 +66,9 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
 
   /** Starts a reader that keeps the records of the partitions `keep` gives a map for. */
   const read = (keep: (prefix: string) => Records | undefined) =>
-    startReader(kafka, config, logger, { topic: stateTopic, group: owner.group }, signal, (key) => (key.startsWith(keyPrefix) ? keep(prefixOf(key)) : undefined));
+    startReader(kafka, config, logger, { topic: stateTopic, group: owner.group }, signal, (key) =>
+      key.startsWith(keyPrefix) ? keep(prefixOf(key)) : undefined,
+    );
 
   const follower = await read((prefix) => {
     if (loaded.has(prefix)) return undefined;
@@ -91,7 +99,9 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
     const started = Date.now();
     let warned = false;
     for (;;) {
-      const behind = ends.filter(({ partition, high, low }) => high !== low && (reader.positions.get(partition) ?? Number(low)) < Number(high));
+      const behind = ends.filter(
+        ({ partition, high, low }) => high !== low && (reader.positions.get(partition) ?? Number(low)) < Number(high),
+      );
       if (behind.length === 0) return;
       if (waitSignal?.aborted) throw new Error('stopped while restoring state');
       if (!warned && Date.now() - started > SLOW_CATCH_UP_MS) {
@@ -117,7 +127,9 @@ export async function openStateStore(kafka: Kafka, config: Config, logger: Logge
   return {
     async load(prefix, waitSignal) {
       await catchUp(follower, waitSignal);
-      const records = loaded.has(prefix) ? await reread(prefix, waitSignal) : (byPartition.get(prefix) ?? new Map<string, string>());
+      const records = loaded.has(prefix)
+        ? await reread(prefix, waitSignal)
+        : (byPartition.get(prefix) ?? new Map<string, string>());
       loaded.add(prefix);
       byPartition.delete(prefix);
       return decodePartitionRecords(prefix, records);
@@ -139,7 +151,11 @@ async function startReader(
   recordsOf: (key: string) => Records | undefined,
 ): Promise<Reader> {
   const positions = new Map<number, number>();
-  const consumer: Consumer = kafka.consumer({ groupId: `${names.group}.state-reader.${randomUUID()}`, maxWaitTimeInMs: 100, allowAutoTopicCreation: false });
+  const consumer: Consumer = kafka.consumer({
+    groupId: `${names.group}.state-reader.${randomUUID()}`,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
   await connectKafka(consumer, config, logger, signal);
   await consumer.subscribe({ topic: names.topic, fromBeginning: true });
   await consumer.run({

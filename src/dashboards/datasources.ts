@@ -45,12 +45,23 @@ function influx(config: Config, url: string, token: string): DatasourceDefinitio
     access: 'proxy',
     url,
     isDefault: false,
-    jsonData: { version: 'Flux', organization: config.influx.org, defaultBucket: config.influx.bucket, httpMode: 'POST' },
+    jsonData: {
+      version: 'Flux',
+      organization: config.influx.org,
+      defaultBucket: config.influx.bucket,
+      httpMode: 'POST',
+    },
     secureJsonData: { token },
   };
 }
 
-function postgres(target: { host: string; user: string; password: string; database: string; sslmode: string }): DatasourceDefinition {
+function postgres(target: {
+  host: string;
+  user: string;
+  password: string;
+  database: string;
+  sslmode: string;
+}): DatasourceDefinition {
   return {
     name: DATASOURCE_NAMES.postgres,
     type: POSTGRES_DATASOURCE.type,

@@ -18,7 +18,11 @@ export interface GrafanaResponse {
 export interface GrafanaClient {
   readonly url: string;
   /** Resolves for 2xx, and for 404 when `allowNotFound` (a lookup); throws ConnectError otherwise. */
-  request(method: string, path: string, options?: { body?: unknown; allowNotFound?: boolean }): Promise<GrafanaResponse>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; allowNotFound?: boolean },
+  ): Promise<GrafanaResponse>;
 }
 
 const SERVICE = 'Grafana';
@@ -46,7 +50,10 @@ function httpError(status: number, method: string, path: string, body: unknown):
       });
     default:
       return new ConnectError(SERVICE, `${method} ${path} failed with HTTP ${status}${detail}`, {
-        hint: status >= 500 ? 'see the Grafana server log' : 'check the Grafana version (11 or later) and the request above',
+        hint:
+          status >= 500
+            ? 'see the Grafana server log'
+            : 'check the Grafana version (11 or later) and the request above',
       });
   }
 }

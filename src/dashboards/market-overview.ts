@@ -45,9 +45,21 @@ export function marketOverview(config: Config): dashboard.Dashboard {
   const q = overviewQueries(config);
   const id = panelIds();
 
-  return dashboardFrame(config, DASHBOARD_UIDS.overview, 'StockStream · Market overview', 'Latest price, change and volume of every symbol, and the latest alerts.')
+  return dashboardFrame(
+    config,
+    DASHBOARD_UIDS.overview,
+    'StockStream · Market overview',
+    'Latest price, change and volume of every symbol, and the latest alerts.',
+  )
     .withPanel(
-      symbolStat(id(), 'Latest price', config.sinks.writeTicks ? 'Last tick price; sparkline over the range.' : 'Close of the latest bar; sparkline over the range.', q.price)
+      symbolStat(
+        id(),
+        'Latest price',
+        config.sinks.writeTicks
+          ? 'Last tick price; sparkline over the range.'
+          : 'Close of the latest bar; sparkline over the range.',
+        q.price,
+      )
         .decimals(2)
         .graphMode(common.BigValueGraphMode.Area)
         .colorMode(common.BigValueColorMode.None)
@@ -100,12 +112,31 @@ export function marketOverview(config: Config): dashboard.Dashboard {
         .withTarget(flux(q.alerts))
         .sortBy([new common.TableSortByFieldStateBuilder().displayName('_time').desc(true)])
         .overrideByName('_time', [{ id: 'displayName', value: 'Time' }])
-        .overrideByName('symbol', [{ id: 'links', value: [{ title: 'Open ${__value.text}', url: `/d/${DASHBOARD_UIDS.symbol}?var-symbol=\${__value.text}&\${__url_time_range}` }] }])
+        .overrideByName('symbol', [
+          {
+            id: 'links',
+            value: [
+              {
+                title: 'Open ${__value.text}',
+                url: `/d/${DASHBOARD_UIDS.symbol}?var-symbol=\${__value.text}&\${__url_time_range}`,
+              },
+            ],
+          },
+        ])
         .overrideByName('severity', [
           { id: 'custom.cellOptions', value: { type: 'color-text' } },
           {
             id: 'mappings',
-            value: [{ type: 'value', options: { info: { color: 'blue', index: 0 }, warning: { color: 'orange', index: 1 }, critical: { color: 'red', index: 2 } } }],
+            value: [
+              {
+                type: 'value',
+                options: {
+                  info: { color: 'blue', index: 0 },
+                  warning: { color: 'orange', index: 1 },
+                  critical: { color: 'red', index: 2 },
+                },
+              },
+            ],
           },
         ])
         .span(24)

@@ -7,7 +7,10 @@ import type { DataSourceRef } from '@grafana/grafana-foundation-sdk/dashboard';
 
 export const INFLUX_DATASOURCE: Required<DataSourceRef> = { type: 'influxdb', uid: 'stockstream-influxdb' };
 /** The PostgreSQL plugin id since Grafana 10.2 (the old `postgres` id is an alias of it). */
-export const POSTGRES_DATASOURCE: Required<DataSourceRef> = { type: 'grafana-postgresql-datasource', uid: 'stockstream-postgres' };
+export const POSTGRES_DATASOURCE: Required<DataSourceRef> = {
+  type: 'grafana-postgresql-datasource',
+  uid: 'stockstream-postgres',
+};
 
 export const DATASOURCE_NAMES = {
   influx: 'StockStream InfluxDB',

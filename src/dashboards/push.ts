@@ -65,7 +65,9 @@ export async function pushToGrafana(client: GrafanaClient, config: Config): Prom
   items.push(folder);
   for (const { dashboard } of dashboards(config)) {
     const uid = dashboard.uid!;
-    const existing = await client.request('GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`, { allowNotFound: true });
+    const existing = await client.request('GET', `/api/dashboards/uid/${encodeURIComponent(uid)}`, {
+      allowNotFound: true,
+    });
     // `id: null` with overwrite: Grafana matches the dashboard by uid, in whichever instance.
     const saved = await client.request('POST', '/api/dashboards/db', {
       body: { dashboard: { ...dashboard, id: null }, folderUid: folder.uid, overwrite: true, message: MESSAGE },

@@ -70,10 +70,15 @@ export function overviewQueries(config: Config) {
       '  |> keep(columns: ["_time", "_value", "symbol"])',
     ]),
     /** The last price against the previous close, as `watch` shows it. */
-    changePct: config.sinks.writeTicks ? changeFromPreviousClose(bucket, measurements.ticks) : changeOverRange(bucket, pricePredicate(config)),
+    changePct: config.sinks.writeTicks
+      ? changeFromPreviousClose(bucket, measurements.ticks)
+      : changeOverRange(bucket, pricePredicate(config)),
     /** Traded volume in the range: the sum of the finest bars' volumes. */
     volume: lines([
-      ...fromRange(bucket, `${measurement(measurements.bars)} and r.interval == ${fluxString(finest)} and r._field == "volume"`),
+      ...fromRange(
+        bucket,
+        `${measurement(measurements.bars)} and r.interval == ${fluxString(finest)} and r._field == "volume"`,
+      ),
       '  |> group(columns: ["symbol"])',
       '  |> sum()',
       '  |> keep(columns: ["symbol", "_value"])',
@@ -98,7 +103,10 @@ export function symbolQueries(config: Config) {
   const overlayPredicate = `${measurement(measurements.indicators)} and ${anyOf('_field', fields.overlays)}`;
   const indicators = (columns: string[]) =>
     lines([
-      ...fromRange(bucket, `${measurement(measurements.indicators)} and ${SYMBOL_AND_INTERVAL} and ${anyOf('_field', columns)}`),
+      ...fromRange(
+        bucket,
+        `${measurement(measurements.indicators)} and ${SYMBOL_AND_INTERVAL} and ${anyOf('_field', columns)}`,
+      ),
       ...pivotKeep(['_time', ...columns]),
     ]);
   return {
@@ -147,8 +155,8 @@ export function symbolQueries(config: Config) {
       '  market_cap AS "Market cap",',
       '  trailing_pe AS "P/E",',
       '  forward_pe AS "Forward P/E",',
-      "  CASE WHEN fifty_two_week_low IS NOT NULL AND fifty_two_week_high IS NOT NULL",
-      "    THEN round(fifty_two_week_low::numeric, 2) || ' – ' || round(fifty_two_week_high::numeric, 2) END AS \"52-week range\"",
+      '  CASE WHEN fifty_two_week_low IS NOT NULL AND fifty_two_week_high IS NOT NULL',
+      '    THEN round(fifty_two_week_low::numeric, 2) || \' – \' || round(fifty_two_week_high::numeric, 2) END AS "52-week range"',
       `FROM "${config.postgres.schema}".stock_info`,
       'WHERE symbol = ${symbol:sqlstring}',
     ].join('\n'),

@@ -62,7 +62,12 @@ export function symbolDetail(config: Config): dashboard.Dashboard {
   const withIndicators = config.windows.indicators.enabled;
   const id = panelIds();
 
-  const builder = dashboardFrame(config, DASHBOARD_UIDS.symbol, 'StockStream · Symbol detail', 'Candles, volume, indicators, alerts and metadata of one symbol.')
+  const builder = dashboardFrame(
+    config,
+    DASHBOARD_UIDS.symbol,
+    'StockStream · Symbol detail',
+    'Candles, volume, indicators, alerts and metadata of one symbol.',
+  )
     .withVariable(symbolVariable(config, q.symbols))
     .withVariable(intervalVariable(config))
     .annotation(alertAnnotations(q.annotations))
@@ -99,7 +104,12 @@ export function symbolDetail(config: Config): dashboard.Dashboard {
         .fields(new candlestick.CandlestickFieldMapBuilder().open('open').high('high').low('low').close('close'))
         .colors(new candlestick.CandlestickColorsBuilder().up('green').down('red').flat('gray'))
         .includeAllFields(withIndicators)
-        .legend(new common.VizLegendOptionsBuilder().showLegend(true).displayMode(common.LegendDisplayMode.List).placement(common.LegendPlacement.Bottom))
+        .legend(
+          new common.VizLegendOptionsBuilder()
+            .showLegend(true)
+            .displayMode(common.LegendDisplayMode.List)
+            .placement(common.LegendPlacement.Bottom),
+        )
         .overrideByRegexp('^bb_', [dashed, { id: 'color', value: { mode: 'fixed', fixedColor: 'purple' } }])
         .span(24)
         .height(12),
@@ -145,7 +155,9 @@ export function symbolDetail(config: Config): dashboard.Dashboard {
       .withPanel(
         new timeseries.PanelBuilder()
           .id(id())
-          .title(`MACD (${config.windows.indicators.macd.fast}, ${config.windows.indicators.macd.slow}, ${config.windows.indicators.macd.signal})`)
+          .title(
+            `MACD (${config.windows.indicators.macd.fast}, ${config.windows.indicators.macd.slow}, ${config.windows.indicators.macd.signal})`,
+          )
           .description('MACD line, signal line and their difference (histogram).')
           .datasource(INFLUX_DATASOURCE)
           .withTarget(flux(q.macd))

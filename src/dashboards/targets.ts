@@ -31,6 +31,14 @@ export function flux(query: string, refId = 'A'): cog.Builder<FluxQuery> {
 
 export function sql(rawSql: string, format: SqlQuery['format'] = 'table', refId = 'A'): cog.Builder<SqlQuery> {
   return {
-    build: () => ({ ...variant, refId, datasource: POSTGRES_DATASOURCE, editorMode: 'code', format, rawQuery: true, rawSql }),
+    build: () => ({
+      ...variant,
+      refId,
+      datasource: POSTGRES_DATASOURCE,
+      editorMode: 'code',
+      format,
+      rawQuery: true,
+      rawSql,
+    }),
   };
 }

@@ -57,7 +57,9 @@ export function createLanes(config: Config, sinks: readonly Sink[], hooks: LaneH
       onRetry: (error, attempt, delayMs) => {
         hooks.failing?.add(writer.name);
         hooks.metrics?.retried(writer.name);
-        hooks.logger.warn(`${writer.name}: write failed (${errorMessage(error)}); retry ${attempt} in ${Math.round(delayMs)}ms, buffering meanwhile`);
+        hooks.logger.warn(
+          `${writer.name}: write failed (${errorMessage(error)}); retry ${attempt} in ${Math.round(delayMs)}ms, buffering meanwhile`,
+        );
       },
       onFailed: hooks.onFailed,
       onSpace: hooks.onSpace,

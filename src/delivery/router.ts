@@ -41,7 +41,12 @@ export interface Router {
 
 const SAMPLE_TICK: WindowOutput = { kind: 'tick', tick: { symbol: 'X', time: 1, price: 1, source: 'sample' } };
 
-export function createRouter(lanes: readonly SinkLane[], dlq: SinkQueue<OutgoingMessage> | undefined, metrics: DeliveryMetrics | undefined, maxBuffered: number): Router {
+export function createRouter(
+  lanes: readonly SinkLane[],
+  dlq: SinkQueue<OutgoingMessage> | undefined,
+  metrics: DeliveryMetrics | undefined,
+  maxBuffered: number,
+): Router {
   const queues: Array<SinkQueue<unknown>> = lanes.map((lane) => lane.queue as SinkQueue<unknown>);
   if (dlq) queues.push(dlq as SinkQueue<unknown>);
 
@@ -64,7 +69,8 @@ export function createRouter(lanes: readonly SinkLane[], dlq: SinkQueue<Outgoing
     },
     full: () => queues.some((queue) => queue.full()),
     roomy: () => queues.every((queue) => queue.buffered() <= maxBuffered / 2),
-    unwritten: () => queues.map((queue) => ({ name: queue.name, count: queue.unwritten() })).filter((entry) => entry.count > 0),
+    unwritten: () =>
+      queues.map((queue) => ({ name: queue.name, count: queue.unwritten() })).filter((entry) => entry.count > 0),
     updateGauges() {
       for (const queue of queues) metrics?.buffered(queue.name, queue.buffered());
     },

@@ -158,10 +158,17 @@ describe('sink queue with concurrent writes', () => {
     expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3]]); // [4, -5, 6] waits for it
     pending[0]!.finish();
     await tick();
-    expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3], [4, -5, 6]]);
+    expect(pending.map((write) => write.batch)).toEqual([
+      [1, 2, 3],
+      [4, -5, 6],
+    ]);
     pending[1]!.finish();
     await tick();
-    expect(pending.map((write) => write.batch)).toEqual([[1, 2, 3], [4, -5, 6], [7, 8, 9]]);
+    expect(pending.map((write) => write.batch)).toEqual([
+      [1, 2, 3],
+      [4, -5, 6],
+      [7, 8, 9],
+    ]);
     pending[2]!.finish();
     await queue.whenWritten(9);
     queue.close();

@@ -209,7 +209,8 @@ class BoundedSinkQueue<T> implements SinkQueue<T> {
       onRetry: this.options.onRetry,
     }).then(
       () => this.landed(flight),
-      (error: unknown) => this.fail(this.writer.fatal?.(error) ?? new Error(`${this.name}: ${errorMessage(error)}`, { cause: error })),
+      (error: unknown) =>
+        this.fail(this.writer.fatal?.(error) ?? new Error(`${this.name}: ${errorMessage(error)}`, { cause: error })),
     );
   }
 

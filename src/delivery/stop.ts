@@ -77,7 +77,10 @@ export function unwrittenTotal(unwritten: readonly Unwritten[]): number {
 /** Closes every sink, each within CLOSE_MS: a client that waits for a server that is away is left behind. */
 export async function closeSinks(sinks: readonly Sink[], logger: Logger): Promise<void> {
   for (const sink of sinks) {
-    const closing = sink.close().catch((error: unknown) => logger.warn(`${sink.name}: close failed (${errorMessage(error)})`));
-    if (!(await settledWithin(closing, CLOSE_MS))) logger.debug(`${sink.name}: still closing after ${CLOSE_MS}ms; not waiting for it`);
+    const closing = sink
+      .close()
+      .catch((error: unknown) => logger.warn(`${sink.name}: close failed (${errorMessage(error)})`));
+    if (!(await settledWithin(closing, CLOSE_MS)))
+      logger.debug(`${sink.name}: still closing after ${CLOSE_MS}ms; not waiting for it`);
   }
 }

@@ -32,7 +32,17 @@ export function groupDeadLetters(letters: Iterable<DeadLetterRecord>): DeadLette
     const at = `${letter.partition}@${letter.offset}`;
     const group = groups.get(key);
     if (!group) {
-      groups.set(key, { stage: letter.origin.stage, reason, count: 1, first: at, last: at, firstAt: '', lastAt: '', firstTime: letter.timestamp, lastTime: letter.timestamp });
+      groups.set(key, {
+        stage: letter.origin.stage,
+        reason,
+        count: 1,
+        first: at,
+        last: at,
+        firstAt: '',
+        lastAt: '',
+        firstTime: letter.timestamp,
+        lastTime: letter.timestamp,
+      });
       continue;
     }
     group.count += 1;
@@ -40,7 +50,11 @@ export function groupDeadLetters(letters: Iterable<DeadLetterRecord>): DeadLette
     if (letter.timestamp >= group.lastTime) [group.last, group.lastTime, group.reason] = [at, letter.timestamp, reason];
   }
   return [...groups.values()]
-    .map(({ firstTime, lastTime, ...group }) => ({ ...group, firstAt: new Date(firstTime).toISOString(), lastAt: new Date(lastTime).toISOString() }))
+    .map(({ firstTime, lastTime, ...group }) => ({
+      ...group,
+      firstAt: new Date(firstTime).toISOString(),
+      lastAt: new Date(lastTime).toISOString(),
+    }))
     .sort((a, b) => String(a.stage).localeCompare(String(b.stage)) || b.count - a.count);
 }
 

@@ -5,15 +5,37 @@ import { deadLetterOrigin, escapeBytes } from './read.ts';
 
 describe('deadLetterOrigin', () => {
   it('reads back exactly what deadLetter() wrote', () => {
-    const original = { key: Buffer.from('AAPL'), value: Buffer.from('{bad'), offset: '9007199254740993', headers: { source: Buffer.from('yahoo') } } as unknown as KafkaMessage;
+    const original = {
+      key: Buffer.from('AAPL'),
+      value: Buffer.from('{bad'),
+      offset: '9007199254740993',
+      headers: { source: Buffer.from('yahoo') },
+    } as unknown as KafkaMessage;
     const letter = deadLetter('prices.dlq', 'prices', 3, original, 'decode', 'invalid JSON');
-    const headers = Object.fromEntries(Object.entries(letter.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]));
-    expect(deadLetterOrigin(headers)).toEqual({ reason: 'invalid JSON', stage: 'decode', topic: 'prices', partition: 3, offset: '9007199254740993' });
+    const headers = Object.fromEntries(
+      Object.entries(letter.headers ?? {}).map(([k, v]) => [k, Buffer.from(String(v))]),
+    );
+    expect(deadLetterOrigin(headers)).toEqual({
+      reason: 'invalid JSON',
+      stage: 'decode',
+      topic: 'prices',
+      partition: 3,
+      offset: '9007199254740993',
+    });
   });
 
   it('gives null for missing or malformed headers instead of throwing', () => {
-    expect(deadLetterOrigin(undefined)).toEqual({ reason: null, stage: null, topic: null, partition: null, offset: null });
-    expect(deadLetterOrigin({ 'original.partition': 'x', 'original.offset': '-1' })).toMatchObject({ partition: null, offset: null });
+    expect(deadLetterOrigin(undefined)).toEqual({
+      reason: null,
+      stage: null,
+      topic: null,
+      partition: null,
+      offset: null,
+    });
+    expect(deadLetterOrigin({ 'original.partition': 'x', 'original.offset': '-1' })).toMatchObject({
+      partition: null,
+      offset: null,
+    });
   });
 });
 

@@ -32,19 +32,30 @@ export function ledgerTopic(dlq: string): string {
 export function redriveKey(target: string, dlq: string, letter: DeadLetterRecord): string {
   const { topic, partition, offset } = letter.origin;
   // A dead letter without its origin headers is known only by its own place.
-  if (topic === null || partition === null || offset === null) return `${target}|${dlq}|${letter.partition}|${letter.offset}`;
+  if (topic === null || partition === null || offset === null)
+    return `${target}|${dlq}|${letter.partition}|${letter.offset}`;
   return `${target}|${topic}|${partition}|${offset}`;
 }
 
 /** The ledger's keys: what was redriven before. A missing ledger is an empty one. */
-export async function readLedger(kafka: Kafka, config: Config, logger: Logger, dlq: string, signal?: AbortSignal): Promise<Set<string>> {
+export async function readLedger(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  dlq: string,
+  signal?: AbortSignal,
+): Promise<Set<string>> {
   const topic = ledgerTopic(dlq);
   const admin = kafka.admin();
   await connectKafka(admin, config, logger, signal);
   let partitions;
   try {
     if (!(await admin.listTopics()).includes(topic)) return new Set();
-    partitions = (await topicOffsets(admin, config, topic)).map((p) => ({ partition: p.partition, from: p.low, to: p.high }));
+    partitions = (await topicOffsets(admin, config, topic)).map((p) => ({
+      partition: p.partition,
+      from: p.low,
+      to: p.high,
+    }));
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -67,7 +78,12 @@ export interface RedrivePlan {
   skipped: number;
 }
 
-export function planRedrive(dlq: string, target: string, chosen: DeadLetterRecord[], ledger: ReadonlySet<string>): RedrivePlan {
+export function planRedrive(
+  dlq: string,
+  target: string,
+  chosen: DeadLetterRecord[],
+  ledger: ReadonlySet<string>,
+): RedrivePlan {
   const seen = new Set<string>();
   const letters: RedrivePlan['letters'] = [];
   for (const letter of chosen) {
@@ -92,11 +108,31 @@ function redrivenHeaders(dlq: string, letter: DeadLetterRecord): IHeaders {
 }
 
 /** Sends the plan, a transaction per batch; resolves with how many were sent. */
-export async function executeRedrive(kafka: Kafka, config: Config, logger: Logger, plan: RedrivePlan, signal?: AbortSignal): Promise<number> {
+export async function executeRedrive(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  plan: RedrivePlan,
+  signal?: AbortSignal,
+): Promise<number> {
   if (plan.letters.length === 0) return 0;
   const ledger = ledgerTopic(plan.dlq);
-  await ensureTopics(kafka, config, logger, [{ topic: plan.target, mustExist: true }, { topic: ledger, compacted: true }], signal);
-  const producer = kafka.producer({ transactionalId: `${config.kafka.clientId}-redrive-${plan.dlq}`, idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  await ensureTopics(
+    kafka,
+    config,
+    logger,
+    [
+      { topic: plan.target, mustExist: true },
+      { topic: ledger, compacted: true },
+    ],
+    signal,
+  );
+  const producer = kafka.producer({
+    transactionalId: `${config.kafka.clientId}-redrive-${plan.dlq}`,
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await connectKafka(producer, config, logger, signal);
   let sent = 0;
   try {
@@ -106,12 +142,19 @@ export async function executeRedrive(kafka: Kafka, config: Config, logger: Logge
       try {
         await transaction.send({
           topic: plan.target,
-          messages: batch.map(({ letter }) => ({ key: letter.message.key, value: letter.message.value, headers: redrivenHeaders(plan.dlq, letter) })),
+          messages: batch.map(({ letter }) => ({
+            key: letter.message.key,
+            value: letter.message.value,
+            headers: redrivenHeaders(plan.dlq, letter),
+          })),
         });
         const at = new Date().toISOString();
         await transaction.send({
           topic: ledger,
-          messages: batch.map(({ key, letter }) => ({ key, value: JSON.stringify({ v: 1, from: `${plan.dlq}/${letter.partition}@${letter.offset}`, at }) })),
+          messages: batch.map(({ key, letter }) => ({
+            key,
+            value: JSON.stringify({ v: 1, from: `${plan.dlq}/${letter.partition}@${letter.offset}`, at }),
+          })),
         });
         await transaction.commit();
       } catch (error) {

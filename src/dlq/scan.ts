@@ -30,7 +30,14 @@ export interface DlqSelection {
 /** `--of prices` (default), `--of info`, or a topic name (with or without its `.dlq`). */
 export function resolveDlq(config: Config, of = 'prices'): { topic: string; source: string } {
   const topics = config.kafka.topics;
-  const source = of === 'prices' ? topics.prices : of === 'info' ? topics.info : of.endsWith('.dlq') ? of.slice(0, -'.dlq'.length) : of;
+  const source =
+    of === 'prices'
+      ? topics.prices
+      : of === 'info'
+        ? topics.info
+        : of.endsWith('.dlq')
+          ? of.slice(0, -'.dlq'.length)
+          : of;
   return { topic: dlqTopic(source), source };
 }
 
@@ -51,8 +58,13 @@ export async function scanDeadLetters(
   let partitions;
   try {
     const offsets = await topicOffsets(admin, config, selection.topic);
-    const since = selection.since === undefined ? undefined : await offsetsAtTime(admin, selection.topic, selection.since);
-    partitions = offsets.map((p) => ({ partition: p.partition, from: Math.max(p.low, since?.get(p.partition) ?? p.low), to: p.high }));
+    const since =
+      selection.since === undefined ? undefined : await offsetsAtTime(admin, selection.topic, selection.since);
+    partitions = offsets.map((p) => ({
+      partition: p.partition,
+      from: Math.max(p.low, since?.get(p.partition) ?? p.low),
+      to: p.high,
+    }));
   } finally {
     await admin.disconnect().catch(() => undefined);
   }

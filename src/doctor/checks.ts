@@ -29,7 +29,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     // Named like fetch's own timeouts, so the Yahoo classifier knows it for one.
-    timer = setTimeout(() => reject(Object.assign(new Error(`no answer from ${what} within ${ms} ms`), { name: 'TimeoutError' })), ms);
+    timer = setTimeout(
+      () => reject(Object.assign(new Error(`no answer from ${what} within ${ms} ms`), { name: 'TimeoutError' })),
+      ms,
+    );
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
@@ -86,8 +89,17 @@ export async function checkInflux(config: Config, options: CheckOptions): Promis
   }
   try {
     const query = new InfluxDB({ url, token, timeout: options.timeoutMs }).getQueryApi(org);
-    await withTimeout(query.collectRows(`from(bucket: ${JSON.stringify(bucket)}) |> range(start: -1m) |> limit(n: 1)`), options.timeoutMs, 'InfluxDB query');
-    return { service: 'InfluxDB', ok: true, optional, detail: `${url}: org ${org}, bucket ${bucket} readable with the token` };
+    await withTimeout(
+      query.collectRows(`from(bucket: ${JSON.stringify(bucket)}) |> range(start: -1m) |> limit(n: 1)`),
+      options.timeoutMs,
+      'InfluxDB query',
+    );
+    return {
+      service: 'InfluxDB',
+      ok: true,
+      optional,
+      detail: `${url}: org ${org}, bucket ${bucket} readable with the token`,
+    };
   } catch (error) {
     const status = (error as { statusCode?: number }).statusCode;
     const fix =
@@ -104,14 +116,35 @@ export async function checkPostgres(config: Config, options: CheckOptions): Prom
   const { default: postgres } = await import('postgres');
   const shownUrl = redactUrl(config.postgres.url);
   const optional = !servicesInUse(config).has('postgres');
-  const sql = postgres(config.postgres.url, { max: 1, connect_timeout: Math.ceil(options.timeoutMs / 1000), onnotice: () => undefined });
+  const sql = postgres(config.postgres.url, {
+    max: 1,
+    connect_timeout: Math.ceil(options.timeoutMs / 1000),
+    onnotice: () => undefined,
+  });
   try {
-    const [row] = await withTimeout(sql<{ version: string }[]>`select current_setting('server_version') as version`, options.timeoutMs, `PostgreSQL at ${shownUrl}`);
-    const [migrations] = await sql<{ present: boolean }[]>`select to_regclass(${`${config.postgres.schema}.schema_migrations`}) is not null as present`;
+    const [row] = await withTimeout(
+      sql<{ version: string }[]>`select current_setting('server_version') as version`,
+      options.timeoutMs,
+      `PostgreSQL at ${shownUrl}`,
+    );
+    const [migrations] = await sql<
+      { present: boolean }[]
+    >`select to_regclass(${`${config.postgres.schema}.schema_migrations`}) is not null as present`;
     if (!migrations?.present) {
-      return { service: 'PostgreSQL', ok: false, optional, detail: `${shownUrl}: PostgreSQL ${row?.version}, schema not migrated`, fix: 'run `stockstream migrate up`' };
+      return {
+        service: 'PostgreSQL',
+        ok: false,
+        optional,
+        detail: `${shownUrl}: PostgreSQL ${row?.version}, schema not migrated`,
+        fix: 'run `stockstream migrate up`',
+      };
     }
-    return { service: 'PostgreSQL', ok: true, optional, detail: `${shownUrl}: PostgreSQL ${row?.version}, migrations applied` };
+    return {
+      service: 'PostgreSQL',
+      ok: true,
+      optional,
+      detail: `${shownUrl}: PostgreSQL ${row?.version}, migrations applied`,
+    };
   } catch (error) {
     const code = (error as { code?: string }).code;
     const fix =
@@ -132,14 +165,36 @@ export async function checkGrafana(config: Config, options: CheckOptions): Promi
   try {
     const health = await withTimeout(fetchImpl(new URL('/api/health', url)), options.timeoutMs, `Grafana at ${url}`);
     if (!health.ok) throw new Error(`HTTP ${health.status}`);
-    if (!token) return { service: 'Grafana', ok: true, optional: true, detail: `${url}: up (no token set; \`dashboards push\` needs GRAFANA_TOKEN)` };
-    const auth = await withTimeout(fetchImpl(new URL('/api/search?limit=1', url), { headers: { authorization: `Bearer ${token}` } }), options.timeoutMs, 'Grafana');
+    if (!token)
+      return {
+        service: 'Grafana',
+        ok: true,
+        optional: true,
+        detail: `${url}: up (no token set; \`dashboards push\` needs GRAFANA_TOKEN)`,
+      };
+    const auth = await withTimeout(
+      fetchImpl(new URL('/api/search?limit=1', url), { headers: { authorization: `Bearer ${token}` } }),
+      options.timeoutMs,
+      'Grafana',
+    );
     if (auth.status === 401 || auth.status === 403) {
-      return { service: 'Grafana', ok: false, optional: true, detail: `${url}: token rejected (HTTP ${auth.status})`, fix: 'create a service-account token with Editor role and set GRAFANA_TOKEN' };
+      return {
+        service: 'Grafana',
+        ok: false,
+        optional: true,
+        detail: `${url}: token rejected (HTTP ${auth.status})`,
+        fix: 'create a service-account token with Editor role and set GRAFANA_TOKEN',
+      };
     }
     return { service: 'Grafana', ok: true, optional: true, detail: `${url}: up, token accepted` };
   } catch (error) {
-    return { service: 'Grafana', ok: false, optional: true, detail: `${url}: ${causeOf(error)}`, fix: 'start Grafana (`docker compose up -d grafana`) or set grafana.url / GRAFANA_URL' };
+    return {
+      service: 'Grafana',
+      ok: false,
+      optional: true,
+      detail: `${url}: ${causeOf(error)}`,
+      fix: 'start Grafana (`docker compose up -d grafana`) or set grafana.url / GRAFANA_URL',
+    };
   }
 }
 
@@ -154,7 +209,8 @@ export async function checkYahoo(config: Config, options: CheckOptions): Promise
   try {
     const response = await withTimeout(fetchImpl(url, { method: 'HEAD' }), options.timeoutMs, 'Yahoo Finance');
     // Without a session cookie the crumb endpoint answers 401 or 403: Yahoo is there. A 429 or a 5xx is trouble.
-    if (response.status === 429 || response.status >= 500) return failed(new YahooHttpError(response.status, undefined));
+    if (response.status === 429 || response.status >= 500)
+      return failed(new YahooHttpError(response.status, undefined));
     return { service: 'Yahoo Finance', ok: true, optional, detail: `reachable (HTTP ${response.status})` };
   } catch (error) {
     return failed(error);

@@ -13,7 +13,15 @@ export const INFO_SCHEMA = `stock-info.v${SCHEMA_VERSION}`;
 const MAX_INFO_BYTES = 512 * 1024;
 
 const TEXT_FIELDS = ['shortName', 'longName', 'sector', 'industry', 'exchange', 'currency'] as const;
-const NUMBER_FIELDS = ['marketCap', 'trailingPE', 'forwardPE', 'fiftyTwoWeekHigh', 'fiftyTwoWeekLow', 'fiftyDayAverage', 'shortRatio'] as const;
+const NUMBER_FIELDS = [
+  'marketCap',
+  'trailingPE',
+  'forwardPE',
+  'fiftyTwoWeekHigh',
+  'fiftyTwoWeekLow',
+  'fiftyDayAverage',
+  'shortRatio',
+] as const;
 
 export function infoMessage(info: StockInfo): OutgoingMessage {
   return { key: info.symbol, value: encodeRecord(info), headers: { schema: INFO_SCHEMA } };
@@ -22,7 +30,8 @@ export function infoMessage(info: StockInfo): OutgoingMessage {
 /** Parses and validates one stock info message; throws DecodeError with the reason. */
 export function decodeStockInfo(raw: Buffer | string | null): StockInfo {
   const m = decodeEnvelope(raw, MAX_INFO_BYTES);
-  if (typeof m.fetchedAt !== 'number' || !Number.isFinite(m.fetchedAt) || m.fetchedAt <= 0) throw new DecodeError('fetchedAt must be epoch milliseconds');
+  if (typeof m.fetchedAt !== 'number' || !Number.isFinite(m.fetchedAt) || m.fetchedAt <= 0)
+    throw new DecodeError('fetchedAt must be epoch milliseconds');
   const info: StockInfo = { symbol: m.symbol, fetchedAt: m.fetchedAt };
   for (const key of TEXT_FIELDS) {
     const value = m[key];

@@ -32,7 +32,11 @@ function text(value: unknown): string | undefined {
 /** The raw payload without U+0000 in any string (as JSON text it is the escape `\u0000`). */
 function storable(raw: Record<string, unknown>): Record<string, unknown> {
   const json = JSON.stringify(raw);
-  return json.includes('\\u0000') ? (JSON.parse(json, (_key, value: unknown) => (typeof value === 'string' ? value.replace(NUL, '') : value)) as Record<string, unknown>) : raw;
+  return json.includes('\\u0000')
+    ? (JSON.parse(json, (_key, value: unknown) =>
+        typeof value === 'string' ? value.replace(NUL, '') : value,
+      ) as Record<string, unknown>)
+    : raw;
 }
 
 function firstOf<T>(...values: (T | undefined)[]): T | undefined {

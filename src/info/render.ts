@@ -26,7 +26,10 @@ function money(value: number | undefined, currency: string | undefined): string 
 }
 
 function when(epochMs: number): string {
-  return new Date(epochMs).toISOString().replace('T', ' ').replace(/\.\d+Z$/, 'Z');
+  return new Date(epochMs)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d+Z$/, 'Z');
 }
 
 export function renderCard(info: StoredStockInfo): string {
@@ -35,10 +38,20 @@ export function renderCard(info: StoredStockInfo): string {
     ['Sector', info.sector ?? '—'],
     ['Industry', info.industry ?? '—'],
     ['Exchange', info.exchange ?? '—'],
-    ['Market cap', info.marketCap === undefined ? '—' : `${compactNumber(info.marketCap)}${info.currency ? ` ${info.currency}` : ''}`],
+    [
+      'Market cap',
+      info.marketCap === undefined
+        ? '—'
+        : `${compactNumber(info.marketCap)}${info.currency ? ` ${info.currency}` : ''}`,
+    ],
     ['P/E (trailing)', fixed(info.trailingPE)],
     ['P/E (forward)', fixed(info.forwardPE)],
-    ['52-week range', info.fiftyTwoWeekLow === undefined && info.fiftyTwoWeekHigh === undefined ? '—' : `${money(info.fiftyTwoWeekLow, undefined)} – ${money(info.fiftyTwoWeekHigh, info.currency)}`],
+    [
+      '52-week range',
+      info.fiftyTwoWeekLow === undefined && info.fiftyTwoWeekHigh === undefined
+        ? '—'
+        : `${money(info.fiftyTwoWeekLow, undefined)} – ${money(info.fiftyTwoWeekHigh, info.currency)}`,
+    ],
     ['50-day average', money(info.fiftyDayAverage, info.currency)],
     ['Short ratio', fixed(info.shortRatio)],
   ];
@@ -65,6 +78,10 @@ const COLUMNS: { title: string; right?: boolean; cell: (info: StoredStockInfo) =
 export function renderTable(infos: StoredStockInfo[]): string {
   const cells = infos.map((info) => COLUMNS.map((column) => column.cell(info)));
   const widths = COLUMNS.map((column, i) => Math.max(column.title.length, ...cells.map((row) => row[i]!.length)));
-  const line = (row: string[]) => row.map((cell, i) => (COLUMNS[i]!.right ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+  const line = (row: string[]) =>
+    row
+      .map((cell, i) => (COLUMNS[i]!.right ? cell.padStart(widths[i]!) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [chalk.bold(line(COLUMNS.map((column) => column.title))), ...cells.map(line)].join('\n');
 }

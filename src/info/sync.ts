@@ -61,7 +61,10 @@ async function fetchOne(symbol: string, options: SyncOptions, gate: RateGate): P
       if (!failure.retryable || isOffline(failure) || attempt >= maxAttempts || options.signal?.aborted) throw error;
       if (failure.kind === 'rate-limit' || failure.kind === 'session') {
         const pause = gate.refused((error as Partial<YahooHttpError>).retryAfterMs);
-        options.logger.warn(`${failure.cause}; all requests pause ${Math.round(pause)}ms — fix: ${failure.fix}`, { symbol, attempt });
+        options.logger.warn(`${failure.cause}; all requests pause ${Math.round(pause)}ms — fix: ${failure.fix}`, {
+          symbol,
+          attempt,
+        });
       } else {
         options.logger.warn(`${symbol}: ${failure.cause}; retrying — fix: ${failure.fix}`, { attempt });
         await sleep((options.retryDelayMs ?? 1_000) * attempt, options.signal);
@@ -80,7 +83,10 @@ function failureOf(symbol: string, error: unknown): SyncFailure {
 /** Fetches all symbols; never throws for a single symbol. Results keep the order of `symbols`. */
 export async function fetchStockInfos(symbols: readonly string[], options: SyncOptions): Promise<SyncResult> {
   const gate = options.gate ?? createRateGate({ initialMs: 1_000, maxMs: 60_000 });
-  const outcomes: (StockInfo | SyncFailure)[] = symbols.map((symbol) => ({ symbol, reason: 'interrupted before it was fetched' }));
+  const outcomes: (StockInfo | SyncFailure)[] = symbols.map((symbol) => ({
+    symbol,
+    reason: 'interrupted before it was fetched',
+  }));
   let next = 0;
   let done = 0;
   let offline: YahooFailure | undefined;
@@ -100,7 +106,8 @@ export async function fetchStockInfos(symbols: readonly string[], options: SyncO
   };
   await Promise.all(Array.from({ length: Math.min(options.concurrency ?? 2, symbols.length) }, worker));
   if (offline) {
-    for (let index = next; index < symbols.length; index++) outcomes[index] = { symbol: symbols[index]!, reason: `not asked: ${offline.cause}`, fix: offline.fix };
+    for (let index = next; index < symbols.length; index++)
+      outcomes[index] = { symbol: symbols[index]!, reason: `not asked: ${offline.cause}`, fix: offline.fix };
   }
   const isFailure = (outcome: StockInfo | SyncFailure): outcome is SyncFailure => 'reason' in outcome;
   return { synced: outcomes.filter((o): o is StockInfo => !isFailure(o)), failed: outcomes.filter(isFailure) };

@@ -20,7 +20,8 @@ export interface PostgresRetry {
 
 /** Upserts in one transaction, so a write cut short by the server leaves no row of it behind. */
 export function postgresTarget(sql: Sql, timeZone: string, away?: PostgresRetry): InfoTarget {
-  const write = async (infos: Parameters<InfoTarget['write']>[0]) => void (await upsertStockInfo(sql, infos, { timeZone }));
+  const write = async (infos: Parameters<InfoTarget['write']>[0]) =>
+    void (await upsertStockInfo(sql, infos, { timeZone }));
   if (!away) return { name: 'postgres', write };
   return {
     name: 'postgres',
@@ -32,7 +33,9 @@ export function postgresTarget(sql: Sql, timeZone: string, away?: PostgresRetry)
         maxMs: 5_000,
         retryable: isPostgresAway,
         onRetry: (error, attempt, delayMs) =>
-          away.logger.warn(`PostgreSQL at ${away.where} is not reachable (${errorMessage(error)}); keeping the fetched metadata, retry ${attempt} in ${Math.round(delayMs)}ms`),
+          away.logger.warn(
+            `PostgreSQL at ${away.where} is not reachable (${errorMessage(error)}); keeping the fetched metadata, retry ${attempt} in ${Math.round(delayMs)}ms`,
+          ),
       }),
   };
 }

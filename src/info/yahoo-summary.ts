@@ -26,10 +26,15 @@ export function createSummaryFetcher(options: SummaryFetcherOptions): FetchSumma
     try {
       // Validation off on purpose: Yahoo's payloads drift, and a new or missing field must not cost
       // us the whole symbol. map.ts reads every field defensively instead.
-      yahoo ??= createYahooClient({ logger: options.logger, fetch: options.fetch, concurrency: options.concurrency ?? 2 });
+      yahoo ??= createYahooClient({
+        logger: options.logger,
+        fetch: options.fetch,
+        concurrency: options.concurrency ?? 2,
+      });
       result = await (await yahoo).quoteSummary(symbol, { modules: [...SUMMARY_MODULES] }, { validateResult: false });
     } catch (error) {
-      if (/not found|no fundamentals data/i.test(errorMessage(error))) throw new UnknownSymbolError(`Yahoo does not know ${symbol}`);
+      if (/not found|no fundamentals data/i.test(errorMessage(error)))
+        throw new UnknownSymbolError(`Yahoo does not know ${symbol}`);
       throw error;
     }
     if (result === null || typeof result !== 'object') throw new UnknownSymbolError(`Yahoo has no data for ${symbol}`);

@@ -34,14 +34,16 @@ function valueText(leaf: ConfigLeaf, value: unknown): string {
   if (leaf.secret) return 'undefined, // secret: better set in the environment (see .env.example)';
   const text = JSON.stringify(value);
   if (text === undefined) return `undefined,${leaf.description ? ` // ${leaf.description}` : ''}`;
-  if (text.length > MAX_INLINE) return `undefined, // default: ${Array.isArray(value) ? `${value.length} entries` : 'an object'}, see the README${leaf.description ? `; ${leaf.description}` : ''}`;
+  if (text.length > MAX_INLINE)
+    return `undefined, // default: ${Array.isArray(value) ? `${value.length} entries` : 'an object'}, see the README${leaf.description ? `; ${leaf.description}` : ''}`;
   return `${text},${leaf.description ? ` // ${leaf.description}` : ''}`;
 }
 
 /** A commented starter config: `symbols` set, every other key commented out at its default. */
 export function starterConfig(): string {
   const defaults = configSchema.parse({}) as unknown as Record<string, unknown>;
-  const defaultAt = (path: string[]) => path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
+  const defaultAt = (path: string[]) =>
+    path.reduce<unknown>((node, key) => (node as Record<string, unknown> | undefined)?.[key], defaults);
   const lines: string[] = [];
   const emit = (tree: Tree, depth: number, commented: boolean) => {
     for (const [key, node] of Object.entries(tree)) {

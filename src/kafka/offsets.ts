@@ -20,7 +20,9 @@ export async function topicOffsets(admin: Admin, config: Config, topic: string):
   const existing = await admin.listTopics();
   if (!existing.includes(topic)) throw missingTopicError(topic, existing, config.kafka.brokers);
   const offsets = await admin.fetchTopicOffsets(topic);
-  return offsets.map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) })).sort((a, b) => a.partition - b.partition);
+  return offsets
+    .map(({ partition, low, high }) => ({ partition, low: Number(low), high: Number(high) }))
+    .sort((a, b) => a.partition - b.partition);
 }
 
 /** Per partition, the first offset whose record timestamp is at or after `time` (the high offset when none is). */
@@ -30,7 +32,12 @@ export async function offsetsAtTime(admin: Admin, topic: string, time: number): 
 }
 
 /** Records written to the topic since `time` (all partitions), from the offsets alone. */
-export async function countSince(admin: Admin, offsets: PartitionOffsets[], topic: string, time: number): Promise<number> {
+export async function countSince(
+  admin: Admin,
+  offsets: PartitionOffsets[],
+  topic: string,
+  time: number,
+): Promise<number> {
   const at = await offsetsAtTime(admin, topic, time);
   return offsets.reduce((sum, p) => sum + Math.max(0, p.high - Math.max(p.low, at.get(p.partition) ?? p.high)), 0);
 }

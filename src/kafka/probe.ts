@@ -33,7 +33,11 @@ function probe(broker: string, timeoutMs: number): Promise<Probe> {
  * soon as one accepts, or answers in any other way (slow, unreachable, unresolvable: kafkajs and
  * `kafka.connectTimeout` decide those).
  */
-export async function brokersRefuse(brokers: readonly string[], graceMs: number, signal?: AbortSignal): Promise<boolean> {
+export async function brokersRefuse(
+  brokers: readonly string[],
+  graceMs: number,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const until = Date.now() + graceMs;
   for (let delay = 250; ; delay = Math.min(delay * 2, 1_000)) {
     const results = await Promise.all(brokers.map((broker) => probe(broker, 1_000)));

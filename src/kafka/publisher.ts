@@ -94,8 +94,23 @@ export function tickMessage(tick: Tick, value: string = encodeTick(tick)): Outgo
 }
 
 /** kafkajs errors that mean "the broker is away or moving", found anywhere in the cause chain. */
-const TRANSIENT_ERRORS = new Set(['KafkaJSConnectionError', 'KafkaJSConnectionClosedError', 'KafkaJSRequestTimeoutError', 'KafkaJSBrokerNotFound', 'KafkaJSNoBrokerAvailableError', 'KafkaJSMetadataNotLoaded']);
-const TRANSIENT_PROTOCOL_TYPES = new Set(['LEADER_NOT_AVAILABLE', 'NOT_LEADER_FOR_PARTITION', 'NOT_LEADER_OR_FOLLOWER', 'NOT_ENOUGH_REPLICAS', 'NOT_ENOUGH_REPLICAS_AFTER_APPEND', 'REQUEST_TIMED_OUT', 'NETWORK_EXCEPTION']);
+const TRANSIENT_ERRORS = new Set([
+  'KafkaJSConnectionError',
+  'KafkaJSConnectionClosedError',
+  'KafkaJSRequestTimeoutError',
+  'KafkaJSBrokerNotFound',
+  'KafkaJSNoBrokerAvailableError',
+  'KafkaJSMetadataNotLoaded',
+]);
+const TRANSIENT_PROTOCOL_TYPES = new Set([
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_FOR_PARTITION',
+  'NOT_LEADER_OR_FOLLOWER',
+  'NOT_ENOUGH_REPLICAS',
+  'NOT_ENOUGH_REPLICAS_AFTER_APPEND',
+  'REQUEST_TIMED_OUT',
+  'NETWORK_EXCEPTION',
+]);
 const MAX_RETRY_MS = 10_000;
 
 /**
@@ -104,7 +119,10 @@ const MAX_RETRY_MS = 10_000;
  * searched; "unknown topic" is left out on purpose: here it means a topic that does not exist.
  */
 export function isTransientKafkaError(error: unknown): boolean {
-  return someCause(error, (e) => TRANSIENT_ERRORS.has(e.name) || TRANSIENT_PROTOCOL_TYPES.has(String((e as { type?: unknown }).type)));
+  return someCause(
+    error,
+    (e) => TRANSIENT_ERRORS.has(e.name) || TRANSIENT_PROTOCOL_TYPES.has(String((e as { type?: unknown }).type)),
+  );
 }
 
 /** Whether a Kafka protocol error of this type is anywhere in the cause chain. */
@@ -114,7 +132,11 @@ function hasProtocolType(error: unknown, type: string): boolean {
 
 function someCause(error: unknown, test: (e: Error) => boolean): boolean {
   const seen = new Set<unknown>();
-  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause ?? (e as { originalError?: unknown }).originalError) {
+  for (
+    let e: unknown = error;
+    e instanceof Error && !seen.has(e);
+    e = e.cause ?? (e as { originalError?: unknown }).originalError
+  ) {
     seen.add(e);
     if (test(e)) return true;
   }
@@ -124,7 +146,8 @@ function someCause(error: unknown, test: (e: Error) => boolean): boolean {
 /** Kafka's per-record framing (length, attributes, deltas, key/value/header lengths), roughly. */
 const RECORD_OVERHEAD_BYTES = 32;
 
-const byteLength = (data: string | Buffer | null) => (data === null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length);
+const byteLength = (data: string | Buffer | null) =>
+  data === null ? 0 : typeof data === 'string' ? Buffer.byteLength(data) : data.length;
 
 /** A message's share of a produce request, uncompressed. */
 export function messageBytes(message: OutgoingMessage): number {
@@ -134,7 +157,11 @@ export function messageBytes(message: OutgoingMessage): number {
 }
 
 /** One produce request of kafkajs (acks from all in-sync replicas) for these messages. */
-export function produceRequest(batch: readonly OutgoingMessage[], defaultTopic: string, compression: 'none' | 'gzip'): ProducerBatch {
+export function produceRequest(
+  batch: readonly OutgoingMessage[],
+  defaultTopic: string,
+  compression: 'none' | 'gzip',
+): ProducerBatch {
   const byTopic = new Map<string, Message[]>();
   for (const message of batch) {
     const topic = message.topic ?? defaultTopic;
@@ -152,7 +179,12 @@ export function produceRequest(batch: readonly OutgoingMessage[], defaultTopic: 
 }
 
 /** Wraps a connected kafkajs producer; `openPublisher` is the usual way in. */
-export function createPublisher(producer: Producer, config: Config, options: PublisherOptions, logger?: Logger): Publisher {
+export function createPublisher(
+  producer: Producer,
+  config: Config,
+  options: PublisherOptions,
+  logger?: Logger,
+): Publisher {
   const maxBatch = options.maxBatchMessages ?? 2_000;
   const maxBytes = options.maxBatchBytes ?? 900_000;
   const maxBuffered = options.maxBufferedMessages ?? 100_000;
@@ -178,7 +210,8 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
     for (const wake of waiting) wake();
   };
 
-  const sendBatch = (batch: OutgoingMessage[]) => producer.sendBatch(produceRequest(batch, options.topic, options.compression ?? config.kafka.compression));
+  const sendBatch = (batch: OutgoingMessage[]) =>
+    producer.sendBatch(produceRequest(batch, options.topic, options.compression ?? config.kafka.compression));
 
   const brokers = config.kafka.brokers.join(', ');
   let retries = 0;
@@ -189,13 +222,17 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
   const waitForBroker = async (batch: OutgoingMessage[], error: unknown): Promise<boolean> => {
     // "Unknown topic" for a topic this publisher already wrote to is a broker that restarted after
     // a crash and has not loaded the partition yet, not a topic that does not exist.
-    const reloading = batch.every((message) => written.has(message.topic ?? options.topic)) && hasProtocolType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
+    const reloading =
+      batch.every((message) => written.has(message.topic ?? options.topic)) &&
+      hasProtocolType(error, 'UNKNOWN_TOPIC_OR_PARTITION');
     if (!(isTransientKafkaError(error) || reloading) || options.signal?.aborted) return false;
     unsent = batch;
     options.onRetry?.();
     const delay = backoffDelay(retries, { initialMs: options.initialRetryMs ?? 500, maxMs: MAX_RETRY_MS });
     retries += 1;
-    logger?.warn(`Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffer.size + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`);
+    logger?.warn(
+      `Kafka at ${brokers} is away (${errorMessage(error)}); holding ${buffer.size + batch.length} message(s), retry ${retries} in ${Math.round(delay)}ms`,
+    );
     await sleep(delay, options.signal);
     return true;
   };
@@ -212,7 +249,8 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
         requests += 1;
         acknowledged += batch.length;
         for (const message of batch) written.add(message.topic ?? options.topic);
-        if (retries > 0) logger?.info(`Kafka at ${brokers} is back after ${retries} retr${retries === 1 ? 'y' : 'ies'}`);
+        if (retries > 0)
+          logger?.info(`Kafka at ${brokers} is back after ${retries} retr${retries === 1 ? 'y' : 'ies'}`);
         retries = 0;
       } catch (error) {
         if (await waitForBroker(batch, error)) continue;
@@ -262,7 +300,12 @@ export function createPublisher(producer: Producer, config: Config, options: Pub
 }
 
 /** Creates and connects an idempotent producer (retrying until `kafka.connectTimeout`) and wraps it. */
-export async function openPublisher(kafka: Kafka, config: Config, logger: Logger, options: PublisherOptions): Promise<Publisher> {
+export async function openPublisher(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  options: PublisherOptions,
+): Promise<Publisher> {
   const producer = kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,

@@ -56,11 +56,18 @@ function fixedAssigner(ranges: TopicRanges[]): PartitionAssigner {
       return members.map(({ memberId }, index) => ({
         memberId,
         // A second member can only be another reader that guessed our random group id: it gets nothing.
-        memberAssignment: AssignerProtocol.MemberAssignment.encode({ version: 1, assignment: index === 0 ? assignment : {}, userData: Buffer.alloc(0) }),
+        memberAssignment: AssignerProtocol.MemberAssignment.encode({
+          version: 1,
+          assignment: index === 0 ? assignment : {},
+          userData: Buffer.alloc(0),
+        }),
       }));
     },
     protocol({ topics }) {
-      return { name: 'StockstreamFixed', metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }) };
+      return {
+        name: 'StockstreamFixed',
+        metadata: AssignerProtocol.MemberMetadata.encode({ version: 1, topics, userData: Buffer.alloc(0) }),
+      };
     },
   });
 }
@@ -74,7 +81,13 @@ function rangeKey(topic: string, partition: number): string {
  * bounded range is read to its end, when `onMessage` returns false, or when the signal fires.
  * With an unbounded range it runs until one of the latter two.
  */
-export async function readRanges(kafka: Kafka, config: Config, logger: Logger, ranges: TopicRanges[], options: ReadOptions): Promise<void> {
+export async function readRanges(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  ranges: TopicRanges[],
+  options: ReadOptions,
+): Promise<void> {
   const wanted = ranges
     .map((r) => ({ topic: r.topic, partitions: r.partitions.filter((p) => p.to === undefined || p.from < p.to) }))
     .filter((r) => r.partitions.length > 0);
@@ -113,7 +126,8 @@ export async function readRanges(kafka: Kafka, config: Config, logger: Logger, r
   // Batches of only control records or aborted records never reach eachBatch; this event sees
   // every batch, so a range ending in a transaction marker still ends.
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    if (payload.lastOffset !== null && payload.lastOffset !== undefined) markRead(payload.topic, payload.partition, Number(payload.lastOffset));
+    if (payload.lastOffset !== null && payload.lastOffset !== undefined)
+      markRead(payload.topic, payload.partition, Number(payload.lastOffset));
   });
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (!payload.restart) fail(payload.error);
@@ -138,7 +152,8 @@ export async function readRanges(kafka: Kafka, config: Config, logger: Logger, r
         }
       },
     });
-    for (const r of wanted) for (const p of r.partitions) consumer.seek({ topic: r.topic, partition: p.partition, offset: String(p.from) });
+    for (const r of wanted)
+      for (const p of r.partitions) consumer.seek({ topic: r.topic, partition: p.partition, offset: String(p.from) });
     await finished;
   } finally {
     options.signal?.removeEventListener('abort', onAbort);

@@ -30,12 +30,16 @@ function isSaslFailure(error: unknown): boolean {
   return (error as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError' || /SASL/.test(errorMessage(error));
 }
 
-const START_KAFKA = 'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it';
+const START_KAFKA =
+  'start Kafka (`docker compose up -d kafka` or `scripts/services up`), or point kafka.brokers / KAFKA_BROKERS at it';
 
 export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
   const brokers = config.kafka.brokers.join(', ');
   if (error instanceof BrokersRefused) {
-    return new ConnectError('Kafka', `cannot reach ${brokers} (connection refused: nothing listens there)`, { hint: START_KAFKA, cause: error });
+    return new ConnectError('Kafka', `cannot reach ${brokers} (connection refused: nothing listens there)`, {
+      hint: START_KAFKA,
+      cause: error,
+    });
   }
   if (isSaslFailure(error)) {
     return new ConnectError('Kafka', `${brokers} refused the SASL login (${errorMessage(error)})`, {
@@ -43,10 +47,14 @@ export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
       cause: error,
     });
   }
-  return new ConnectError('Kafka', `cannot reach ${brokers} within ${config.kafka.connectTimeout} (${errorMessage(error)})`, {
-    hint: START_KAFKA,
-    cause: error,
-  });
+  return new ConnectError(
+    'Kafka',
+    `cannot reach ${brokers} within ${config.kafka.connectTimeout} (${errorMessage(error)})`,
+    {
+      hint: START_KAFKA,
+      cause: error,
+    },
+  );
 }
 
 class BrokersRefused extends Error {}
@@ -80,7 +88,8 @@ export async function connectKafka(
   const deadlineMs = parseDuration(config.kafka.connectTimeout);
   const deadline = Date.now() + deadlineMs;
   try {
-    if (await brokersRefuse(config.kafka.brokers, Math.min(REFUSED_GRACE_MS, deadlineMs), signal)) throw new BrokersRefused('connection refused');
+    if (await brokersRefuse(config.kafka.brokers, Math.min(REFUSED_GRACE_MS, deadlineMs), signal))
+      throw new BrokersRefused('connection refused');
     if (signal?.aborted) throw new InterruptedError();
     await retry(() => within(client.connect(), deadline - Date.now(), signal), {
       deadlineMs,
@@ -88,7 +97,10 @@ export async function connectKafka(
       initialMs: 500,
       maxMs: 5_000,
       retryable: (error) => !isSaslFailure(error) && !(error instanceof InterruptedError),
-      onRetry: (error, attempt) => logger.warn(`Kafka at ${config.kafka.brokers.join(', ')} not reachable (${errorMessage(error)}); retry ${attempt}`),
+      onRetry: (error, attempt) =>
+        logger.warn(
+          `Kafka at ${config.kafka.brokers.join(', ')} not reachable (${errorMessage(error)}); retry ${attempt}`,
+        ),
     });
   } catch (error) {
     // Interrupted: the user wants out now, so the disconnect is not waited for.
@@ -125,7 +137,9 @@ const LEADERS_POLL_MS = 100;
  */
 async function hasLeaders(admin: Admin, topics: string[]): Promise<boolean> {
   return admin.fetchTopicMetadata({ topics }).then(
-    ({ topics: found }) => found.length === topics.length && found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
+    ({ topics: found }) =>
+      found.length === topics.length &&
+      found.every((topic) => topic.partitions.length > 0 && topic.partitions.every((p) => p.leader >= 0)),
     () => false, // a topic this broker does not know yet
   );
 }
@@ -152,12 +166,23 @@ async function waitForLeaders(admin: Admin, topics: string[], signal?: AbortSign
   for (;;) {
     const ready = (await hasLeaders(admin, topics)) && (await leadersServe(admin, topics));
     if (ready || signal?.aborted) return;
-    if (Date.now() > deadline) throw new ConnectError('Kafka', `topic(s) ${topics.join(', ')} were created but not every partition has a leader after ${LEADERS_TIMEOUT_MS / 1_000} s`, { hint: 'check the broker log (`stockstream doctor`)' });
+    if (Date.now() > deadline)
+      throw new ConnectError(
+        'Kafka',
+        `topic(s) ${topics.join(', ')} were created but not every partition has a leader after ${LEADERS_TIMEOUT_MS / 1_000} s`,
+        { hint: 'check the broker log (`stockstream doctor`)' },
+      );
     await sleep(LEADERS_POLL_MS, signal);
   }
 }
 
-export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger, specs: TopicSpec[], signal?: AbortSignal): Promise<void> {
+export async function ensureTopics(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  specs: TopicSpec[],
+  signal?: AbortSignal,
+): Promise<void> {
   const admin = kafka.admin();
   await connectKafka(admin, config, logger, signal);
   try {
@@ -185,8 +210,13 @@ export async function ensureTopics(kafka: Kafka, config: Config, logger: Logger,
       initialMs: 200,
       retryable: (error) => (error as { type?: string }).type === 'UNKNOWN_TOPIC_OR_PARTITION',
     });
-    await waitForLeaders(admin, missing.map((spec) => spec.topic), signal);
-    for (const spec of missing) logger.info(`created topic ${spec.topic}`, { partitions: spec.partitions ?? config.kafka.partitions });
+    await waitForLeaders(
+      admin,
+      missing.map((spec) => spec.topic),
+      signal,
+    );
+    for (const spec of missing)
+      logger.info(`created topic ${spec.topic}`, { partitions: spec.partitions ?? config.kafka.partitions });
   } finally {
     await admin.disconnect();
   }

@@ -78,7 +78,11 @@ function requests(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
 
 function errorType(error: unknown): string | undefined {
   const seen = new Set<unknown>();
-  for (let e: unknown = error; e instanceof Error && !seen.has(e); e = e.cause ?? (e as { originalError?: unknown }).originalError) {
+  for (
+    let e: unknown = error;
+    e instanceof Error && !seen.has(e);
+    e = e.cause ?? (e as { originalError?: unknown }).originalError
+  ) {
     seen.add(e);
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string') return type;
@@ -86,7 +90,12 @@ function errorType(error: unknown): string | undefined {
   return undefined;
 }
 
-export async function openTransactor(kafka: Kafka, config: Config, logger: Logger, options: TransactorOptions): Promise<Transactor> {
+export async function openTransactor(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  options: TransactorOptions,
+): Promise<Transactor> {
   const transactionalId = `${options.name}:${randomUUID()}`;
   const compression = config.kafka.compression;
   const brokers = config.kafka.brokers.join(', ');
@@ -105,11 +114,17 @@ export async function openTransactor(kafka: Kafka, config: Config, logger: Logge
   const once = async (messages: readonly OutgoingMessage[], offsets: TransactionOffsets) => {
     const transaction = await producer.transaction();
     try {
-      for (const request of requests(messages)) await transaction.sendBatch(produceRequest(request, offsets.topic, compression));
+      for (const request of requests(messages))
+        await transaction.sendBatch(produceRequest(request, offsets.topic, compression));
       if (offsets.partitions.length > 0) {
         await transaction.sendOffsets({
           consumerGroupId: offsets.groupId,
-          topics: [{ topic: offsets.topic, partitions: offsets.partitions.map(({ partition, offset }) => ({ partition, offset: String(offset) })) }],
+          topics: [
+            {
+              topic: offsets.topic,
+              partitions: offsets.partitions.map(({ partition, offset }) => ({ partition, offset: String(offset) })),
+            },
+          ],
         });
       }
       await transaction.commit();
@@ -124,7 +139,10 @@ export async function openTransactor(kafka: Kafka, config: Config, logger: Logge
       for (let attempt = 0; ; attempt++) {
         try {
           await once(messages, offsets);
-          if (attempt > 0) logger.info(`Kafka at ${brokers}: checkpoint transaction committed after ${attempt} retr${attempt === 1 ? 'y' : 'ies'}`);
+          if (attempt > 0)
+            logger.info(
+              `Kafka at ${brokers}: checkpoint transaction committed after ${attempt} retr${attempt === 1 ? 'y' : 'ies'}`,
+            );
           return;
         } catch (error) {
           const type = errorType(error);
@@ -135,7 +153,9 @@ export async function openTransactor(kafka: Kafka, config: Config, logger: Logge
             });
           }
           const delay = backoffDelay(attempt, { initialMs: 500, maxMs: MAX_RETRY_MS });
-          logger.warn(`Kafka at ${brokers}: checkpoint transaction failed (${errorMessage(error)}); sending it again in ${Math.round(delay)}ms`);
+          logger.warn(
+            `Kafka at ${brokers}: checkpoint transaction failed (${errorMessage(error)}); sending it again in ${Math.round(delay)}ms`,
+          );
           await producer.disconnect().catch(() => {});
           await sleep(delay, options.signal);
           producer = newProducer();

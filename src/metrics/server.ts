@@ -33,7 +33,9 @@ export async function serveMetrics(registry: Registry, options: MetricsServerOpt
     }
     if (path === '/readyz') {
       const reasons = options.notReady();
-      res.writeHead(reasons.length === 0 ? 200 : 503, { 'Content-Type': 'text/plain' }).end(reasons.length === 0 ? 'ready\n' : `${reasons.join('\n')}\n`);
+      res
+        .writeHead(reasons.length === 0 ? 200 : 503, { 'Content-Type': 'text/plain' })
+        .end(reasons.length === 0 ? 'ready\n' : `${reasons.join('\n')}\n`);
       return;
     }
     if (path !== '/metrics' && path !== '/') {

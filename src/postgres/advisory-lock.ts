@@ -23,7 +23,10 @@ export interface AdvisoryLock {
   release(): Promise<void>;
 }
 
-async function reserveAndTry(sql: Sql, name: string): Promise<{ connection: ReservedSql; locked: boolean; session: Session }> {
+async function reserveAndTry(
+  sql: Sql,
+  name: string,
+): Promise<{ connection: ReservedSql; locked: boolean; session: Session }> {
   const connection = await sql.reserve();
   try {
     const [row] = await connection<{ locked: boolean; pid: number; started: string }[]>`

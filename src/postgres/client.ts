@@ -37,7 +37,23 @@ export function createPostgres(config: Config, options: PostgresClientOptions = 
  * us: the same request may well work later. 57P01–57P03: the server terminates sessions or does not
  * take them yet (a restart); 08xxx: the connection failed.
  */
-const AWAY_CODES = ['ECONNREFUSED', 'ETIMEDOUT', 'ECONNRESET', 'EPIPE', 'CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_ENDED', 'CONNECTION_DESTROYED', '57P01', '57P02', '57P03', '08000', '08001', '08003', '08006'];
+const AWAY_CODES = [
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EPIPE',
+  'CONNECT_TIMEOUT',
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08006',
+];
 
 export function isPostgresAway(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
@@ -48,20 +64,28 @@ export function isPostgresAway(error: unknown): boolean {
 function isConnectionFailure(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return isPostgresAway(error) || ['ENOTFOUND', 'EAI_AGAIN'].includes(code)
+  return (
+    isPostgresAway(error) ||
+    ['ENOTFOUND', 'EAI_AGAIN'].includes(code) ||
     // 28P01 bad password, 28000 no pg_hba entry, 3D000 unknown database.
-    || ['28P01', '28000', '3D000'].includes(code);
+    ['28P01', '28000', '3D000'].includes(code)
+  );
 }
 
 function connectHint(error: unknown): string {
   const code = (error as { code?: unknown }).code;
-  if (code === '3D000') return 'create the database (`createdb <name>`), or fix the database name in postgres.url / DATABASE_URL';
-  if (typeof code === 'string' && code.startsWith('28')) return 'check the user and password in postgres.url / DATABASE_URL';
+  if (code === '3D000')
+    return 'create the database (`createdb <name>`), or fix the database name in postgres.url / DATABASE_URL';
+  if (typeof code === 'string' && code.startsWith('28'))
+    return 'check the user and password in postgres.url / DATABASE_URL';
   return 'start PostgreSQL (`scripts/services up`), or point postgres.url / DATABASE_URL at it';
 }
 
 export function postgresUnreachable(config: Config, error: unknown): ConnectError {
-  return new ConnectError('PostgreSQL', `cannot use ${redactUrl(config.postgres.url)} (${errorMessage(error)})`, { hint: connectHint(error), cause: error });
+  return new ConnectError('PostgreSQL', `cannot use ${redactUrl(config.postgres.url)} (${errorMessage(error)})`, {
+    hint: connectHint(error),
+    cause: error,
+  });
 }
 
 /**
@@ -80,7 +104,11 @@ export function explainPostgresError(config: Config, error: unknown): unknown {
 }
 
 /** Opens a client, runs `task`, and always closes the pool, so a CLI process can exit. */
-export async function withPostgres<T>(config: Config, task: (sql: Sql) => Promise<T>, options?: PostgresClientOptions): Promise<T> {
+export async function withPostgres<T>(
+  config: Config,
+  task: (sql: Sql) => Promise<T>,
+  options?: PostgresClientOptions,
+): Promise<T> {
   const sql = createPostgres(config, options);
   try {
     return await task(sql);

@@ -53,9 +53,13 @@ function quoteIdent(name: string): string {
 }
 
 async function readApplied(sql: Sql | ReservedSql, schema: string): Promise<AppliedRow[]> {
-  const [exists] = await sql<{ table: string | null }[]>`select to_regclass(${`${quoteIdent(schema)}.schema_migrations`})::text as table`;
+  const [exists] = await sql<
+    { table: string | null }[]
+  >`select to_regclass(${`${quoteIdent(schema)}.schema_migrations`})::text as table`;
   if (!exists?.table) return [];
-  return sql.unsafe<AppliedRow[]>(`select version, name, checksum, applied_at from ${quoteIdent(schema)}.schema_migrations order by version`);
+  return sql.unsafe<AppliedRow[]>(
+    `select version, name, checksum, applied_at from ${quoteIdent(schema)}.schema_migrations order by version`,
+  );
 }
 
 export function compareMigrations(files: Migration[], applied: AppliedRow[]): MigrationState[] {
@@ -74,19 +78,31 @@ export function compareMigrations(files: Migration[], applied: AppliedRow[]): Mi
     };
   });
   for (const row of byVersion.values()) {
-    states.push({ version: row.version, name: row.name, status: 'missing', appliedChecksum: row.checksum, appliedAt: row.applied_at });
+    states.push({
+      version: row.version,
+      name: row.name,
+      status: 'missing',
+      appliedChecksum: row.checksum,
+      appliedAt: row.applied_at,
+    });
   }
   return states.sort((a, b) => a.version - b.version);
 }
 
 export function changedMigrationsError(changed: MigrationState[]): MigrationError {
   const list = changed.map((state) => `${String(state.version).padStart(3, '0')}_${state.name}`).join(', ');
-  return new MigrationError(`applied migration${changed.length > 1 ? 's' : ''} ${list} changed since ${changed.length > 1 ? 'they were' : 'it was'} applied`, {
-    hint: 'migrations are forward-only: restore the original file and put the change in a new NNN_name.sql',
-  });
+  return new MigrationError(
+    `applied migration${changed.length > 1 ? 's' : ''} ${list} changed since ${changed.length > 1 ? 'they were' : 'it was'} applied`,
+    {
+      hint: 'migrations are forward-only: restore the original file and put the change in a new NNN_name.sql',
+    },
+  );
 }
 
-export async function migrationStatus(sql: Sql, options: Pick<MigrateOptions, 'schema' | 'dir'>): Promise<MigrationState[]> {
+export async function migrationStatus(
+  sql: Sql,
+  options: Pick<MigrateOptions, 'schema' | 'dir'>,
+): Promise<MigrationState[]> {
   const files = await loadMigrations(options.dir ?? DEFAULT_MIGRATIONS_DIR);
   return compareMigrations(files, await readApplied(sql, options.schema));
 }
@@ -95,7 +111,8 @@ export async function migrationStatus(sql: Sql, options: Pick<MigrateOptions, 's
 function describeFailure(migration: Migration, error: unknown): string {
   const pgError = error as { message?: string; position?: string };
   const position = Number(pgError.position);
-  const line = Number.isFinite(position) && position > 0 ? migration.sql.slice(0, position).split('\n').length : undefined;
+  const line =
+    Number.isFinite(position) && position > 0 ? migration.sql.slice(0, position).split('\n').length : undefined;
   return `migration ${migration.file} failed${line ? ` at line ${line}` : ''}: ${pgError.message ?? String(error)}`;
 }
 
@@ -107,15 +124,17 @@ async function applyOne(connection: ReservedSql, schema: string, migration: Migr
     await connection.unsafe(`set local search_path to ${quoteIdent(schema)}`);
     // Multi-statement text goes through the simple query protocol; it runs inside our transaction.
     await connection.unsafe(migration.sql);
-    await connection.unsafe(`insert into ${quoteIdent(schema)}.schema_migrations (version, name, checksum) values ($1, $2, $3)`, [
-      migration.version,
-      migration.name,
-      migration.checksum,
-    ]);
+    await connection.unsafe(
+      `insert into ${quoteIdent(schema)}.schema_migrations (version, name, checksum) values ($1, $2, $3)`,
+      [migration.version, migration.name, migration.checksum],
+    );
     await connection.unsafe('commit');
   } catch (error) {
     await connection.unsafe('rollback').catch(() => {});
-    throw new MigrationError(describeFailure(migration, error), { hint: 'nothing of this file was applied; fix it and run `stockstream migrate up` again', cause: error });
+    throw new MigrationError(describeFailure(migration, error), {
+      hint: 'nothing of this file was applied; fix it and run `stockstream migrate up` again',
+      cause: error,
+    });
   }
 }
 

@@ -39,16 +39,27 @@ export async function loadMigrations(dir: string | URL = DEFAULT_MIGRATIONS_DIR)
   try {
     entries = await readdir(path);
   } catch (error) {
-    throw new ConfigError(`cannot read the migrations directory ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, 'reinstall stockstream; the package ships src/postgres/migrations');
+    throw new ConfigError(
+      `cannot read the migrations directory ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      'reinstall stockstream; the package ships src/postgres/migrations',
+    );
   }
   const migrations: Migration[] = [];
   const seen = new Map<number, string>();
   for (const file of entries.filter((entry) => entry.endsWith('.sql')).sort()) {
     const match = FILE_NAME.exec(file);
-    if (!match) throw new ConfigError(`migration file ${file} is not named NNN_name.sql`, 'rename it like 003_add_column.sql (lower-case letters, digits and _)');
+    if (!match)
+      throw new ConfigError(
+        `migration file ${file} is not named NNN_name.sql`,
+        'rename it like 003_add_column.sql (lower-case letters, digits and _)',
+      );
     const version = Number(match[1]);
     const clash = seen.get(version);
-    if (clash) throw new ConfigError(`migrations ${clash} and ${file} share version ${version}`, 'give each migration its own number');
+    if (clash)
+      throw new ConfigError(
+        `migrations ${clash} and ${file} share version ${version}`,
+        'give each migration its own number',
+      );
     seen.set(version, file);
     const sql = await readFile(join(path, file), 'utf8');
     migrations.push({ version, name: match[2]!, file, sql, checksum: checksum(sql) });

@@ -8,7 +8,8 @@ import type { Sink, SinkDeps, SinkSpec } from './types.ts';
 export async function createSinks(config: Config, deps: SinkDeps): Promise<Sink[]> {
   const sinks: Sink[] = [];
   try {
-    for (const name of new Set(config.sinks.enabled)) sinks.push(await (await sinkSpec(name).load()).create(config, deps));
+    for (const name of new Set(config.sinks.enabled))
+      sinks.push(await (await sinkSpec(name).load()).create(config, deps));
   } catch (error) {
     for (const sink of sinks) await sink.close().catch(() => {});
     throw error;

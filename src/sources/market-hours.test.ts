@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { currentOrNextSession, formatEt, latestSession, marketStateAt, nextOpen, sessionOfDay } from './market-hours.ts';
+import {
+  currentOrNextSession,
+  formatEt,
+  latestSession,
+  marketStateAt,
+  nextOpen,
+  sessionOfDay,
+} from './market-hours.ts';
 
 const at = (iso: string) => Date.parse(iso);
 

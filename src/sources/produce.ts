@@ -133,7 +133,15 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
         messages.push(tickMessage(clean, value));
         lines.push(value);
       } catch (error) {
-        messages.push(deadLetter(topic, typeof tick.symbol === 'string' ? tick.symbol : null, JSON.stringify(tick), errorMessage(error), source));
+        messages.push(
+          deadLetter(
+            topic,
+            typeof tick.symbol === 'string' ? tick.symbol : null,
+            JSON.stringify(tick),
+            errorMessage(error),
+            source,
+          ),
+        );
         deadLettered += 1;
         metrics.deadLettered.inc({ source });
       }
@@ -161,9 +169,12 @@ export async function produce(config: Config, options: ProduceOptions): Promise<
 
   try {
     if (options.recordFile) recorder = await openRecorder(options.recordFile);
-    logger.info(`publishing ${sources.map((s) => s.name).join(' then ')} ticks of ${config.symbols.length} symbols to ${topic}`, {
-      brokers: config.kafka.brokers.join(','),
-    });
+    logger.info(
+      `publishing ${sources.map((s) => s.name).join(' then ')} ticks of ${config.symbols.length} symbols to ${topic}`,
+      {
+        brokers: config.kafka.brokers.join(','),
+      },
+    );
     for (const source of sources) {
       if (signal.aborted) break;
       await source.run(contextFor(source));

@@ -21,10 +21,17 @@ export async function openRecorder(path: string): Promise<Recorder> {
   try {
     await once(stream, 'open');
   } catch (error) {
-    throw new UsageError(`--record: cannot write ${path} (${errorMessage(error)})`, 'pass a file in a directory that exists and is writable');
+    throw new UsageError(
+      `--record: cannot write ${path} (${errorMessage(error)})`,
+      'pass a file in a directory that exists and is writable',
+    );
   }
   const check = () => {
-    if (failure) throw new UsageError(`--record: writing ${path} failed (${errorMessage(failure)})`, 'check free disk space and permissions');
+    if (failure)
+      throw new UsageError(
+        `--record: writing ${path} failed (${errorMessage(failure)})`,
+        'check free disk space and permissions',
+      );
   };
   return {
     path,

@@ -5,7 +5,9 @@ import { startStatus } from './status.ts';
 
 function jsonLogger() {
   const lines: Array<Record<string, unknown>> = [];
-  const stream = { write: (text: string) => (lines.push(JSON.parse(text) as Record<string, unknown>), true) } as unknown as NodeJS.WritableStream;
+  const stream = {
+    write: (text: string) => (lines.push(JSON.parse(text) as Record<string, unknown>), true),
+  } as unknown as NodeJS.WritableStream;
   return { logger: createLogger({ json: true, stream }), lines };
 }
 
@@ -24,7 +26,11 @@ describe('produce status', () => {
 
     expect(lines.filter((l) => l.status === 'market closed')).toHaveLength(1);
     const rate = lines.find((l) => l.source === 'synthetic' && l.ticksPerSecond !== undefined)!;
-    expect(rate).toMatchObject({ level: 'info', total: 300, msg: expect.stringMatching(/^synthetic: [\d,]+ ticks\/s, 300 published$/) });
+    expect(rate).toMatchObject({
+      level: 'info',
+      total: 300,
+      msg: expect.stringMatching(/^synthetic: [\d,]+ ticks\/s, 300 published$/),
+    });
     // 300 ticks over the first interval (≥ 100 ms): at most 3,000 per second, and no less than over the whole wait
     expect(rate.ticksPerSecond).toBeLessThanOrEqual(3_000);
     expect(rate.ticksPerSecond).toBeGreaterThanOrEqual(Math.floor(300 / elapsed));

@@ -42,8 +42,16 @@ export async function startStatus(logger: Logger, options: { intervalMs?: number
     for (const [source, p] of progress) {
       const perSecond = Math.round((p.total - p.atLastReport) / seconds);
       p.atLastReport = p.total;
-      if (interactive) parts.push(`${source} ${formatCount(perSecond)} ticks/s · ${formatCount(p.total)} published${p.status ? ` · ${p.status}` : ''}`);
-      else logger.info(`${source}: ${formatCount(perSecond)} ticks/s, ${formatCount(p.total)} published`, { source, ticksPerSecond: perSecond, total: p.total });
+      if (interactive)
+        parts.push(
+          `${source} ${formatCount(perSecond)} ticks/s · ${formatCount(p.total)} published${p.status ? ` · ${p.status}` : ''}`,
+        );
+      else
+        logger.info(`${source}: ${formatCount(perSecond)} ticks/s, ${formatCount(p.total)} published`, {
+          source,
+          ticksPerSecond: perSecond,
+          total: p.total,
+        });
     }
     if (interactive && parts.length > 0) spinner.update(parts.join('  |  '));
   };

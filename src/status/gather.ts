@@ -41,19 +41,38 @@ export interface StatusFacts {
     /** The `at` of the group's newest checkpoint record: offsets are committed right after it. */
     lastCommitAt?: number;
   };
-  dlq: { topic: string; count: number; lastMinute: number; lastByStage: Array<{ stage: string; reason: string; at: number }> };
+  dlq: {
+    topic: string;
+    count: number;
+    lastMinute: number;
+    lastByStage: Array<{ stage: string; reason: string; at: number }>;
+  };
   state: { topic: string; exists: boolean; records: number; lastWriteAt?: number };
   /** Undefined when the influx sink is not enabled. */
   bars?: NewestBar[] | { error: string };
 }
 
-async function offsetsIfExists(admin: Admin, config: Config, topic: string, existing: string[]): Promise<PartitionOffsets[] | undefined> {
+async function offsetsIfExists(
+  admin: Admin,
+  config: Config,
+  topic: string,
+  existing: string[],
+): Promise<PartitionOffsets[] | undefined> {
   return existing.includes(topic) ? topicOffsets(admin, config, topic) : undefined;
 }
 
 function tail(topic: string, offsets: PartitionOffsets[] | undefined): TopicRanges[] {
   if (!offsets) return [];
-  return [{ topic, partitions: offsets.map((p) => ({ partition: p.partition, from: Math.max(p.low, p.high - RECENT_RECORDS), to: p.high })) }];
+  return [
+    {
+      topic,
+      partitions: offsets.map((p) => ({
+        partition: p.partition,
+        from: Math.max(p.low, p.high - RECENT_RECORDS),
+        to: p.high,
+      })),
+    },
+  ];
 }
 
 function assignedPartitions(assignment: Buffer, topic: string): number[] {
@@ -64,7 +83,12 @@ function assignedPartitions(assignment: Buffer, topic: string): number[] {
   }
 }
 
-export async function gatherStatus(kafka: Kafka, config: Config, logger: Logger, signal?: AbortSignal): Promise<StatusFacts> {
+export async function gatherStatus(
+  kafka: Kafka,
+  config: Config,
+  logger: Logger,
+  signal?: AbortSignal,
+): Promise<StatusFacts> {
   const at = Date.now();
   const { prices: pricesTopic, state: stateTopic } = config.kafka.topics;
   const dlq = dlqTopic(pricesTopic);
@@ -75,14 +99,23 @@ export async function gatherStatus(kafka: Kafka, config: Config, logger: Logger,
   const reads: TopicRanges[] = [];
   try {
     const existing = await admin.listTopics();
-    const [prices, dlqOffsets, stateOffsets] = await Promise.all([pricesTopic, dlq, stateTopic].map((topic) => offsetsIfExists(admin, config, topic, existing)));
+    const [prices, dlqOffsets, stateOffsets] = await Promise.all(
+      [pricesTopic, dlq, stateTopic].map((topic) => offsetsIfExists(admin, config, topic, existing)),
+    );
     const [description] = (await admin.describeGroups([groupId])).groups;
-    const committed = prices ? (await admin.fetchOffsets({ groupId, topics: [pricesTopic] }))[0]?.partitions ?? [] : [];
+    const committed = prices
+      ? ((await admin.fetchOffsets({ groupId, topics: [pricesTopic] }))[0]?.partitions ?? [])
+      : [];
     const minuteAgo = at - 60_000;
     const partitions: GroupPartition[] = (prices ?? []).map((p) => {
       const offset = Number(committed.find((c) => c.partition === p.partition)?.offset ?? -1);
       const from = offset >= 0 ? offset : p.low;
-      return { partition: p.partition, committed: offset >= 0 ? offset : null, end: p.high, lag: Math.max(0, p.high - from) };
+      return {
+        partition: p.partition,
+        committed: offset >= 0 ? offset : null,
+        end: p.high,
+        lag: Math.max(0, p.high - from),
+      };
     });
     facts = {
       at,
@@ -96,7 +129,11 @@ export async function gatherStatus(kafka: Kafka, config: Config, logger: Logger,
       group: {
         id: groupId,
         state: description?.state ?? 'Dead',
-        members: (description?.members ?? []).map((m) => ({ clientId: m.clientId, host: m.clientHost, partitions: assignedPartitions(m.memberAssignment, pricesTopic) })),
+        members: (description?.members ?? []).map((m) => ({
+          clientId: m.clientId,
+          host: m.clientHost,
+          partitions: assignedPartitions(m.memberAssignment, pricesTopic),
+        })),
         partitions,
         totalLag: partitions.reduce((sum, p) => sum + p.lag, 0),
       },
@@ -106,11 +143,22 @@ export async function gatherStatus(kafka: Kafka, config: Config, logger: Logger,
         lastMinute: dlqOffsets ? await countSince(admin, dlqOffsets, dlq, minuteAgo) : 0,
         lastByStage: [],
       },
-      state: { topic: stateTopic, exists: stateOffsets !== undefined, records: (stateOffsets ?? []).reduce((sum, p) => sum + p.high - p.low, 0) },
+      state: {
+        topic: stateTopic,
+        exists: stateOffsets !== undefined,
+        records: (stateOffsets ?? []).reduce((sum, p) => sum + p.high - p.low, 0),
+      },
     };
     const lagging = partitions.filter((p) => p.lag > 0);
     if (lagging.length > 0) {
-      reads.push({ topic: pricesTopic, partitions: lagging.map((p) => ({ partition: p.partition, from: p.end - p.lag, to: Math.min(p.end, p.end - p.lag + WAITING_PROBE) })) });
+      reads.push({
+        topic: pricesTopic,
+        partitions: lagging.map((p) => ({
+          partition: p.partition,
+          from: p.end - p.lag,
+          to: Math.min(p.end, p.end - p.lag + WAITING_PROBE),
+        })),
+      });
     }
     reads.push(...tail(dlq, dlqOffsets), ...tail(stateTopic, stateOffsets));
   } finally {
@@ -129,7 +177,8 @@ export async function gatherStatus(kafka: Kafka, config: Config, logger: Logger,
       } else if (topic === dlq) {
         const origin = deadLetterOrigin(message.headers);
         const stage = origin.stage ?? '?';
-        if ((byStage.get(stage)?.at ?? -Infinity) <= time) byStage.set(stage, { stage, reason: origin.reason ?? '', at: time });
+        if ((byStage.get(stage)?.at ?? -Infinity) <= time)
+          byStage.set(stage, { stage, reason: origin.reason ?? '', at: time });
       } else {
         facts.state.lastWriteAt = Math.max(facts.state.lastWriteAt ?? 0, time);
         const key = message.key?.toString('utf8') ?? '';

@@ -23,18 +23,38 @@ export function behindThresholdMs(config: Config): number {
 
 function pricesCheck({ prices }: StatusFacts): CheckResult {
   if (!prices.exists) {
-    return { service: 'Prices topic', ok: false, optional: false, detail: `${prices.topic} does not exist`, fix: '`stockstream produce` creates it; or check kafka.topics.prices for a typo' };
+    return {
+      service: 'Prices topic',
+      ok: false,
+      optional: false,
+      detail: `${prices.topic} does not exist`,
+      fix: '`stockstream produce` creates it; or check kafka.topics.prices for a typo',
+    };
   }
   const rate = (prices.lastMinute / 60).toFixed(1);
-  return { service: 'Prices topic', ok: true, optional: false, detail: `${prices.topic}: ${prices.partitions} partitions, ${prices.messages} messages, ${prices.lastMinute} in the last minute (${rate}/s)` };
+  return {
+    service: 'Prices topic',
+    ok: true,
+    optional: false,
+    detail: `${prices.topic}: ${prices.partitions} partitions, ${prices.messages} messages, ${prices.lastMinute} in the last minute (${rate}/s)`,
+  };
 }
 
 function groupCheck(facts: StatusFacts, config: Config): CheckResult {
   const { group } = facts;
-  const commit = group.lastCommitAt === undefined ? 'no recent commit seen' : `last commit ${age(facts.at - group.lastCommitAt)} ago`;
+  const commit =
+    group.lastCommitAt === undefined
+      ? 'no recent commit seen'
+      : `last commit ${age(facts.at - group.lastCommitAt)} ago`;
   const summary = `lag ${group.totalLag}, ${commit}`;
   if (group.members.length === 0) {
-    return { service: 'Consumer group', ok: false, optional: false, detail: `${group.id} has no members (${group.state}), ${summary}`, fix: 'start `stockstream consume` (it joins kafka.groupId)' };
+    return {
+      service: 'Consumer group',
+      ok: false,
+      optional: false,
+      detail: `${group.id} has no members (${group.state}), ${summary}`,
+      fix: 'start `stockstream consume` (it joins kafka.groupId)',
+    };
   }
   const oldest = Math.min(...group.partitions.map((p) => p.oldestWaitingAt ?? Infinity));
   const behind = Number.isFinite(oldest) ? facts.at - oldest : 0;
@@ -58,21 +78,45 @@ function dlqCheck({ dlq, at }: StatusFacts): CheckResult {
     .join('; ');
   const detail = `${dlq.topic}: ${dlq.count} dead letters, ${dlq.lastMinute} in the last minute${last ? `; last by stage: ${last}` : ''}`;
   if (dlq.lastMinute > 0) {
-    return { service: 'Dead letters', ok: false, optional: false, detail, fix: 'see why with `stockstream dlq list`; once fixed, `stockstream dlq redrive --stage <stage>`' };
+    return {
+      service: 'Dead letters',
+      ok: false,
+      optional: false,
+      detail,
+      fix: 'see why with `stockstream dlq list`; once fixed, `stockstream dlq redrive --stage <stage>`',
+    };
   }
   return { service: 'Dead letters', ok: true, optional: false, detail };
 }
 
 function stateCheck({ state, at }: StatusFacts): CheckResult {
-  if (!state.exists) return { service: 'State topic', ok: false, optional: true, detail: `${state.topic} not created yet`, fix: '`stockstream consume` creates it' };
+  if (!state.exists)
+    return {
+      service: 'State topic',
+      ok: false,
+      optional: true,
+      detail: `${state.topic} not created yet`,
+      fix: '`stockstream consume` creates it',
+    };
   const write = state.lastWriteAt === undefined ? 'no writes seen' : `last write ${age(at - state.lastWriteAt)} ago`;
-  return { service: 'State topic', ok: true, optional: false, detail: `${state.topic}: ${state.records} records, ${write}` };
+  return {
+    service: 'State topic',
+    ok: true,
+    optional: false,
+    detail: `${state.topic}: ${state.records} records, ${write}`,
+  };
 }
 
 function barsCheck(facts: StatusFacts, config: Config): CheckResult | undefined {
   if (facts.bars === undefined) return undefined;
   if (!Array.isArray(facts.bars)) {
-    return { service: 'InfluxDB bars', ok: false, optional: false, detail: facts.bars.error, fix: 'run `stockstream doctor` to see what is wrong with InfluxDB' };
+    return {
+      service: 'InfluxDB bars',
+      ok: false,
+      optional: false,
+      detail: facts.bars.error,
+      fix: 'run `stockstream doctor` to see what is wrong with InfluxDB',
+    };
   }
   const lateness = parseDuration(config.windows.allowedLateness);
   const ticking = facts.prices.lastMinute > 0;
@@ -101,14 +145,28 @@ function barsCheck(facts: StatusFacts, config: Config): CheckResult | undefined 
       fix: 'check that `stockstream consume` runs with the influx sink and look at its logs; `stockstream doctor` checks InfluxDB',
     };
   }
-  return { service: 'InfluxDB bars', ok: true, optional: false, detail: ticking || stale.length === 0 ? detail : `${detail} (no ticks in the last minute)` };
+  return {
+    service: 'InfluxDB bars',
+    ok: true,
+    optional: false,
+    detail: ticking || stale.length === 0 ? detail : `${detail} (no ticks in the last minute)`,
+  };
 }
 
 export function judge(facts: StatusFacts, config: Config): CheckResult[] {
-  return [pricesCheck(facts), groupCheck(facts, config), dlqCheck(facts), stateCheck(facts), barsCheck(facts, config)].filter((check): check is CheckResult => check !== undefined);
+  return [
+    pricesCheck(facts),
+    groupCheck(facts, config),
+    dlqCheck(facts),
+    stateCheck(facts),
+    barsCheck(facts, config),
+  ].filter((check): check is CheckResult => check !== undefined);
 }
 
 /** Per-partition lag under the group's line: `p0 committed 120 end 123 lag 3`. */
 export function lagLines(facts: StatusFacts): string[] {
-  return facts.group.partitions.map((p) => `    p${p.partition} committed ${p.committed ?? '-'} end ${p.end} lag ${p.lag}${p.oldestWaitingAt === undefined ? '' : ` (oldest waiting ${age(facts.at - p.oldestWaitingAt)})`}`);
+  return facts.group.partitions.map(
+    (p) =>
+      `    p${p.partition} committed ${p.committed ?? '-'} end ${p.end} lag ${p.lag}${p.oldestWaitingAt === undefined ? '' : ` (oldest waiting ${age(facts.at - p.oldestWaitingAt)})`}`,
+  );
 }

@@ -22,5 +22,7 @@ export async function newestBars(config: Config, timeoutMs = 5_000): Promise<New
     '|> max(column: "_time")',
   ].join(' ');
   const rows = await query.collectRows<{ interval: string; _time: string }>(flux);
-  return rows.map((row) => ({ interval: row.interval, start: Date.parse(row._time) })).sort((a, b) => a.interval.localeCompare(b.interval));
+  return rows
+    .map((row) => ({ interval: row.interval, start: Date.parse(row._time) }))
+    .sort((a, b) => a.interval.localeCompare(b.interval));
 }

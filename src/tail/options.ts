@@ -22,14 +22,25 @@ function parsePartitions(raw: string): number[] {
 }
 
 function parseStart(flags: TailFlags): TailStart | undefined {
-  const given = [flags.fromBeginning ? '--from-beginning' : undefined, flags.since !== undefined ? '--since' : undefined, flags.offset !== undefined ? '--offset' : undefined].filter(Boolean);
-  if (given.length > 1) throw new UsageError(`${given.join(' and ')} both say where to start`, 'pass one of --from-beginning, --since or --offset');
+  const given = [
+    flags.fromBeginning ? '--from-beginning' : undefined,
+    flags.since !== undefined ? '--since' : undefined,
+    flags.offset !== undefined ? '--offset' : undefined,
+  ].filter(Boolean);
+  if (given.length > 1)
+    throw new UsageError(
+      `${given.join(' and ')} both say where to start`,
+      'pass one of --from-beginning, --since or --offset',
+    );
   if (flags.fromBeginning) return { at: 'beginning' };
   if (flags.since !== undefined) return { at: 'time', time: parseSince(flags.since) };
   if (flags.offset !== undefined) {
     const offset = parseNumber(flags.offset, '--offset', { integer: true });
     if (offset >= 0 && flags.partition === undefined) {
-      throw new UsageError(`--offset ${offset}: an offset belongs to one partition`, 'add --partition N, or pass a negative offset (-10: the last 10 of each partition)');
+      throw new UsageError(
+        `--offset ${offset}: an offset belongs to one partition`,
+        'add --partition N, or pass a negative offset (-10: the last 10 of each partition)',
+      );
     }
     return { at: 'offset', offset };
   }

@@ -44,7 +44,13 @@ export function resolveTarget(config: Config, what = 'prices'): TailTarget {
 }
 
 /** The kind a record of a raw topic has, from the `schema` header our writers set (`bar.v1`, …). */
-const SCHEMA_KINDS: Record<string, RecordKind> = { tick: 'tick', bar: 'bar', indicator: 'indicator', alert: 'alert', 'stock-info': 'info' };
+const SCHEMA_KINDS: Record<string, RecordKind> = {
+  tick: 'tick',
+  bar: 'bar',
+  indicator: 'indicator',
+  alert: 'alert',
+  'stock-info': 'info',
+};
 
 /** Original bytes shown in a line: enough to recognise, never a flood. */
 const SHOWN_BYTES = 200;
@@ -99,7 +105,12 @@ function decodeAs(kind: RecordKind, value: Buffer | null): unknown {
   }
 }
 
-export function toTailRecord(targetKind: RecordKind, topic: string, partition: number, message: KafkaMessage): TailRecord {
+export function toTailRecord(
+  targetKind: RecordKind,
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+): TailRecord {
   const headers = headerText(message);
   const schemaKind = headers.schema ? SCHEMA_KINDS[headers.schema.replace(/\.v\d+$/, '')] : undefined;
   const kind = targetKind === 'raw' ? (schemaKind ?? 'raw') : targetKind;
@@ -115,7 +126,11 @@ export function toTailRecord(targetKind: RecordKind, topic: string, partition: n
   };
   if (kind === 'dead-letter') {
     record.value = utf8(message.value);
-    record.deadLetter = { ...deadLetterOrigin(message.headers), bytes: message.value?.length ?? 0, valueBase64: message.value?.toString('base64') ?? null };
+    record.deadLetter = {
+      ...deadLetterOrigin(message.headers),
+      bytes: message.value?.length ?? 0,
+      valueBase64: message.value?.toString('base64') ?? null,
+    };
     return record;
   }
   try {

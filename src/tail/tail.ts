@@ -16,7 +16,8 @@ import { connectKafka } from '../kafka/topics.ts';
 import type { Logger } from '../ui/logger.ts';
 import { toTailRecord, type TailRecord, type TailTarget } from './records.ts';
 
-export type TailStart = { at: 'beginning' } | { at: 'end' } | { at: 'time'; time: number } | { at: 'offset'; offset: number };
+export type TailStart =
+  { at: 'beginning' } | { at: 'end' } | { at: 'time'; time: number } | { at: 'offset'; offset: number };
 
 export interface TailRequest {
   target: TailTarget;
@@ -35,11 +36,18 @@ function clamp(offset: number, { low, high }: PartitionOffsets): number {
 }
 
 /** The offset range of each chosen partition for a request, from the topic's current offsets. */
-export function rangesFor(request: TailRequest, offsets: PartitionOffsets[], atTime?: Map<number, number>): TopicRanges {
+export function rangesFor(
+  request: TailRequest,
+  offsets: PartitionOffsets[],
+  atTime?: Map<number, number>,
+): TopicRanges {
   const known = new Set(offsets.map((p) => p.partition));
   for (const partition of request.partitions ?? []) {
     if (!known.has(partition)) {
-      throw new UsageError(`--partition ${partition}: topic ${request.target.topic} has partitions 0–${offsets.length - 1}`, `pass one of them, like --partition 0`);
+      throw new UsageError(
+        `--partition ${partition}: topic ${request.target.topic} has partitions 0–${offsets.length - 1}`,
+        `pass one of them, like --partition 0`,
+      );
     }
   }
   const chosen = request.partitions ? offsets.filter((p) => request.partitions!.includes(p.partition)) : offsets;
@@ -74,7 +82,8 @@ export async function runTail(
   await connectKafka(admin, config, logger, signal);
   try {
     const offsets = await topicOffsets(admin, config, request.target.topic);
-    const atTime = request.start.at === 'time' ? await offsetsAtTime(admin, request.target.topic, request.start.time) : undefined;
+    const atTime =
+      request.start.at === 'time' ? await offsetsAtTime(admin, request.target.topic, request.start.time) : undefined;
     ranges = rangesFor(request, offsets, atTime);
   } finally {
     await admin.disconnect().catch(() => undefined);

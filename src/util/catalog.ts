@@ -11,7 +11,11 @@ export function namesOf<const Catalog extends readonly Named[]>(catalog: Catalog
 }
 
 /** The entry called `name`; the config schema only admits catalog names, so a miss is a bug. */
-export function entryOf<Catalog extends readonly Named[]>(catalog: Catalog, kind: string, name: Catalog[number]['name']): Catalog[number] {
+export function entryOf<Catalog extends readonly Named[]>(
+  catalog: Catalog,
+  kind: string,
+  name: Catalog[number]['name'],
+): Catalog[number] {
   const found = catalog.find((spec) => spec.name === name);
   if (!found) throw new Error(`no ${kind} named ${name}`);
   return found;

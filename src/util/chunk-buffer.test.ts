@@ -26,7 +26,8 @@ describe('ChunkBuffer', () => {
             const batch = buffer.take(max, budget);
             expect(batch.length).toBeGreaterThan(0);
             expect(batch.length).toBeLessThanOrEqual(max);
-            if (limit !== undefined && batch.length > 1) expect(batch.reduce((sum, item) => sum + item, 0)).toBeLessThanOrEqual(limit);
+            if (limit !== undefined && batch.length > 1)
+              expect(batch.reduce((sum, item) => sum + item, 0)).toBeLessThanOrEqual(limit);
             expect(buffer.size).toBe(before - batch.length);
             out.push(...batch);
           }
@@ -49,7 +50,11 @@ describe('MarkWaiters', () => {
   it('resolves each waiter once the count reaches its mark, and rejects the rest on a failure', async () => {
     const waiters = new MarkWaiters();
     const settled: string[] = [];
-    const watch = (name: string, promise: Promise<void>) => promise.then(() => settled.push(`${name} ok`), (error: Error) => settled.push(`${name} ${error.message}`));
+    const watch = (name: string, promise: Promise<void>) =>
+      promise.then(
+        () => settled.push(`${name} ok`),
+        (error: Error) => settled.push(`${name} ${error.message}`),
+      );
     const all = [watch('a', waiters.wait(2, 0)), watch('b', waiters.wait(5, 0)), watch('c', waiters.wait(1, 1))];
     waiters.settle(3);
     await Promise.resolve();

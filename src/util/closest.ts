@@ -26,5 +26,7 @@ export function closestFirst(name: string, candidates: Iterable<string>): string
 export function closest(name: string, candidates: Iterable<string>): string | undefined {
   const best = closestFirst(name, candidates)[0];
   if (best === undefined) return undefined;
-  return editDistance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return editDistance(name.toLowerCase(), best.toLowerCase()) <= Math.max(2, Math.floor(name.length / 3))
+    ? best
+    : undefined;
 }

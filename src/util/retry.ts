@@ -5,7 +5,10 @@ export interface BackoffOptions {
   factor?: number;
 }
 
-export function backoffDelay(attempt: number, { initialMs = 250, maxMs = 30_000, factor = 2 }: BackoffOptions = {}): number {
+export function backoffDelay(
+  attempt: number,
+  { initialMs = 250, maxMs = 30_000, factor = 2 }: BackoffOptions = {},
+): number {
   const ceiling = Math.min(maxMs, initialMs * factor ** attempt);
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }

@@ -9,9 +9,15 @@
  * The columns to keep, in their order: while the table is wider than `width`, the column with the
  * lowest `dropRank` goes (undefined: never dropped). `widths` are the columns' own widths.
  */
-export function fitColumns(widths: readonly number[], dropRanks: readonly (number | undefined)[], width: number, gap: number): boolean[] {
+export function fitColumns(
+  widths: readonly number[],
+  dropRanks: readonly (number | undefined)[],
+  width: number,
+  gap: number,
+): boolean[] {
   const kept = widths.map(() => true);
-  const total = () => widths.reduce((sum, w, i) => (kept[i] ? sum + w : sum), 0) + gap * (kept.filter(Boolean).length - 1);
+  const total = () =>
+    widths.reduce((sum, w, i) => (kept[i] ? sum + w : sum), 0) + gap * (kept.filter(Boolean).length - 1);
   const dropOrder = dropRanks
     .map((rank, index) => ({ rank, index }))
     .filter((column): column is { rank: number; index: number } => column.rank !== undefined)

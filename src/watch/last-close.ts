@@ -41,7 +41,9 @@ export async function lastCloseTicks(config: Config, ctx: SourceContext, deps: S
   for (let i = 0; i < ctx.symbols.length; i += batchSize) {
     const batch = ctx.symbols.slice(i, i + batchSize);
     // Unvalidated like the yahoo source's own polls: Yahoo's nulls fail the library's schema.
-    const result = await caller.call('quote', (client) => client.quote(batch, { return: 'array' }, { validateResult: false }));
+    const result = await caller.call('quote', (client) =>
+      client.quote(batch, { return: 'array' }, { validateResult: false }),
+    );
     if (result === undefined) return [];
     quotes.push(...(result as unknown as RawQuote[]));
   }

@@ -73,7 +73,10 @@ export function tickSummary(row: SymbolRow): TickSummary | undefined {
  */
 export function tickOnlySummary(tick: Tick): TickSummary {
   const reference = tick.previousClose;
-  const change = reference !== undefined && reference !== 0 ? changeOf({ symbol: tick.symbol, price: tick.price, reference, ticks: 1, closes: [], bars: 0, indicators: {} }) : undefined;
+  const change =
+    reference !== undefined && reference !== 0
+      ? changeOf({ symbol: tick.symbol, price: tick.price, reference, ticks: 1, closes: [], bars: 0, indicators: {} })
+      : undefined;
   return {
     kind: 'tick-summary',
     symbol: tick.symbol,
@@ -99,12 +102,16 @@ const MARKET_WORD: Record<string, string> = { PRE: 'pre', REGULAR: 'open', POST:
 export function summaryLine(summary: TickSummary): string {
   const parts = [`tick      ${summary.symbol} ${formatIso(summary.time)} last=${formatPrice(summary.price)}`];
   if (summary.change !== undefined && summary.changePct !== undefined) {
-    parts.push(`chg=${formatSignedPrice(summary.change, summary.price)} chg%=${formatSignedPercent(summary.changePct)}`);
+    parts.push(
+      `chg=${formatSignedPrice(summary.change, summary.price)} chg%=${formatSignedPercent(summary.changePct)}`,
+    );
   }
-  if (summary.dayLow !== undefined && summary.dayHigh !== undefined) parts.push(`low=${formatPrice(summary.dayLow)} high=${formatPrice(summary.dayHigh)}`);
+  if (summary.dayLow !== undefined && summary.dayHigh !== undefined)
+    parts.push(`low=${formatPrice(summary.dayLow)} high=${formatPrice(summary.dayHigh)}`);
   if (summary.dayVolume !== undefined) parts.push(`vol=${Math.round(summary.dayVolume)}`);
   if (summary.bars !== undefined) parts.push(`bars=${summary.bars}`);
-  if (summary.marketState !== undefined) parts.push(`market=${MARKET_WORD[summary.marketState] ?? summary.marketState}`);
+  if (summary.marketState !== undefined)
+    parts.push(`market=${MARKET_WORD[summary.marketState] ?? summary.marketState}`);
   return parts.join(' ');
 }
 

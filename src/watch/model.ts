@@ -81,7 +81,19 @@ function emptyRow(symbol: string): SymbolRow {
 export function createWatchModel(options: WatchModelOptions): WatchModel {
   const rows = new Map<string, SymbolRow>();
   for (const symbol of options.symbols) rows.set(symbol, emptyRow(symbol));
-  return { options, rows, alerts: [], ticks: 0, lateTicks: 0, futureTicks: 0, failedTicks: 0, ticksPerSecond: 0, finished: false, version: 0, rateSample: undefined };
+  return {
+    options,
+    rows,
+    alerts: [],
+    ticks: 0,
+    lateTicks: 0,
+    futureTicks: 0,
+    failedTicks: 0,
+    ticksPerSecond: 0,
+    finished: false,
+    version: 0,
+    rateSample: undefined,
+  };
 }
 
 function rowOf(model: WatchModel, symbol: string): SymbolRow {
@@ -119,7 +131,8 @@ function startDay(row: SymbolRow, tick: Tick, dayStart: number): void {
 export function applyTick(model: WatchModel, tick: Tick): SymbolRow {
   const row = rowOf(model, tick.symbol);
   const dayStart = model.options.calendar.dayOf(tick.time).start;
-  if (row.dayStart !== dayStart && (row.dayStart === undefined || dayStart > row.dayStart)) startDay(row, tick, dayStart);
+  if (row.dayStart !== dayStart && (row.dayStart === undefined || dayStart > row.dayStart))
+    startDay(row, tick, dayStart);
   if (tick.previousClose !== undefined && dayStart === row.dayStart) {
     row.reference = tick.previousClose;
     row.referenceKind = 'previous-close';

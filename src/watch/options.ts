@@ -3,7 +3,14 @@
  * only the screen needs), plus the few config adjustments watch makes after loading.
  */
 import { configSchema, type Config } from '../config/schema.ts';
-import { OverrideBuilder, parseDurationFlag, parseNumber, parseSymbols, setSourceFlags, type FlagOverrides } from '../config/overrides.ts';
+import {
+  OverrideBuilder,
+  parseDurationFlag,
+  parseNumber,
+  parseSymbols,
+  setSourceFlags,
+  type FlagOverrides,
+} from '../config/overrides.ts';
 import { UsageError } from '../errors.ts';
 import { parseDuration } from '../util/duration.ts';
 import { SORT_FIELDS, type SortField } from './model.ts';
@@ -55,7 +62,8 @@ function parseSort(raw: string | undefined): SortField {
 
 export function parseWatchFlags(flags: WatchFlags): { overrides: FlagOverrides; view: WatchViewOptions } {
   const builder = new OverrideBuilder();
-  if (flags.symbols !== undefined && flags.symbols.length > 0) builder.set('symbols', parseSymbols(flags.symbols, 'symbols'), 'symbols');
+  if (flags.symbols !== undefined && flags.symbols.length > 0)
+    builder.set('symbols', parseSymbols(flags.symbols, 'symbols'), 'symbols');
   // A file means a replay; saying --source replay as well would be redundant.
   const source = flags.source ?? (flags.file !== undefined ? 'replay' : undefined);
   setSourceFlags(builder, { ...flags, source }, { minRate: 0.001 });
@@ -67,10 +75,17 @@ export function parseWatchFlags(flags: WatchFlags): { overrides: FlagOverrides; 
     sink: flags.sink ?? false,
     rateFromFlag: flags.rate !== undefined,
     symbolsFromArguments: flags.symbols !== undefined && flags.symbols.length > 0,
-    web: flags.web ? { port: parseNumber(flags.port ?? '8080', '--port', { integer: true, min: 0 }), open: flags.open ?? false } : undefined,
+    web: flags.web
+      ? { port: parseNumber(flags.port ?? '8080', '--port', { integer: true, min: 0 }), open: flags.open ?? false }
+      : undefined,
   };
-  if (!flags.web && (flags.port !== undefined || flags.open)) throw new UsageError(`${flags.port !== undefined ? '--port' : '--open'} needs --web`, 'add --web to serve the charts page');
-  if (view.sparkBars > MAX_SPARK_BARS) throw new UsageError(`--bars: ${view.sparkBars} is too many`, `use at most ${MAX_SPARK_BARS}`);
+  if (!flags.web && (flags.port !== undefined || flags.open))
+    throw new UsageError(
+      `${flags.port !== undefined ? '--port' : '--open'} needs --web`,
+      'add --web to serve the charts page',
+    );
+  if (view.sparkBars > MAX_SPARK_BARS)
+    throw new UsageError(`--bars: ${view.sparkBars} is too many`, `use at most ${MAX_SPARK_BARS}`);
   return { overrides: builder.build(), view };
 }
 
@@ -87,7 +102,9 @@ export function watchConfig(config: Config, view: WatchViewOptions): { config: C
   const interval = configured ?? view.interval;
   const intervals = configured ? config.windows.bars.intervals : [...config.windows.bars.intervals, interval];
   const lively = !view.rateFromFlag && config.source.synthetic.rate === SCHEMA_SYNTHETIC_RATE;
-  const synthetic = lively ? { ...config.source.synthetic, rate: LIVELY_RATE_PER_SYMBOL * config.symbols.length } : config.source.synthetic;
+  const synthetic = lively
+    ? { ...config.source.synthetic, rate: LIVELY_RATE_PER_SYMBOL * config.symbols.length }
+    : config.source.synthetic;
   return {
     interval,
     config: {

@@ -19,7 +19,17 @@ import { createWindowPipeline, SessionCalendar } from '../windows/index.ts';
 import { createLineDisplay, type WatchDisplay } from './display.ts';
 import { createClockFormat } from './format.ts';
 import { lastCloseTicks } from './last-close.ts';
-import { applyLateTick, applyOutput, applyTick, createWatchModel, markFinished, sampleRate, setStatus, type SymbolRow, type WatchModel } from './model.ts';
+import {
+  applyLateTick,
+  applyOutput,
+  applyTick,
+  createWatchModel,
+  markFinished,
+  sampleRate,
+  setStatus,
+  type SymbolRow,
+  type WatchModel,
+} from './model.ts';
 import type { WatchViewOptions } from './options.ts';
 import { createScreenDisplay } from './screen.ts';
 import { createScreenLogger } from './screen-logger.ts';
@@ -96,7 +106,9 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
   const everySymbol = config.source.name === 'replay' && !view.symbolsFromArguments;
   const wanted = everySymbol ? undefined : new Set(config.symbols);
   const model: WatchModel = createWatchModel({
-    source: [options.sources.map((source) => source.name).join(' → '), options.headerNote].filter(Boolean).join('  ·  '),
+    source: [options.sources.map((source) => source.name).join(' → '), options.headerNote]
+      .filter(Boolean)
+      .join('  ·  '),
     symbols: everySymbol ? [] : config.symbols,
     interval: view.interval,
     sparkBars: view.sparkBars,
@@ -105,7 +117,9 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
   });
   const pipeline = createWindowPipeline(config.windows, { clock: now });
   const terminal = options.terminal ? createTerminal(options.terminal) : undefined;
-  const screenLogger = terminal ? createScreenLogger(logger, (text) => setStatus(model, text), options.secrets) : undefined;
+  const screenLogger = terminal
+    ? createScreenLogger(logger, (text) => setStatus(model, text), options.secrets)
+    : undefined;
   const runLogger = screenLogger ?? logger;
   const display: WatchDisplay = terminal
     ? createScreenDisplay({
@@ -160,7 +174,9 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       clean = decodeTick(encodeTick(tick));
     } catch (error) {
       invalid += 1;
-      runLogger.warn(`skipped a bad tick of ${String(tick.symbol)}: ${error instanceof DecodeError ? error.message : String(error)}`);
+      runLogger.warn(
+        `skipped a bad tick of ${String(tick.symbol)}: ${error instanceof DecodeError ? error.message : String(error)}`,
+      );
       return;
     }
     outputs.length = 0;
@@ -175,7 +191,10 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     }
     if (late) {
       applyLateTick(model, late.stage ?? 'late');
-      runLogger.debug(`${late.stage ?? 'late'} tick skipped: ${late.reason}`, { symbol: clean.symbol, time: clean.time });
+      runLogger.debug(`${late.stage ?? 'late'} tick skipped: ${late.reason}`, {
+        symbol: clean.symbol,
+        time: clean.time,
+      });
       return;
     }
     // History (a warm start, a backfill) fills bars and indicators but fires no live alerts.
@@ -242,7 +261,14 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     if (view.sink) {
       // Loaded only here: the sink modules bring the InfluxDB, PostgreSQL and Kafka clients.
       const { openWatchSinks } = await import('./sinks.ts');
-      const sinkDeps = { ...options.sinkDeps, json: options.json, out: options.out, tty: false, logger: runLogger, signal: stop.signal };
+      const sinkDeps = {
+        ...options.sinkDeps,
+        json: options.json,
+        out: options.out,
+        tty: false,
+        logger: runLogger,
+        signal: stop.signal,
+      };
       sinks = await openWatchSinks(config, sinkDeps, runLogger, {
         onFailed: (error) => {
           failure = error;

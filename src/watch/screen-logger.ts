@@ -14,7 +14,11 @@ export interface ScreenLogger extends Logger {
 const KEPT_MAX = 200;
 
 /** `secrets` are the config's secret values (the real logger scrubs them; the status line must too). */
-export function createScreenLogger(base: Logger, show: (text: string) => void, secrets: readonly string[] = []): ScreenLogger {
+export function createScreenLogger(
+  base: Logger,
+  show: (text: string) => void,
+  secrets: readonly string[] = [],
+): ScreenLogger {
   let held = true;
   const hidden = secrets.filter((value) => value !== '');
   const scrub = (text: string) => hidden.reduce((out, secret) => out.split(secret).join(REDACTED), text);

@@ -35,9 +35,7 @@ export function createScreenDisplay(options: ScreenOptions): WatchDisplay {
     timer = undefined;
     lastDraw = now();
     drawnVersion = model.version;
-    terminal.draw(
-      renderTable(model, { ...options.look, columns: terminal.columns(), rows: terminal.rows() }),
-    );
+    terminal.draw(renderTable(model, { ...options.look, columns: terminal.columns(), rows: terminal.rows() }));
   };
 
   const schedule = () => {

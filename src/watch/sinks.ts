@@ -35,7 +35,12 @@ export interface WatchSinkHooks {
   stopped: AbortSignal;
 }
 
-export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Logger, hooks: WatchSinkHooks): Promise<WatchSinks> {
+export async function openWatchSinks(
+  config: Config,
+  deps: SinkDeps,
+  logger: Logger,
+  hooks: WatchSinkHooks,
+): Promise<WatchSinks> {
   const enabled = config.sinks.enabled.filter((name) => {
     // The sink's catalog entry says why watch cannot use it (the console is the table itself…).
     const reason = (sinkSpec(name) as SinkSpec).notInWatch;
@@ -44,7 +49,10 @@ export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Log
   });
   if (enabled.length === 0) {
     const usable = sinkCatalog.filter((spec: SinkSpec) => spec.notInWatch === undefined).map((spec) => spec.name);
-    throw new UsageError('watch --sink: no sink to write to', `enable ${usable.slice(0, -1).join(', ')} or ${usable.at(-1)} in sinks.enabled of the config file`);
+    throw new UsageError(
+      'watch --sink: no sink to write to',
+      `enable ${usable.slice(0, -1).join(', ')} or ${usable.at(-1)} in sinks.enabled of the config file`,
+    );
   }
   const sinks = await createSinks({ ...config, sinks: { ...config.sinks, enabled } }, deps);
   const retries = new AbortController();
@@ -78,14 +86,20 @@ export async function openWatchSinks(config: Config, deps: SinkDeps, logger: Log
     },
     async close() {
       try {
-        await flushUntilStopped('writing to the sinks', router.whenWritten(router.marks()), { stop: hooks.stopped, retries });
+        await flushUntilStopped('writing to the sinks', router.whenWritten(router.marks()), {
+          stop: hooks.stopped,
+          retries,
+        });
       } catch (error) {
         // A sink that failed for good is the run's own error; a stop says what it left behind.
         if (!hooks.stopped.aborted) throw error;
-        throw new StockstreamError(`watch --sink: stopped with ${describeUnwritten(router.unwritten())}: they are lost`, {
-          hint: 'watch keeps no offsets to resume from; for a pipeline that loses nothing while a sink is down, run stockstream produce and stockstream consume',
-          cause: error,
-        });
+        throw new StockstreamError(
+          `watch --sink: stopped with ${describeUnwritten(router.unwritten())}: they are lost`,
+          {
+            hint: 'watch keeps no offsets to resume from; for a pipeline that loses nothing while a sink is down, run stockstream produce and stockstream consume',
+            cause: error,
+          },
+        );
       } finally {
         hooks.stopped.removeEventListener('abort', wakeAll);
         retries.abort();

@@ -48,7 +48,18 @@ interface Column {
  * and volume, the trend, the sparkline and the market state; the change stays longest, the symbol
  * and its last price always.
  */
-const DROP_RANK = { ema: 1, sma: 2, rsi: 3, range: 4, volume: 5, trend: 6, sparkline: 7, market: 8, change: 9, changePct: 10 } as const;
+const DROP_RANK = {
+  ema: 1,
+  sma: 2,
+  rsi: 3,
+  range: 4,
+  volume: 5,
+  trend: 6,
+  sparkline: 7,
+  market: 8,
+  change: 9,
+  changePct: 10,
+} as const;
 
 const MARKET_LABEL: Record<MarketState, string> = { PRE: 'pre', REGULAR: 'open', POST: 'post', CLOSED: 'closed' };
 const TREND_ARROW: Record<Trend, string> = { up: '↑', down: '↓', flat: '→' };
@@ -73,7 +84,10 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
     {
       header: 'LAST',
       align: 'right',
-      cell: (row) => (row.price === undefined ? { text: '…' } : { text: formatPrice(row.price), paint: isClosed(row) ? colors.dim : undefined }),
+      cell: (row) =>
+        row.price === undefined
+          ? { text: '…' }
+          : { text: formatPrice(row.price), paint: isClosed(row) ? colors.dim : undefined },
     },
     {
       header: 'CHG',
@@ -81,7 +95,9 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
       dropRank: DROP_RANK.change,
       cell: (row) => {
         const change = changeOf(row);
-        return change ? { text: formatSignedPrice(change.absolute, row.price!), paint: signColor(colors, change.absolute) } : { text: NO_VALUE };
+        return change
+          ? { text: formatSignedPrice(change.absolute, row.price!), paint: signColor(colors, change.absolute) }
+          : { text: NO_VALUE };
       },
     },
     {
@@ -90,20 +106,49 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
       dropRank: DROP_RANK.changePct,
       cell: (row) => {
         const change = changeOf(row);
-        return change ? { text: `${formatSignedPercent(change.percent)}%`, paint: signColor(colors, change.percent) } : { text: NO_VALUE };
+        return change
+          ? { text: `${formatSignedPercent(change.percent)}%`, paint: signColor(colors, change.percent) }
+          : { text: NO_VALUE };
       },
     },
     {
       header: 'DAY RANGE',
       align: 'right',
       dropRank: DROP_RANK.range,
-      cell: (row) => ({ text: row.dayLow === undefined || row.dayHigh === undefined ? NO_VALUE : `${formatPrice(row.dayLow)}–${formatPrice(row.dayHigh)}` }),
+      cell: (row) => ({
+        text:
+          row.dayLow === undefined || row.dayHigh === undefined
+            ? NO_VALUE
+            : `${formatPrice(row.dayLow)}–${formatPrice(row.dayHigh)}`,
+      }),
     },
-    { header: 'VOLUME', align: 'right', dropRank: DROP_RANK.volume, cell: (row) => ({ text: row.dayVolume === undefined ? NO_VALUE : formatCompact(row.dayVolume) }) },
-    { header: `LAST ${sparkBars}×${interval}`, align: 'left', dropRank: DROP_RANK.sparkline, cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }) },
+    {
+      header: 'VOLUME',
+      align: 'right',
+      dropRank: DROP_RANK.volume,
+      cell: (row) => ({ text: row.dayVolume === undefined ? NO_VALUE : formatCompact(row.dayVolume) }),
+    },
+    {
+      header: `LAST ${sparkBars}×${interval}`,
+      align: 'left',
+      dropRank: DROP_RANK.sparkline,
+      cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }),
+    },
   ];
-  if (indicators.sma !== undefined) columns.push({ header: `SMA${indicators.sma}`, align: 'right', dropRank: DROP_RANK.sma, cell: (row) => indicatorCell(row, `sma_${indicators.sma}`) });
-  if (indicators.ema !== undefined) columns.push({ header: `EMA${indicators.ema}`, align: 'right', dropRank: DROP_RANK.ema, cell: (row) => indicatorCell(row, `ema_${indicators.ema}`) });
+  if (indicators.sma !== undefined)
+    columns.push({
+      header: `SMA${indicators.sma}`,
+      align: 'right',
+      dropRank: DROP_RANK.sma,
+      cell: (row) => indicatorCell(row, `sma_${indicators.sma}`),
+    });
+  if (indicators.ema !== undefined)
+    columns.push({
+      header: `EMA${indicators.ema}`,
+      align: 'right',
+      dropRank: DROP_RANK.ema,
+      cell: (row) => indicatorCell(row, `ema_${indicators.ema}`),
+    });
   if (indicators.rsi !== undefined) {
     const key = `rsi_${indicators.rsi}`;
     columns.push({
@@ -161,8 +206,15 @@ const GAP = '  ';
 function tableLines(model: WatchModel, options: TableOptions): TableLines {
   const all = columnsFor(model, options);
   const allCells = sortedRows(model).map((row) => all.map((column) => column.cell(row)));
-  const allWidths = all.map((column, i) => Math.max([...column.header].length, ...allCells.map((line) => [...line[i]!.text].length)));
-  const kept = fitColumns(allWidths, all.map((column) => column.dropRank), options.columns, GAP.length);
+  const allWidths = all.map((column, i) =>
+    Math.max([...column.header].length, ...allCells.map((line) => [...line[i]!.text].length)),
+  );
+  const kept = fitColumns(
+    allWidths,
+    all.map((column) => column.dropRank),
+    options.columns,
+    GAP.length,
+  );
   const columns = all.filter((_, i) => kept[i]);
   const widths = allWidths.filter((_, i) => kept[i]);
   const header = columns.map((column, i) => pad(column.header, widths[i]!, column.align)).join(GAP);
@@ -183,15 +235,20 @@ function headerLine(model: WatchModel, options: TableOptions): string {
   const { colors, dateClock, clock } = options;
   const listed = [...model.rows.keys()].join(' ');
   const counted = `${model.rows.size} symbols`;
-  const lastTick = (format: (time: number) => string) => `last tick ${model.lastTickTime === undefined ? NO_VALUE : format(model.lastTickTime)}`;
+  const lastTick = (format: (time: number) => string) =>
+    `last tick ${model.lastTickTime === undefined ? NO_VALUE : format(model.lastTickTime)}`;
   const warnings: string[] = [];
   if (model.lateTicks > 0) warnings.push(colors.yellow(`${model.lateTicks} late ticks skipped`));
   if (model.futureTicks > 0) warnings.push(colors.yellow(`${model.futureTicks} future ticks skipped`));
   if (model.failedTicks > 0) warnings.push(colors.red(`${model.failedTicks} ticks failed`));
   const line = (title: boolean, symbols: string, format: (time: number) => string) =>
-    [`${title ? `${colors.bold('StockStream watch')}  ` : ''}source ${colors.cyan(model.options.source)}`, symbols, `${model.ticksPerSecond.toFixed(1)} ticks/s`, lastTick(format), ...warnings].join(
-      colors.gray('  ·  '),
-    );
+    [
+      `${title ? `${colors.bold('StockStream watch')}  ` : ''}source ${colors.cyan(model.options.source)}`,
+      symbols,
+      `${model.ticksPerSecond.toFixed(1)} ticks/s`,
+      lastTick(format),
+      ...warnings,
+    ].join(colors.gray('  ·  '));
   // From the fullest to the leanest: the first that fits the terminal's width (the last one is cut if none does).
   const variants = [
     ...(model.rows.size <= 8 ? [line(true, listed, dateClock)] : []),
@@ -233,7 +290,10 @@ export function renderTable(model: WatchModel, options: TableOptions): string[] 
       rows: table.rows,
       more: (hidden) => colors.gray(`… ${hidden} more (a taller terminal shows them; s sorts)`),
       alertsTitle: colors.bold('Alerts'),
-      alerts: model.alerts.length === 0 ? [colors.gray('  none yet')] : model.alerts.map((alert) => alertLine(alert, options)),
+      alerts:
+        model.alerts.length === 0
+          ? [colors.gray('  none yet')]
+          : model.alerts.map((alert) => alertLine(alert, options)),
       footer: colors.gray(keys.join('  ·  ')),
     },
     options.rows,

@@ -30,7 +30,10 @@ export interface TableRow {
 }
 
 /** Bars on the page: closed ones plus the forming one (`final: false`). */
-export type ChartBar = Pick<Bar, 'symbol' | 'interval' | 'start' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'final'> & {
+export type ChartBar = Pick<
+  Bar,
+  'symbol' | 'interval' | 'start' | 'open' | 'high' | 'low' | 'close' | 'volume' | 'final'
+> & {
   /** Closed before the first live tick of its symbol: history of a warm start or a backfill. */
   history?: true;
 };
@@ -143,7 +146,17 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
       if (last && start <= last.start) continue;
       let forming = one.forming;
       if (!forming || start > forming.start) {
-        forming = { symbol: tick.symbol, interval: label, start, open: tick.price, high: tick.price, low: tick.price, close: tick.price, volume: 0, final: false };
+        forming = {
+          symbol: tick.symbol,
+          interval: label,
+          start,
+          open: tick.price,
+          high: tick.price,
+          low: tick.price,
+          close: tick.price,
+          volume: 0,
+          final: false,
+        };
         one.forming = forming;
       } else if (start < forming.start) {
         continue;
@@ -177,7 +190,17 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
           const { bar } = output;
           if (!bar.final) return;
           const one = seriesOf(bar.symbol, bar.interval);
-          const shown: ChartBar = { symbol: bar.symbol, interval: bar.interval, start: bar.start, open: bar.open, high: bar.high, low: bar.low, close: bar.close, volume: bar.volume, final: true };
+          const shown: ChartBar = {
+            symbol: bar.symbol,
+            interval: bar.interval,
+            start: bar.start,
+            open: bar.open,
+            high: bar.high,
+            low: bar.low,
+            close: bar.close,
+            volume: bar.volume,
+            final: true,
+          };
           const live = liveFrom.get(bar.symbol);
           if (live === undefined || bar.end <= live) shown.history = true;
           one.bars.push(shown);

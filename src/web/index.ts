@@ -11,7 +11,10 @@ export interface WatchWeb {
   server: WebServer;
 }
 
-export async function startWatchWeb(config: Config, options: { interval: string; port: number; open: boolean; source: string; logger: Logger }): Promise<WatchWeb> {
+export async function startWatchWeb(
+  config: Config,
+  options: { interval: string; port: number; open: boolean; source: string; logger: Logger },
+): Promise<WatchWeb> {
   const settings = parseWindowSettings(config.windows);
   const feed = createWebFeed({
     source: options.source,

@@ -16,7 +16,10 @@ import type { FeedEvent, WebFeed } from './feed.ts';
 const PAGE_DIR = new URL('../../src/web/page/', import.meta.url);
 // The package exports only its ES module; its standalone build (one global, no bundler needed) sits
 // next to package.json, which it does export.
-const CHARTS_FILE = join(dirname(createRequire(import.meta.url).resolve('lightweight-charts/package.json')), 'dist/lightweight-charts.standalone.production.js');
+const CHARTS_FILE = join(
+  dirname(createRequire(import.meta.url).resolve('lightweight-charts/package.json')),
+  'dist/lightweight-charts.standalone.production.js',
+);
 /** Keeps proxies and idle timeouts from closing a quiet stream. */
 const HEARTBEAT_MS = 15_000;
 
@@ -46,7 +49,11 @@ export async function startWebServer(feed: WebFeed, port: number): Promise<WebSe
       return;
     }
     if (path === '/events') {
-      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-store', connection: 'keep-alive' });
+      response.writeHead(200, {
+        'content-type': 'text/event-stream',
+        'cache-control': 'no-store',
+        connection: 'keep-alive',
+      });
       response.write('retry: 1000\n\n');
       sse(response, feed.snapshot());
       const unsubscribe = feed.subscribe((event) => sse(response, event));
@@ -58,7 +65,9 @@ export async function startWebServer(feed: WebFeed, port: number): Promise<WebSe
       return;
     }
     if (path === '/api/snapshot') {
-      response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(feed.snapshot()));
+      response
+        .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+        .end(JSON.stringify(feed.snapshot()));
       return;
     }
     const asset = STATIC[path];
@@ -84,7 +93,14 @@ export async function startWebServer(feed: WebFeed, port: number): Promise<WebSe
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) => {
       clearInterval(heartbeat);
-      reject(error.code === 'EADDRINUSE' ? new UsageError(`--port ${port}: the port is in use`, 'choose another with --port, or --port 0 for any free one') : error);
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError(
+              `--port ${port}: the port is in use`,
+              'choose another with --port, or --port 0 for any free one',
+            )
+          : error,
+      );
     });
     server.listen(port, '127.0.0.1', () => resolve());
   });

@@ -10,7 +10,11 @@ describe('SessionCalendar', () => {
 
   it('finds local midnight and the 9:30 open of a winter day', () => {
     const day = newYork.dayOf(at('2024-03-08T13:00:00-05:00'));
-    expect(day).toEqual({ start: at('2024-03-08T00:00:00-05:00'), end: at('2024-03-09T00:00:00-05:00'), open: at('2024-03-08T09:30:00-05:00') });
+    expect(day).toEqual({
+      start: at('2024-03-08T00:00:00-05:00'),
+      end: at('2024-03-09T00:00:00-05:00'),
+      open: at('2024-03-08T09:30:00-05:00'),
+    });
   });
 
   it('gives the spring-forward day 23 hours and opens at 9:30 daylight time', () => {
@@ -37,8 +41,12 @@ describe('SessionCalendar', () => {
   });
 
   it('knows the London open and accepts an explicit one', () => {
-    expect(new SessionCalendar('Europe/London').dayOf(at('2024-06-03T12:00:00+01:00')).open).toBe(at('2024-06-03T08:00:00+01:00'));
-    expect(new SessionCalendar('America/New_York', '04:00').dayOf(at('2024-06-03T12:00:00-04:00')).open).toBe(at('2024-06-03T04:00:00-04:00'));
+    expect(new SessionCalendar('Europe/London').dayOf(at('2024-06-03T12:00:00+01:00')).open).toBe(
+      at('2024-06-03T08:00:00+01:00'),
+    );
+    expect(new SessionCalendar('America/New_York', '04:00').dayOf(at('2024-06-03T12:00:00-04:00')).open).toBe(
+      at('2024-06-03T04:00:00-04:00'),
+    );
   });
 
   it('refuses an unknown time zone with a ConfigError that names it', () => {

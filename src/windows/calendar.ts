@@ -54,7 +54,10 @@ export class SessionCalendar {
         second: 'numeric',
       });
     } catch {
-      throw new ConfigError(`windows.timezone: "${timezone}" is not an IANA time zone`, 'use one like America/New_York or Europe/London');
+      throw new ConfigError(
+        `windows.timezone: "${timezone}" is not an IANA time zone`,
+        'use one like America/New_York or Europe/London',
+      );
     }
     const match = /^(\d{1,2}):(\d{2})$/.exec(sessionOpen);
     if (!match) throw new ConfigError(`session open "${sessionOpen}" is not a time of day`, 'use HH:MM, like 09:30');

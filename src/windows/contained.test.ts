@@ -45,7 +45,9 @@ describe('far-future ticks (windows.maxFutureSkew)', () => {
     const out: WindowOutput[] = [];
     expect(pipeline.push(makeTick('IBM', at('1990-01-02T10:00:00-05:00'), 20), out)).toBeUndefined();
     expect(pipeline.push(makeTick('IBM', now, 250), out)).toBeUndefined();
-    expect(barsIn(out).map((bar) => [new Date(bar.start).toISOString(), bar.close])).toEqual([['1990-01-02T15:00:00.000Z', 20]]);
+    expect(barsIn(out).map((bar) => [new Date(bar.start).toISOString(), bar.close])).toEqual([
+      ['1990-01-02T15:00:00.000Z', 20],
+    ]);
   });
 });
 
@@ -73,9 +75,20 @@ describe('day volume is kept per trading day', () => {
   it('attributes a pre-market repeat of the previous session total to that session (issue 15 defect 4)', () => {
     const pipeline = pipelineAt(() => PINNED_NOW);
     const out: WindowOutput[] = [];
-    pipeline.push(makeTick('AAPL', at('2026-03-10T08:00:00-04:00'), 230, { dayVolume: 5_000_000, marketState: 'PRE' }), out);
-    pipeline.push(makeTick('AAPL', at('2026-03-10T08:00:30-04:00'), 230.5, { dayVolume: 5_000_000, marketState: 'PRE' }), out);
-    for (const [time, dayVolume] of [['09:30:10', 120_000], ['09:30:40', 170_000], ['09:31:10', 220_000], ['09:32:10', 300_000]] as const) {
+    pipeline.push(
+      makeTick('AAPL', at('2026-03-10T08:00:00-04:00'), 230, { dayVolume: 5_000_000, marketState: 'PRE' }),
+      out,
+    );
+    pipeline.push(
+      makeTick('AAPL', at('2026-03-10T08:00:30-04:00'), 230.5, { dayVolume: 5_000_000, marketState: 'PRE' }),
+      out,
+    );
+    for (const [time, dayVolume] of [
+      ['09:30:10', 120_000],
+      ['09:30:40', 170_000],
+      ['09:31:10', 220_000],
+      ['09:32:10', 300_000],
+    ] as const) {
       pipeline.push(makeTick('AAPL', at(`2026-03-10T${time}-04:00`), 231, { dayVolume, marketState: 'REGULAR' }), out);
     }
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);
@@ -85,7 +98,12 @@ describe('day volume is kept per trading day', () => {
   it('reads the day-volume mark of a snapshot taken before marks were kept per day', () => {
     const pipeline = pipelineAt(() => PINNED_NOW);
     const day = at('2026-03-10T00:00:00-04:00');
-    pipeline.restore('AAPL', { v: 1, maxTime: day + 10 * 3_600_000, watermark: day + 10 * 3_600_000 - 5_000, operators: { bars: { intervals: ['1m'], open: [[]], dayVolume: 1000, dayVolumeDay: day } } });
+    pipeline.restore('AAPL', {
+      v: 1,
+      maxTime: day + 10 * 3_600_000,
+      watermark: day + 10 * 3_600_000 - 5_000,
+      operators: { bars: { intervals: ['1m'], open: [[]], dayVolume: 1000, dayVolumeDay: day } },
+    });
     const out: WindowOutput[] = [];
     pipeline.push(makeTick('AAPL', day + 10 * 3_600_000 + MINUTE, 100, { dayVolume: 1300 }), out);
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);

@@ -14,7 +14,10 @@ const MINUTE = 60 * SECOND;
 const t0 = at('2024-03-11T09:30:00-04:00');
 
 function barsOnly(windows: WindowsInput = {}, clock = () => PINNED_NOW): WindowPipeline {
-  return createWindowPipeline(windowsConfig({ allowedLateness: '5s', idleTimeout: '10s', bars: { intervals: ['1m'] }, ...windows }), { operators: [barsModule], clock });
+  return createWindowPipeline(
+    windowsConfig({ allowedLateness: '5s', idleTimeout: '10s', bars: { intervals: ['1m'] }, ...windows }),
+    { operators: [barsModule], clock },
+  );
 }
 
 describe('idle timer', () => {
@@ -37,7 +40,8 @@ describe('idle timer', () => {
     const out: WindowOutput[] = [];
     const wall = at('2026-01-05T12:00:00Z');
     const offset = wall - t0;
-    for (const seconds of [5, 25, 50]) pipeline.push(makeTick('AAPL', t0 + seconds * SECOND, 100 + seconds), out, t0 + seconds * SECOND + offset);
+    for (const seconds of [5, 25, 50])
+      pipeline.push(makeTick('AAPL', t0 + seconds * SECOND, 100 + seconds), out, t0 + seconds * SECOND + offset);
     pipeline.onTimer(t0 + 50 * SECOND + offset + 14 * SECOND, out);
     expect(out).toEqual([]);
     pipeline.onTimer(t0 + 50 * SECOND + offset + 15 * SECOND, out); // 50 s + 15 s − 5 s = the window end
@@ -99,7 +103,12 @@ function randomStream(seed: number): Tick[] {
       prices[symbol] = (prices[symbol] as number) * (1 + (random() - 0.5) * 0.006 + drift);
       volumes[symbol] = (volumes[symbol] as number) + Math.floor(random() * (random() < 0.03 ? 20_000 : 1_000));
       const jitter = random() < 0.05 ? -Math.floor(random() * 40 * SECOND) : 0; // sometimes up to 40 s late
-      ticks.push(makeTick(symbol, open + i * 4 * SECOND + jitter, prices[symbol] as number, { dayVolume: volumes[symbol], exchange: 'NMS' }));
+      ticks.push(
+        makeTick(symbol, open + i * 4 * SECOND + jitter, prices[symbol] as number, {
+          dayVolume: volumes[symbol],
+          exchange: 'NMS',
+        }),
+      );
     }
   }
   return ticks;
@@ -108,7 +117,13 @@ function randomStream(seed: number): Tick[] {
 const equivalenceWindows: WindowsInput = {
   allowedLateness: '5s',
   bars: { intervals: ['1m', '5m', '1h'] },
-  indicators: { sma: [5, 20], ema: [3, 12], rsi: 14, macd: { fast: 3, slow: 8, signal: 4 }, bollinger: { period: 10, stdDev: 2 } },
+  indicators: {
+    sma: [5, 20],
+    ema: [3, 12],
+    rsi: 14,
+    macd: { fast: 3, slow: 8, signal: 4 },
+    bollinger: { period: 10, stdDev: 2 },
+  },
   alerts: {
     rules: [
       { name: 'move', type: 'price-change', window: '5m', thresholdPct: 0.5, direction: 'both', cooldown: '5m' },
@@ -127,7 +142,10 @@ function runThrough(ticks: Tick[], splits: Set<number>): { out: WindowOutput[]; 
   let pipeline = createWindowPipeline(windows, { clock: () => PINNED_NOW });
   ticks.forEach((tick, i) => {
     if (splits.has(i)) {
-      const saved = [...pipeline.symbols()].map((symbol) => [symbol, JSON.parse(pipeline.serialize(symbol)!)]) as [string, Record<string, unknown>][];
+      const saved = [...pipeline.symbols()].map((symbol) => [symbol, JSON.parse(pipeline.serialize(symbol)!)]) as [
+        string,
+        Record<string, unknown>,
+      ][];
       pipeline = createWindowPipeline(windows, { clock: () => PINNED_NOW });
       for (const [symbol, snapshot] of saved) pipeline.restore(symbol, snapshot);
     }
@@ -146,14 +164,18 @@ describe('snapshot and restore', () => {
     const kinds = (kind: string) => reference.out.filter((output) => output.kind === kind).length;
     expect(kinds('bar')).toBeGreaterThan(500);
     expect(kinds('indicator')).toBeGreaterThan(500);
-    expect(new Set(reference.out.flatMap((output) => (output.kind === 'alert' ? [output.alert.rule] : [])))).toEqual(new Set(['move', 'volume', 'wide', 'cross', 'cross-sma']));
+    expect(new Set(reference.out.flatMap((output) => (output.kind === 'alert' ? [output.alert.rule] : [])))).toEqual(
+      new Set(['move', 'volume', 'wide', 'cross', 'cross-sma']),
+    );
     expect(reference.late.length).toBeGreaterThan(10);
   });
 
   for (const seed of [1, 2, 3, 4, 5]) {
     it(`a pipeline restored from JSON at random points (seed ${seed}) produces exactly the same outputs`, () => {
       const random = seededRandom(seed);
-      const splits = new Set(Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * ticks.length)));
+      const splits = new Set(
+        Array.from({ length: 1 + Math.floor(random() * 8) }, () => Math.floor(random() * ticks.length)),
+      );
       const split = runThrough(ticks, splits);
       expect(split.late).toEqual(reference.late);
       expect(split.out.length).toBe(reference.out.length);
@@ -206,11 +228,16 @@ describe('pipeline', () => {
 
   it('emits each closed bar followed by its indicators and alerts', () => {
     const pipeline = createWindowPipeline(
-      windowsConfig({ bars: { intervals: ['1m'] }, indicators: { sma: [2], ema: [2] }, alerts: { rules: [{ name: 'wide', type: 'volatility', spreadPct: 1 }] } }),
+      windowsConfig({
+        bars: { intervals: ['1m'] },
+        indicators: { sma: [2], ema: [2] },
+        alerts: { rules: [{ name: 'wide', type: 'volatility', spreadPct: 1 }] },
+      }),
       { clock: () => PINNED_NOW },
     );
     const out: WindowOutput[] = [];
-    for (const [i, price] of [100, 103, 101, 101.5, 102].entries()) pipeline.push(makeTick('AAPL', t0 + i * 30 * SECOND, price), out);
+    for (const [i, price] of [100, 103, 101, 101.5, 102].entries())
+      pipeline.push(makeTick('AAPL', t0 + i * 30 * SECOND, price), out);
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);
     expect(out.map((output) => output.kind)).toEqual(['bar', 'alert', 'bar', 'indicator', 'bar', 'indicator']);
   });
@@ -220,12 +247,27 @@ describe('pipeline', () => {
     expect(() => create({ bars: { intervals: ['1m', '60s'] } })).toThrowError(/same interval twice \("1m" and "60s"\)/);
     expect(() => create({ bars: { intervals: ['2d'] } })).toThrowError(ConfigError);
     expect(() => create({ bars: { intervals: ['1500ms'] } })).toThrowError(/not a usable bar interval/);
-    expect(() => create({ indicators: { macd: { fast: 26, slow: 12 } } })).toThrowError(/macd: fast \(26\) must be shorter than slow \(12\)/);
-    expect(() => create({ alerts: { rules: [{ name: 'a', type: 'volatility', spreadPct: 1 }, { name: 'a', type: 'volatility', spreadPct: 2 }] } })).toThrowError(/"a": the name is used by another rule/);
-    expect(() => create({ alerts: { rules: [{ name: 'x', type: 'ma-crossover', fast: 5, slow: 5 }] } })).toThrowError(ConfigError);
+    expect(() => create({ indicators: { macd: { fast: 26, slow: 12 } } })).toThrowError(
+      /macd: fast \(26\) must be shorter than slow \(12\)/,
+    );
+    expect(() =>
+      create({
+        alerts: {
+          rules: [
+            { name: 'a', type: 'volatility', spreadPct: 1 },
+            { name: 'a', type: 'volatility', spreadPct: 2 },
+          ],
+        },
+      }),
+    ).toThrowError(/"a": the name is used by another rule/);
+    expect(() => create({ alerts: { rules: [{ name: 'x', type: 'ma-crossover', fast: 5, slow: 5 }] } })).toThrowError(
+      ConfigError,
+    );
     expect(() => create({ timezone: 'Mars/Olympus' })).toThrowError(/Mars\/Olympus/);
     expect(create({ bars: { intervals: ['5m'] } }).warnings).toEqual(
-      ['drop-2pct-5m', 'spike-2pct-5m', 'volume-3x', 'wide-bar', 'ema-12-26-cross'].map((name) => expect.stringContaining(`"${name}" is off: its interval 1m is not one of windows.bars.intervals (5m)`)),
+      ['drop-2pct-5m', 'spike-2pct-5m', 'volume-3x', 'wide-bar', 'ema-12-26-cross'].map((name) =>
+        expect.stringContaining(`"${name}" is off: its interval 1m is not one of windows.bars.intervals (5m)`),
+      ),
     );
     expect(create({}).warnings).toEqual([]);
   });

@@ -11,7 +11,15 @@ import { formatDuration } from '../util/duration.ts';
 import { SessionCalendar } from './calendar.ts';
 import { windowOperators } from './operators.ts';
 import { parseWindowSettings } from './settings.ts';
-import type { BarOperator, LateTick, OperatorEnv, TickOperator, WindowOperatorModule, WindowPipeline, WindowsConfig } from './types.ts';
+import type {
+  BarOperator,
+  LateTick,
+  OperatorEnv,
+  TickOperator,
+  WindowOperatorModule,
+  WindowPipeline,
+  WindowsConfig,
+} from './types.ts';
 
 export const SNAPSHOT_VERSION = 1;
 
@@ -53,7 +61,8 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
   const modules = options.operators ?? windowOperators;
   const tickModules = modules.filter((module) => module.stage === 'ticks');
   const tickModule = tickModules[0];
-  if (tickModule === undefined || tickModules.length > 1) throw new Error('a window pipeline needs exactly one tick operator (bars)');
+  if (tickModule === undefined || tickModules.length > 1)
+    throw new Error('a window pipeline needs exactly one tick operator (bars)');
   const bars: TickOperator<unknown> = tickModule.create(windows, env);
   const barOperators: BarOperator<unknown>[] = [];
   for (const module of modules) {
@@ -74,7 +83,8 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
     if (closed.length === 0) return;
     for (const bar of closed) {
       out.push({ kind: 'bar', bar });
-      for (let i = 0; i < barOperators.length; i++) (barOperators[i] as BarOperator<unknown>).onBar(state.states[i + 1], bar, out);
+      for (let i = 0; i < barOperators.length; i++)
+        (barOperators[i] as BarOperator<unknown>).onBar(state.states[i + 1], bar, out);
     }
     closed.length = 0;
   }
@@ -136,8 +146,16 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
 
     restore(symbol, snapshot) {
       const saved = snapshot as Partial<SavedSymbol>;
-      if (saved.v !== SNAPSHOT_VERSION) throw new DecodeError(`window snapshot of ${symbol} has version ${JSON.stringify(saved.v)}, expected ${SNAPSHOT_VERSION}`);
-      if (typeof saved.maxTime !== 'number' || typeof saved.watermark !== 'number' || saved.operators === null || typeof saved.operators !== 'object') {
+      if (saved.v !== SNAPSHOT_VERSION)
+        throw new DecodeError(
+          `window snapshot of ${symbol} has version ${JSON.stringify(saved.v)}, expected ${SNAPSHOT_VERSION}`,
+        );
+      if (
+        typeof saved.maxTime !== 'number' ||
+        typeof saved.watermark !== 'number' ||
+        saved.operators === null ||
+        typeof saved.operators !== 'object'
+      ) {
         throw new DecodeError(`window snapshot of ${symbol} lacks maxTime, watermark or operators`);
       }
       const parts = structuredClone(saved.operators);
@@ -147,7 +165,10 @@ export function createWindowPipeline(windows: WindowsConfig, options: WindowPipe
         // A restore counts as an arrival: a consumer that restarts and then catches up on a
         // backlog must not find its restored windows idle and close them before the backlog lands.
         lastArrival: clock(),
-        states: [bars.reviveState(symbol, parts[bars.name]), ...barOperators.map((operator) => operator.reviveState(symbol, parts[operator.name]))],
+        states: [
+          bars.reviveState(symbol, parts[bars.name]),
+          ...barOperators.map((operator) => operator.reviveState(symbol, parts[operator.name])),
+        ],
       });
     },
 

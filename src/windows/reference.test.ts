@@ -21,7 +21,15 @@ const INTERVALS = [
 ] as const;
 const DAYS = ['2026-03-05', '2026-03-06', '2026-03-07', '2026-03-08', '2026-10-31', '2026-11-01', '2026-11-02'];
 
-const wallClock = new Intl.DateTimeFormat('en-CA', { timeZone: ZONE, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' });
+const wallClock = new Intl.DateTimeFormat('en-CA', {
+  timeZone: ZONE,
+  hourCycle: 'h23',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+});
 
 /** The instant New York's wall clock shows `date` `hh:mm` (New York is UTC−4 or UTC−5). */
 function newYork(date: string, hhmm: string): number {
@@ -50,7 +58,12 @@ interface RefDay {
   open: number;
 }
 
-const refDays: RefDay[] = DAYS.map((date) => ({ date, start: newYork(date, '00:00'), end: newYork(nextDate(date), '00:00'), open: newYork(date, '09:30') }));
+const refDays: RefDay[] = DAYS.map((date) => ({
+  date,
+  start: newYork(date, '00:00'),
+  end: newYork(nextDate(date), '00:00'),
+  open: newYork(date, '09:30'),
+}));
 
 function refDayOf(time: number): RefDay {
   const day = refDays.find((d) => time >= d.start && time < d.end);
@@ -76,7 +89,10 @@ interface RefBar {
 /** Sorted by event time: the first day volume a symbol reports is a baseline, then increases per day; a new day (a drop below the previous day's count) counts from 0. */
 function reference(ticks: Tick[]): Map<string, RefBar> {
   const bars = new Map<string, RefBar>();
-  const bySymbol = groupBy([...ticks].sort((a, b) => a.time - b.time), (tick) => tick.symbol);
+  const bySymbol = groupBy(
+    [...ticks].sort((a, b) => a.time - b.time),
+    (tick) => tick.symbol,
+  );
   for (const [symbol, list] of bySymbol) {
     const marks = new Map<string, number>(); // by date, in date order
     for (const tick of list) {
@@ -99,7 +115,15 @@ function reference(ticks: Tick[]): Map<string, RefBar> {
         const [start, end] = refWindow(tick.time, length);
         const key = `${symbol} ${label} ${start} ${end}`;
         const bar = bars.get(key);
-        if (!bar) bars.set(key, { open: tick.price, high: tick.price, low: tick.price, close: tick.price, volume: added, ticks: 1 });
+        if (!bar)
+          bars.set(key, {
+            open: tick.price,
+            high: tick.price,
+            low: tick.price,
+            close: tick.price,
+            volume: added,
+            ticks: 1,
+          });
         else {
           bar.high = Math.max(bar.high, tick.price);
           bar.low = Math.min(bar.low, tick.price);
@@ -119,7 +143,14 @@ const stream = fc
     fc.record({
       symbol: fc.constantFrom('AAPL', 'BTC-USD', 'EURUSD=X'),
       day: fc.integer({ min: 0, max: DAYS.length - 1 }),
-      offsets: fc.uniqueArray(fc.oneof(fc.integer({ min: 0, max: 86_399_999 }), fc.integer({ min: 86_390_000, max: 86_399_999 }), fc.integer({ min: 0, max: 10_000 })), { minLength: 1, maxLength: 25 }),
+      offsets: fc.uniqueArray(
+        fc.oneof(
+          fc.integer({ min: 0, max: 86_399_999 }),
+          fc.integer({ min: 86_390_000, max: 86_399_999 }),
+          fc.integer({ min: 0, max: 10_000 }),
+        ),
+        { minLength: 1, maxLength: 25 },
+      ),
       volumeSteps: fc.array(fc.integer({ min: 0, max: 500 }), { minLength: 25, maxLength: 25 }),
       prices: fc.array(fc.integer({ min: 1, max: 100_000 }), { minLength: 25, maxLength: 25 }),
     }),
@@ -144,7 +175,9 @@ const stream = fc
     // Like a real feed, a new day starts below the previous day's count: lift each earlier day of a
     // symbol above every value of its next day (its increases stay as they were).
     for (const list of groupBy(ticks, (tick) => tick.symbol).values()) {
-      const days = [...groupBy(list, (tick) => refDayOf(tick.time).start)].sort(([a], [b]) => b - a).map(([, dayTicks]) => dayTicks);
+      const days = [...groupBy(list, (tick) => refDayOf(tick.time).start)]
+        .sort(([a], [b]) => b - a)
+        .map(([, dayTicks]) => dayTicks);
       for (let k = 1; k < days.length; k++) {
         const next = Math.max(...(days[k - 1] as Tick[]).map((tick) => tick.dayVolume as number));
         const lift = next + 1 - Math.min(...(days[k] as Tick[]).map((tick) => tick.dayVolume as number));
@@ -160,17 +193,26 @@ const stream = fc
  * day volume a consumer receives, so a stream that starts out of order has another baseline.
  */
 const arrivals = (ticks: Tick[]) =>
-  fc.array(fc.integer({ min: 0, max: LATENESS_MS }), { minLength: ticks.length, maxLength: ticks.length }).map((delays) => {
-    const first = new Map<string, number>();
-    for (const tick of ticks) first.set(tick.symbol, Math.min(first.get(tick.symbol) ?? Infinity, tick.time));
-    const delayed = ticks.map((tick, i) => ({ tick, at: tick.time + (first.get(tick.symbol) === tick.time ? 0 : (delays[i] as number)) }));
-    return delayed.sort((a, b) => a.at - b.at).map((arrival) => arrival.tick);
-  });
+  fc
+    .array(fc.integer({ min: 0, max: LATENESS_MS }), { minLength: ticks.length, maxLength: ticks.length })
+    .map((delays) => {
+      const first = new Map<string, number>();
+      for (const tick of ticks) first.set(tick.symbol, Math.min(first.get(tick.symbol) ?? Infinity, tick.time));
+      const delayed = ticks.map((tick, i) => ({
+        tick,
+        at: tick.time + (first.get(tick.symbol) === tick.time ? 0 : (delays[i] as number)),
+      }));
+      return delayed.sort((a, b) => a.at - b.at).map((arrival) => arrival.tick);
+    });
 
 function runPipeline(order: Tick[]): Bar[] {
   const pipeline = createWindowPipeline(windowsConfig(), { clock: () => PINNED_NOW });
   const out: WindowOutput[] = [];
-  for (const tick of order) expect(pipeline.push(tick, out, PINNED_NOW), `tick ${tick.symbol} ${new Date(tick.time).toISOString()} refused`).toBeUndefined();
+  for (const tick of order)
+    expect(
+      pipeline.push(tick, out, PINNED_NOW),
+      `tick ${tick.symbol} ${new Date(tick.time).toISOString()} refused`,
+    ).toBeUndefined();
   pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);
   return out.flatMap((output) => (output.kind === 'bar' ? [output.bar] : []));
 }
@@ -187,22 +229,28 @@ const dayKey = (key: string) => {
 };
 
 describe('window pipeline against the reference model (property-based)', () => {
-  it('closes every bar with the OHLC and tick count of the reference, and conserves each day\'s volume, in any arrival order within the lateness', () => {
+  it("closes every bar with the OHLC and tick count of the reference, and conserves each day's volume, in any arrival order within the lateness", () => {
     fc.assert(
-      fc.property(stream.chain((ticks) => arrivals(ticks).map((order) => ({ ticks, order }))), ({ ticks, order }) => {
-        const bars = runPipeline(order);
-        const expected = reference(ticks);
-        expect(bars.every((bar) => bar.final)).toBe(true);
-        expect(new Set(bars.map(keyOf))).toEqual(new Set(expected.keys()));
-        for (const bar of bars) {
-          const ref = expected.get(keyOf(bar)) as RefBar;
-          expect({ open: bar.open, high: bar.high, low: bar.low, close: bar.close, ticks: bar.ticks }, keyOf(bar)).toEqual({ open: ref.open, high: ref.high, low: ref.low, close: ref.close, ticks: ref.ticks });
-        }
-        // Which bar of a day an out-of-order tick's volume lands in depends on the arrival order
-        // (cumulative volume tells how much, not when); each day's total may not.
-        const got = volumeByDay(bars.map((bar) => [dayKey(keyOf(bar)), bar.volume]));
-        expect(got).toEqual(volumeByDay([...expected].map(([key, ref]) => [dayKey(key), ref.volume])));
-      }),
+      fc.property(
+        stream.chain((ticks) => arrivals(ticks).map((order) => ({ ticks, order }))),
+        ({ ticks, order }) => {
+          const bars = runPipeline(order);
+          const expected = reference(ticks);
+          expect(bars.every((bar) => bar.final)).toBe(true);
+          expect(new Set(bars.map(keyOf))).toEqual(new Set(expected.keys()));
+          for (const bar of bars) {
+            const ref = expected.get(keyOf(bar)) as RefBar;
+            expect(
+              { open: bar.open, high: bar.high, low: bar.low, close: bar.close, ticks: bar.ticks },
+              keyOf(bar),
+            ).toEqual({ open: ref.open, high: ref.high, low: ref.low, close: ref.close, ticks: ref.ticks });
+          }
+          // Which bar of a day an out-of-order tick's volume lands in depends on the arrival order
+          // (cumulative volume tells how much, not when); each day's total may not.
+          const got = volumeByDay(bars.map((bar) => [dayKey(keyOf(bar)), bar.volume]));
+          expect(got).toEqual(volumeByDay([...expected].map(([key, ref]) => [dayKey(key), ref.volume])));
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -215,7 +263,10 @@ describe('window pipeline against the reference model (property-based)', () => {
         expect(bars.length).toBe(expected.size);
         for (const bar of bars) {
           const ref = expected.get(keyOf(bar)) as RefBar;
-          expect({ open: bar.open, high: bar.high, low: bar.low, close: bar.close, ticks: bar.ticks, volume: bar.volume }, keyOf(bar)).toEqual(ref);
+          expect(
+            { open: bar.open, high: bar.high, low: bar.low, close: bar.close, ticks: bar.ticks, volume: bar.volume },
+            keyOf(bar),
+          ).toEqual(ref);
           expect(Number.isFinite(bar.vwap) && bar.vwap >= bar.low - 1e-9 && bar.vwap <= bar.high + 1e-9).toBe(true);
         }
       }),

@@ -40,7 +40,10 @@ export function parseWindowSettings(windows: WindowsConfig): WindowSettings {
     }
     const same = intervals.find((other) => other.ms === ms);
     if (same) {
-      throw new ConfigError(`windows.bars.intervals lists the same interval twice ("${same.label}" and "${label}")`, 'keep one of them');
+      throw new ConfigError(
+        `windows.bars.intervals lists the same interval twice ("${same.label}" and "${label}")`,
+        'keep one of them',
+      );
     }
     intervals.push({ label, ms });
   }
@@ -53,13 +56,17 @@ export function parseWindowSettings(windows: WindowsConfig): WindowSettings {
     intervals,
     warnings: [],
   };
-  if (settings.idleMs <= 0) throw new ConfigError('windows.idleTimeout must be longer than 0', 'use a duration like 10s');
+  if (settings.idleMs <= 0)
+    throw new ConfigError('windows.idleTimeout must be longer than 0', 'use a duration like 10s');
   if (settings.interimMs !== undefined && settings.interimMs <= 0) {
     throw new ConfigError('windows.bars.interim must be longer than 0', 'use a duration like 1s, or leave it out');
   }
   const { macd } = windows.indicators;
   if (macd.fast >= macd.slow) {
-    throw new ConfigError(`windows.indicators.macd: fast (${macd.fast}) must be shorter than slow (${macd.slow})`, 'the usual values are fast 12, slow 26, signal 9');
+    throw new ConfigError(
+      `windows.indicators.macd: fast (${macd.fast}) must be shorter than slow (${macd.slow})`,
+      'the usual values are fast 12, slow 26, signal 9',
+    );
   }
   checkAlertRules(windows.alerts.rules, intervals, settings.warnings);
   return settings;
@@ -75,19 +82,28 @@ function checkAlertRules(rules: AlertRule[], intervals: BarInterval[], warnings:
   const names = new Set<string>();
   for (const rule of rules) {
     const where = `windows.alerts.rules "${rule.name}"`;
-    if (names.has(rule.name)) throw new ConfigError(`${where}: the name is used by another rule`, 'give every rule a unique name');
+    if (names.has(rule.name))
+      throw new ConfigError(`${where}: the name is used by another rule`, 'give every rule a unique name');
     names.add(rule.name);
     if (!intervalOfRule(rule, intervals)) {
       // A warning, not an error: the default rules watch 1m bars, and asking only for 5m bars
       // should not force anyone to rewrite rules they never wrote.
       const known = intervals.map((i) => i.label).join(', ');
-      warnings.push(`${where} is off: its interval ${rule.interval} is not one of windows.bars.intervals (${known}); add it there or set the rule's interval to one of them`);
+      warnings.push(
+        `${where} is off: its interval ${rule.interval} is not one of windows.bars.intervals (${known}); add it there or set the rule's interval to one of them`,
+      );
     }
     if (rule.type === 'ma-crossover' && rule.fast >= rule.slow) {
-      throw new ConfigError(`${where}: fast (${rule.fast}) must be shorter than slow (${rule.slow})`, 'for example fast 12, slow 26');
+      throw new ConfigError(
+        `${where}: fast (${rule.fast}) must be shorter than slow (${rule.slow})`,
+        'for example fast 12, slow 26',
+      );
     }
     if (rule.type === 'price-change' && parseDuration(rule.window) <= 0) {
-      throw new ConfigError(`${where}: window must be longer than 0`, `use a duration like ${formatDuration(5 * 60_000)}`);
+      throw new ConfigError(
+        `${where}: window must be longer than 0`,
+        `use a duration like ${formatDuration(5 * 60_000)}`,
+      );
     }
   }
 }

@@ -51,7 +51,8 @@ export function makeBar(fields: Partial<Bar> & Pick<Bar, 'start' | 'close'>): Ba
 
 export function barsIn(out: WindowOutput[], interval?: string): Bar[] {
   const bars: Bar[] = [];
-  for (const output of out) if (output.kind === 'bar' && (interval === undefined || output.bar.interval === interval)) bars.push(output.bar);
+  for (const output of out)
+    if (output.kind === 'bar' && (interval === undefined || output.bar.interval === interval)) bars.push(output.bar);
   return bars;
 }
 

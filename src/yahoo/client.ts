@@ -59,7 +59,10 @@ function guardedFetch(inner: typeof fetch): typeof fetch {
 /** The library's own log lines go to our debug level, with the crumb (a session token) scrubbed. */
 function libraryLogger(logger: Logger) {
   const line = (args: unknown[]) =>
-    `yahoo-finance2: ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`.replace(/(crumb\S*\s*)\S+/gi, '$1***');
+    `yahoo-finance2: ${args.map((arg) => (typeof arg === 'string' ? arg : JSON.stringify(arg))).join(' ')}`.replace(
+      /(crumb\S*\s*)\S+/gi,
+      '$1***',
+    );
   const debug = (...args: unknown[]) => logger.debug(line(args));
   return { debug, info: debug, dir: debug, warn: debug, error: debug };
 }
@@ -74,7 +77,10 @@ export interface YahooClientOptions {
 
 /** Loads yahoo-finance2 on first use: commands and sources that never call Yahoo skip its start-up cost. */
 export async function createYahooClient(options: YahooClientOptions): Promise<YahooClient> {
-  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([import('yahoo-finance2'), import('yahoo-finance2/lib/cookieJar')]);
+  const [{ default: YahooFinance }, { ExtendedCookieJar }] = await Promise.all([
+    import('yahoo-finance2'),
+    import('yahoo-finance2/lib/cookieJar'),
+  ]);
   return new YahooFinance({
     fetch: guardedFetch(options.fetch ?? globalThis.fetch),
     // A jar per client: the default one is shared by the process, and a refused crumb is dropped with it.

@@ -23,7 +23,12 @@ const OFFLINE_SOURCES = 'without Yahoo, use --source synthetic or --source repla
 const DNS_CODES = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 // Yahoo cannot be reached at all (a reset or a closed socket mid-answer is transient: retried as 'other').
 const CONNECTION_CODES = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENETDOWN']);
-const TIMEOUT_CODES = new Set(['ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+const TIMEOUT_CODES = new Set([
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 const TLS_CODE = /^(CERT_|UNABLE_TO_|SELF_SIGNED_|DEPTH_ZERO_|ERR_TLS_|ERR_SSL_|EPROTO$|HOSTNAME_MISMATCH)/;
 
 interface ErrorLike {
@@ -36,7 +41,11 @@ interface ErrorLike {
 
 /** The innermost error with a `code` (fetch wraps the socket's error as `cause` of "fetch failed"). */
 function codedCause(error: unknown): ErrorLike | undefined {
-  for (let e = error as ErrorLike | undefined, depth = 0; e && depth < 5; e = e.cause as ErrorLike | undefined, depth++) {
+  for (
+    let e = error as ErrorLike | undefined, depth = 0;
+    e && depth < 5;
+    e = e.cause as ErrorLike | undefined, depth++
+  ) {
     if (typeof e.code === 'string') return e;
   }
   return undefined;
@@ -51,11 +60,27 @@ function httpFailure(status: number): YahooFailure {
       fix: 'poll less often (--interval, source.yahoo.interval) or with fewer symbols; StockStream backs off and retries by itself',
     };
   }
-  if (status >= 500) return { kind: 'http', retryable: true, cause: `Yahoo answered HTTP ${status} (a server error on its side)`, fix: 'wait and try again; it usually passes within minutes' };
+  if (status >= 500)
+    return {
+      kind: 'http',
+      retryable: true,
+      cause: `Yahoo answered HTTP ${status} (a server error on its side)`,
+      fix: 'wait and try again; it usually passes within minutes',
+    };
   if (status === 401 || status === 403) {
-    return { kind: 'http', retryable: false, cause: `Yahoo refused the request (HTTP ${status})`, fix: `Yahoo blocks some networks and regions: try another network or proxy; ${OFFLINE_SOURCES}` };
+    return {
+      kind: 'http',
+      retryable: false,
+      cause: `Yahoo refused the request (HTTP ${status})`,
+      fix: `Yahoo blocks some networks and regions: try another network or proxy; ${OFFLINE_SOURCES}`,
+    };
   }
-  return { kind: 'http', retryable: false, cause: `Yahoo answered HTTP ${status}`, fix: 'check the symbols and options; run `stockstream doctor` to test the connection' };
+  return {
+    kind: 'http',
+    retryable: false,
+    cause: `Yahoo answered HTTP ${status}`,
+    fix: 'check the symbols and options; run `stockstream doctor` to test the connection',
+  };
 }
 
 export function explainYahooFailure(error: unknown): YahooFailure {
@@ -75,7 +100,10 @@ export function explainYahooFailure(error: unknown): YahooFailure {
   const coded = codedCause(error);
   const code = typeof coded?.code === 'string' ? coded.code : undefined;
   if (code && DNS_CODES.has(code)) {
-    const host = typeof coded?.hostname === 'string' ? coded.hostname : /(?:ENOTFOUND|EAI_\w+)\s+(\S+)/.exec(String(coded?.message))?.[1];
+    const host =
+      typeof coded?.hostname === 'string'
+        ? coded.hostname
+        : /(?:ENOTFOUND|EAI_\w+)\s+(\S+)/.exec(String(coded?.message))?.[1];
     return {
       kind: 'dns',
       retryable: true,
@@ -92,11 +120,25 @@ export function explainYahooFailure(error: unknown): YahooFailure {
     };
   }
   if (code && CONNECTION_CODES.has(code)) {
-    return { kind: 'connection', retryable: true, cause: `connection to Yahoo failed (${code})`, fix: `check internet access, a firewall or a proxy; ${OFFLINE_SOURCES}` };
+    return {
+      kind: 'connection',
+      retryable: true,
+      cause: `connection to Yahoo failed (${code})`,
+      fix: `check internet access, a firewall or a proxy; ${OFFLINE_SOURCES}`,
+    };
   }
   if ((code && TIMEOUT_CODES.has(code)) || e.name === 'TimeoutError' || e.name === 'AbortError') {
-    const cause = code ? `no answer from Yahoo in time (${code})` : message.startsWith('no answer') ? message : `no answer from Yahoo in time (${message})`;
-    return { kind: 'timeout', retryable: true, cause, fix: `check the network (a slow link or a proxy that drops HTTPS); ${OFFLINE_SOURCES}` };
+    const cause = code
+      ? `no answer from Yahoo in time (${code})`
+      : message.startsWith('no answer')
+        ? message
+        : `no answer from Yahoo in time (${message})`;
+    return {
+      kind: 'timeout',
+      retryable: true,
+      cause,
+      fix: `check the network (a slow link or a proxy that drops HTTPS); ${OFFLINE_SOURCES}`,
+    };
   }
   // "fetch failed" alone says nothing: add what the socket said.
   let detail = message;
@@ -104,7 +146,12 @@ export function explainYahooFailure(error: unknown): YahooFailure {
   if (typeof inner === 'string' && !detail.includes(inner)) detail += `: ${inner}`;
   if (code && !detail.includes(code)) detail += ` (${code})`;
   // fetch's own network failures are TypeErrors; the library's validation and option errors are not.
-  return { kind: 'other', retryable: e.name === 'TypeError', cause: `Yahoo request failed: ${detail}`, fix: 'run `stockstream doctor` to test the connection to Yahoo' };
+  return {
+    kind: 'other',
+    retryable: e.name === 'TypeError',
+    cause: `Yahoo request failed: ${detail}`,
+    fix: 'run `stockstream doctor` to test the connection to Yahoo',
+  };
 }
 
 /** Failures that no other symbol or request escapes: no point asking Yahoo again for the next symbol. */

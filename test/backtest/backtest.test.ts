@@ -68,7 +68,9 @@ function expectedFirings(ticks: readonly Tick[]): Expected[] {
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   const middle = sorted.length >> 1;
-  return sorted.length % 2 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
 }
 
 describe('stockstream backtest', () => {
@@ -84,9 +86,16 @@ describe('stockstream backtest', () => {
   });
 
   it('prints every firing with its forward returns, and the per-rule summary (--json)', async () => {
-    const result = await runCli(['--json', 'backtest', '--file', file, '--rules', rulesFile, '--horizons', '5m,30m'], { cwd: dir, env: cleanEnv(), timeoutMs: 60_000 });
+    const result = await runCli(['--json', 'backtest', '--file', file, '--rules', rulesFile, '--horizons', '5m,30m'], {
+      cwd: dir,
+      env: cleanEnv(),
+      timeoutMs: 60_000,
+    });
     expect(result.code, result.stderr).toBe(0);
-    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     const firings = records.filter((record) => record.kind === 'firing');
     const expected = expectedFirings(ticks);
     // Enough firings that the comparison means something.
@@ -100,11 +109,21 @@ describe('stockstream backtest', () => {
       expect(Object.keys(got).sort()).toEqual(Object.keys(want).sort());
       for (const label of Object.keys(want)) expect(got[label]).toBeCloseTo(want[label] as number, 12);
     }
-    const summary = records.find((record) => record.kind === 'summary') as { rules: Array<{ rule: string; firings: number; bySymbol: Record<string, number>; horizons: Record<string, { count: number; mean: number; median: number; positive: number }> }> };
+    const summary = records.find((record) => record.kind === 'summary') as {
+      rules: Array<{
+        rule: string;
+        firings: number;
+        bySymbol: Record<string, number>;
+        horizons: Record<string, { count: number; mean: number; median: number; positive: number }>;
+      }>;
+    };
     const rule = summary.rules[0]!;
     expect(rule.rule).toBe('wide-0.4');
     expect(rule.firings).toBe(expected.length);
-    expect(rule.bySymbol).toEqual({ AAPL: expected.filter((f) => f.symbol === 'AAPL').length, MSFT: expected.filter((f) => f.symbol === 'MSFT').length });
+    expect(rule.bySymbol).toEqual({
+      AAPL: expected.filter((f) => f.symbol === 'AAPL').length,
+      MSFT: expected.filter((f) => f.symbol === 'MSFT').length,
+    });
     const thirty = expected.flatMap((firing) => (firing.returns['30m'] === undefined ? [] : [firing.returns['30m']]));
     expect(rule.horizons['30m']!.count).toBe(thirty.length);
     expect(rule.horizons['30m']!.mean).toBeCloseTo(thirty.reduce((a, b) => a + b, 0) / thirty.length, 12);
@@ -115,16 +134,28 @@ describe('stockstream backtest', () => {
   it('finds the same firings as watch --file with the same rules in the config', async () => {
     const configDir = mkdtempSync(join(tmpdir(), 'stockstream-backtest-config-'));
     // The one setting this test is about: the rule set both commands run.
-    writeFileSync(join(configDir, 'stockstream.config.json'), JSON.stringify({ windows: { alerts: { rules: RULES } } }));
+    writeFileSync(
+      join(configDir, 'stockstream.config.json'),
+      JSON.stringify({ windows: { alerts: { rules: RULES } } }),
+    );
     const [watch, backtest] = await Promise.all([
-      runCli(['--json', 'watch', '--file', file, '--speed', '0'], { cwd: configDir, env: cleanEnv(), timeoutMs: 60_000 }),
+      runCli(['--json', 'watch', '--file', file, '--speed', '0'], {
+        cwd: configDir,
+        env: cleanEnv(),
+        timeoutMs: 60_000,
+      }),
       runCli(['--json', 'backtest', '--file', file], { cwd: configDir, env: cleanEnv(), timeoutMs: 60_000 }),
     ]);
     expect(watch.code, watch.stderr).toBe(0);
     expect(backtest.code, backtest.stderr).toBe(0);
     const pick = (stdout: string, kind: string) =>
-      stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>).filter((record) => record.kind === kind)
-        .map((record) => `${String(record.time)} ${String(record.symbol)} ${String(record.rule)}`).sort();
+      stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((record) => record.kind === kind)
+        .map((record) => `${String(record.time)} ${String(record.symbol)} ${String(record.rule)}`)
+        .sort();
     const fromWatch = pick(watch.stdout, 'alert');
     expect(fromWatch.length).toBeGreaterThan(5);
     expect(pick(backtest.stdout, 'firing')).toEqual(fromWatch);
@@ -148,15 +179,44 @@ describe('backtest over Yahoo chart bars', () => {
     // Five 1m bars of Monday 2 March 2026 from 09:30 New York; the third and fifth are 1% wide.
     const start = Date.UTC(2026, 2, 2, 14, 30);
     const times = [0, 1, 2, 3, 4].map((i) => (start + i * MINUTE) / 1000);
-    const quote = { open: [100, 100.1, 100.2, 100.1, 100], high: [100.2, 100.3, 101.2, 100.2, 101.1], low: [99.9, 100, 100.2, 100, 100], close: [100.1, 100.2, 100.1, 100, 101], volume: [1000, 1000, 1000, 1000, 1000] };
+    const quote = {
+      open: [100, 100.1, 100.2, 100.1, 100],
+      high: [100.2, 100.3, 101.2, 100.2, 101.1],
+      low: [99.9, 100, 100.2, 100, 100],
+      close: [100.1, 100.2, 100.1, 100, 101],
+      volume: [1000, 1000, 1000, 1000, 1000],
+    };
     const recorded = fixture('chart-aapl-1m') as { chart: { result: Array<{ meta: unknown }> } };
-    const yahoo = fakeYahoo({ '/v8/finance/chart/AAPL': [{ body: { chart: { result: [{ meta: recorded.chart.result[0]!.meta, timestamp: times, indicators: { quote: [quote] } }], error: null } } }] });
+    const yahoo = fakeYahoo({
+      '/v8/finance/chart/AAPL': [
+        {
+          body: {
+            chart: {
+              result: [{ meta: recorded.chart.result[0]!.meta, timestamp: times, indicators: { quote: [quote] } }],
+              error: null,
+            },
+          },
+        },
+      ],
+    });
     // The rule this test is about; cooldown 1m so both wide bars can fire.
-    const config = configSchema.parse({ symbols: ['AAPL'], windows: { alerts: { rules: [{ name: 'wide-1', type: 'volatility', spreadPct: 0.99, cooldown: '1m' }] } } });
+    const config = configSchema.parse({
+      symbols: ['AAPL'],
+      windows: { alerts: { rules: [{ name: 'wide-1', type: 'volatility', spreadPct: 0.99, cooldown: '1m' }] } },
+    });
     const logger = createLogger({ stream: { write: () => true } as unknown as NodeJS.WritableStream });
-    const history = yahooHistory(config, { from: start, to: start + 5 * MINUTE }, logger, new AbortController().signal, { fetch: yahoo.fetch, now: () => start + 10 * MINUTE });
+    const history = yahooHistory(
+      config,
+      { from: start, to: start + 5 * MINUTE },
+      logger,
+      new AbortController().signal,
+      { fetch: yahoo.fetch, now: () => start + 10 * MINUTE },
+    );
     const result = await runBacktest(config, history, ['1m']);
-    expect(result.firings.map((firing) => [firing.time, firing.price])).toEqual([[start + 2 * MINUTE, 100.1], [start + 4 * MINUTE, 101]]);
+    expect(result.firings.map((firing) => [firing.time, firing.price])).toEqual([
+      [start + 2 * MINUTE, 100.1],
+      [start + 4 * MINUTE, 101],
+    ]);
     // 1m after the first firing's bar (it ends 09:33) the last trade before 09:34 is the fourth bar's close; the second firing has no trade after its horizon.
     expect(result.firings[0]!.returns['1m']).toBeCloseTo(100 / 100.1 - 1, 12);
     expect(result.firings[1]!.returns).toEqual({});

@@ -37,7 +37,10 @@ const ask: Record<string, (file: string, line: string) => string[]> = {
   },
   fish(file, line) {
     const program = `source '${file}'; complete -C '${line}'`;
-    return spawnSync('fish', ['--no-config', '-c', program], { encoding: 'utf8' }).stdout.split('\n').filter(Boolean).map((entry) => entry.split('\t')[0]!);
+    return spawnSync('fish', ['--no-config', '-c', program], { encoding: 'utf8' })
+      .stdout.split('\n')
+      .filter(Boolean)
+      .map((entry) => entry.split('\t')[0]!);
   },
 };
 
@@ -46,7 +49,9 @@ describe.each(['bash', 'zsh', 'fish'])('stockstream completion %s', (shell) => {
     const file = await script(shell);
     const offered = (line: string) => ask[shell]!(file, line);
 
-    expect(offered('stockstream ')).toEqual(expect.arrayContaining(['produce', 'consume', 'info', 'watch', 'doctor', 'init', 'completion']));
+    expect(offered('stockstream ')).toEqual(
+      expect.arrayContaining(['produce', 'consume', 'info', 'watch', 'doctor', 'init', 'completion']),
+    );
     const info = offered('stockstream info ');
     expect(info).toEqual(expect.arrayContaining(['sync', 'show', 'list']));
     expect(info).not.toContain('produce');

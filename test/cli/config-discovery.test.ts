@@ -41,8 +41,13 @@ describe('config discovery', () => {
     writeFileSync(fromFlag, JSON.stringify({ kafka: { partitions: 6 } }));
     const env = cleanEnv({ STOCKSTREAM_CONFIG: fromEnv });
     expect((await runCli(['config', '--path'], { cwd: tempDir(), env })).stdout.trim()).toBe(fromEnv);
-    expect((await runCli(['--config', fromFlag, 'config', '--path'], { cwd: tempDir(), env })).stdout.trim()).toBe(fromFlag);
-    const missing = await runCli(['config'], { cwd: tempDir(), env: cleanEnv({ STOCKSTREAM_CONFIG: join(dir, 'nope.json') }) });
+    expect((await runCli(['--config', fromFlag, 'config', '--path'], { cwd: tempDir(), env })).stdout.trim()).toBe(
+      fromFlag,
+    );
+    const missing = await runCli(['config'], {
+      cwd: tempDir(),
+      env: cleanEnv({ STOCKSTREAM_CONFIG: join(dir, 'nope.json') }),
+    });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('STOCKSTREAM_CONFIG');
   });
@@ -50,9 +55,21 @@ describe('config discovery', () => {
 
 describe('config problems', () => {
   const cases = [
-    { file: 'stockstream.config.json', text: '{\n  "symbols": ["AAPL",\n  "kafka": 1\n}\n', where: /stockstream\.config\.json:3:10: Expected ',' or ']'/ },
-    { file: '.stockstreamrc.yaml', text: 'symbols:\n  - AAPL\n kafka: [1\n', where: /\.stockstreamrc\.yaml:3:2: bad indentation/ },
-    { file: 'stockstream.config.ts', text: "export default {\n  symbols: ['AAPL'],\n  kafka: { brokers: [ },\n};\n", where: /stockstream\.config\.ts:3: Expression expected/ },
+    {
+      file: 'stockstream.config.json',
+      text: '{\n  "symbols": ["AAPL",\n  "kafka": 1\n}\n',
+      where: /stockstream\.config\.json:3:10: Expected ',' or ']'/,
+    },
+    {
+      file: '.stockstreamrc.yaml',
+      text: 'symbols:\n  - AAPL\n kafka: [1\n',
+      where: /\.stockstreamrc\.yaml:3:2: bad indentation/,
+    },
+    {
+      file: 'stockstream.config.ts',
+      text: "export default {\n  symbols: ['AAPL'],\n  kafka: { brokers: [ },\n};\n",
+      where: /stockstream\.config\.ts:3: Expression expected/,
+    },
   ];
   for (const { file, text, where } of cases) {
     it(`a syntax error in ${file} keeps its reason and position (exit 2, one line)`, async () => {
@@ -67,7 +84,10 @@ describe('config problems', () => {
 
   it('reports every problem at once, each with its key path and where it came from', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'stockstream.config.json'), JSON.stringify({ kafka: { brokers: ['localhost'], partitons: 3 }, source: { name: 'bloomberg' } }));
+    writeFileSync(
+      join(dir, 'stockstream.config.json'),
+      JSON.stringify({ kafka: { brokers: ['localhost'], partitons: 3 }, source: { name: 'bloomberg' } }),
+    );
     const result = await runCli(['config'], { cwd: dir, env: cleanEnv({ STOCKSTREAM_SINKS_BATCH_SIZE: 'many' }) });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/4 config problems/);
@@ -78,14 +98,22 @@ describe('config problems', () => {
   });
 
   it('warns about an unknown STOCKSTREAM_* variable with a "did you mean", and still runs', async () => {
-    const result = await runCli(['config', '--path'], { cwd: tempDir(), env: cleanEnv({ STOCKSTREAM_KAFKA_BROKER: 'b:9092' }) });
+    const result = await runCli(['config', '--path'], {
+      cwd: tempDir(),
+      env: cleanEnv({ STOCKSTREAM_KAFKA_BROKER: 'b:9092' }),
+    });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/STOCKSTREAM_KAFKA_BROKER is not a StockStream setting .*did you mean STOCKSTREAM_KAFKA_BROKERS\?/);
+    expect(result.stderr).toMatch(
+      /STOCKSTREAM_KAFKA_BROKER is not a StockStream setting .*did you mean STOCKSTREAM_KAFKA_BROKERS\?/,
+    );
   });
 
   it("a config importing defineConfig from 'stockstream' outside the repo gets the right hint", async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'stockstream.config.ts'), "import { defineConfig } from 'stockstream';\nexport default defineConfig({ symbols: ['AAPL'] });\n");
+    writeFileSync(
+      join(dir, 'stockstream.config.ts'),
+      "import { defineConfig } from 'stockstream';\nexport default defineConfig({ symbols: ['AAPL'] });\n",
+    );
     const result = await runCli(['config'], { cwd: dir });
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/imports 'stockstream', which is not installed here/);

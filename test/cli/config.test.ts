@@ -11,8 +11,14 @@ function tempDir(): string {
 describe('stockstream config', () => {
   it('prints the resolved config as JSON with every secret as ***', async () => {
     const dir = tempDir();
-    writeFileSync(join(dir, 'stockstream.config.mjs'), `export default { symbols: ['nvda'], grafana: { token: 'glsa_file_secret_123' } };\n`);
-    const env = cleanEnv({ INFLUX_TOKEN: 'influx-secret-456', DATABASE_URL: 'postgres://app:pg-secret-789@db:5432/stocks' });
+    writeFileSync(
+      join(dir, 'stockstream.config.mjs'),
+      `export default { symbols: ['nvda'], grafana: { token: 'glsa_file_secret_123' } };\n`,
+    );
+    const env = cleanEnv({
+      INFLUX_TOKEN: 'influx-secret-456',
+      DATABASE_URL: 'postgres://app:pg-secret-789@db:5432/stocks',
+    });
     const { code, stdout, stderr } = await runCli(['--json', 'config'], { cwd: dir, env });
     expect(code).toBe(0);
     const config = JSON.parse(stdout) as Record<string, Record<string, unknown>>;
@@ -49,7 +55,10 @@ describe('stockstream config', () => {
   it.each([
     [{ kafka: { brokers: ['localhost'] } }, 'kafka.brokers[0]: "localhost" is missing a port — use host:port'],
     [{ kafka: { partitions: 0 } }, 'kafka.partitions: 0 is too small'],
-    [{ source: { name: 'bloomberg' } }, 'source.name: "bloomberg" is not allowed — use one of yahoo, yahoo-stream, replay, synthetic'],
+    [
+      { source: { name: 'bloomberg' } },
+      'source.name: "bloomberg" is not allowed — use one of yahoo, yahoo-stream, replay, synthetic',
+    ],
     [{ windows: { allowedLateness: 'soon' } }, 'windows.allowedLateness: "soon" is not a duration'],
     [{ kafka: { broker: ['a:1'] } }, 'kafka.broker: unknown key'],
     [{ symbols: ['AAPL', '$$'] }, 'symbols[1]: "$$" is not a ticker symbol'],
@@ -68,7 +77,10 @@ describe('stockstream config', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('kafka.partitions: "four" is not a number (from STOCKSTREAM_KAFKA_PARTITIONS)');
 
-    const secretUrl = await runCli(['config'], { cwd: tempDir(), env: cleanEnv({ DATABASE_URL: 'mysql://root:hunter2@db/x' }) });
+    const secretUrl = await runCli(['config'], {
+      cwd: tempDir(),
+      env: cleanEnv({ DATABASE_URL: 'mysql://root:hunter2@db/x' }),
+    });
     expect(secretUrl.code).toBe(2);
     expect(secretUrl.stderr).toContain('postgres.url: *** is not a PostgreSQL URL');
     expect(secretUrl.stderr).not.toContain('hunter2');
@@ -107,9 +119,15 @@ describe('output conventions', () => {
     const env = cleanEnv({ INFLUX_TOKEN: 'token-in-log-test' });
     const { code, stderr } = await runCli(['--json', '--verbose', '--log-file', logFile, 'config'], { cwd: dir, env });
     expect(code).toBe(0);
-    const records = stderr.trim().split('\n').map((line) => JSON.parse(line) as { level: string; msg: string });
+    const records = stderr
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string; msg: string });
     expect(records.map((r) => r.msg)).toContain('no config file found: defaults, environment and flags');
-    const logged = readFileSync(logFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { level: string });
+    const logged = readFileSync(logFile, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { level: string });
     expect(logged.length).toBeGreaterThanOrEqual(1);
     expect(readFileSync(logFile, 'utf8')).not.toContain('token-in-log-test');
   });

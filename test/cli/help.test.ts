@@ -24,7 +24,8 @@ describe('stockstream --help', () => {
     expect(code).toBe(0);
     const listed = [...stdout.matchAll(/^ {2}(\w+)\b/gm)].map((m) => m[1]);
     for (const command of COMMANDS) expect(listed).toContain(command);
-    for (const flag of ['--config', '--verbose', '--quiet', '--json', '--no-color', '--log-file']) expect(stdout).toContain(flag);
+    for (const flag of ['--config', '--verbose', '--quiet', '--json', '--no-color', '--log-file'])
+      expect(stdout).toContain(flag);
   });
 
   it.each(LEAF_COMMANDS)('%s %s has a description and runnable examples', async (...path) => {
@@ -40,7 +41,9 @@ describe('stockstream --help', () => {
   it('prints the version, the Node version and the platform', async () => {
     const { code, stdout } = await runCli(['--version']);
     expect(code).toBe(0);
-    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    };
     expect(stdout.trim()).toBe(`stockstream ${version} (Node ${process.version}, ${process.platform}-${process.arch})`);
   });
 });

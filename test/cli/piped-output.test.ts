@@ -19,7 +19,17 @@ function bigReplay(dir: string): string {
   for (let second = 0; second < 5 * 3600; second += 10) {
     symbols.forEach((symbol, i) => {
       const price = Number((100 + i * 10 + Math.sin(second / 300) * 2).toFixed(2));
-      lines.push(JSON.stringify({ v: 1, symbol, time: open + second * 1000 + i, price, source: 'replay', dayVolume: 1_000_000 + second * 100, previousClose: 100 + i * 10 }));
+      lines.push(
+        JSON.stringify({
+          v: 1,
+          symbol,
+          time: open + second * 1000 + i,
+          price,
+          source: 'replay',
+          dayVolume: 1_000_000 + second * 100,
+          previousClose: 100 + i * 10,
+        }),
+      );
     });
   }
   const file = join(dir, 'big.ndjson');
@@ -94,7 +104,8 @@ describe('piped output', () => {
     expect(steady(slow.stdout)).toEqual(steady(expected));
     const finalSummaries = (text: string) => {
       const last = new Map<string, string>();
-      for (const line of text.split('\n')) if (line.includes('"kind":"tick-summary"')) last.set((JSON.parse(line) as { symbol: string }).symbol, line);
+      for (const line of text.split('\n'))
+        if (line.includes('"kind":"tick-summary"')) last.set((JSON.parse(line) as { symbol: string }).symbol, line);
       return last;
     };
     expect(finalSummaries(slow.stdout)).toEqual(finalSummaries(expected));
@@ -102,7 +113,11 @@ describe('piped output', () => {
   });
 
   it('keeps a failing run’s exit code and its error line when the output is piped', async () => {
-    const slow = await pipeline(['--json', 'watch', '--file', join(dir, 'missing.ndjson'), '--speed', '0'], slowReader, dir);
+    const slow = await pipeline(
+      ['--json', 'watch', '--file', join(dir, 'missing.ndjson'), '--speed', '0'],
+      slowReader,
+      dir,
+    );
     expect(slow.codes[0]).not.toBe(0);
     expect(slow.stderr).toMatch(/missing\.ndjson/);
     expect(slow.stderr.trim().split('\n')).toHaveLength(1);

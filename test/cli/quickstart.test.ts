@@ -31,7 +31,12 @@ interface Run {
 }
 
 /** Runs `script` with bash in its own process group; interrupts the group once `done(stdout)` holds. */
-function runUntil(script: string, cwd: string, env: NodeJS.ProcessEnv, done: (stdout: string) => boolean): Promise<Run> {
+function runUntil(
+  script: string,
+  cwd: string,
+  env: NodeJS.ProcessEnv,
+  done: (stdout: string) => boolean,
+): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-e', '-c', script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -85,11 +90,15 @@ describe('README quick start on a fresh clone', () => {
   it(
     'runs the first block as written: installs, builds and shows every symbol of the synthetic market',
     async () => {
-      const symbols = blocks[0]!.match(/watch --source synthetic ([A-Z ]+)$/m)![1]!.trim().split(' ');
+      const symbols = blocks[0]!
+        .match(/watch --source synthetic ([A-Z ]+)$/m)![1]!
+        .trim()
+        .split(' ');
       expect(symbols.length).toBeGreaterThan(0);
       // The Node running this test (24) first on the PATH, as on a user's machine with Node 24.
       const env = userEnv(dirname(process.execPath));
-      const everySymbolShown = (stdout: string) => symbols.every((symbol) => new RegExp(`^tick +${symbol} `, 'm').test(stdout));
+      const everySymbolShown = (stdout: string) =>
+        symbols.every((symbol) => new RegExp(`^tick +${symbol} `, 'm').test(stdout));
       const result = await runUntil(blocks[0]!, clone, env, everySymbolShown);
 
       expect(everySymbolShown(result.stdout), `stdout:\n${result.stdout}\nstderr:\n${result.stderr}`).toBe(true);

@@ -13,7 +13,9 @@ describe('README', () => {
 
   it("architecture section lists every folder of src/, and each folder's README says what it may import", () => {
     const src = new URL('../../src/', import.meta.url);
-    const folders = readdirSync(src, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+    const folders = readdirSync(src, { withFileTypes: true })
+      .filter((entry) => entry.isDirectory())
+      .map((entry) => entry.name);
     for (const folder of folders) {
       expect(readme, folder).toContain(`[\`src/${folder}/\`](src/${folder}/README.md)`);
       expect(readFileSync(new URL(`${folder}/README.md`, src), 'utf8'), folder).toContain('**May import:**');

@@ -51,7 +51,9 @@ describe('consume flags', () => {
       env: cleanEnv({ KAFKA_BROKERS: testKafka().join(','), STOCKSTREAM_KAFKA_TOPICS_STATE: state }),
     });
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toMatch(new RegExp(`topic ${mistyped} does not exist on .*existing topics, closest first: ${topic}[,)]`));
+    expect(result.stderr).toMatch(
+      new RegExp(`topic ${mistyped} does not exist on .*existing topics, closest first: ${topic}[,)]`),
+    );
     expect(result.stderr).toMatch(/check --topic \/ kafka\.topics\.prices for a typo/);
     const admin = testKafkaClient().admin();
     await admin.connect();
@@ -69,10 +71,16 @@ describe('consume flags', () => {
     const [url, topic] = await Promise.all([testPostgres(), createTopic(uniqueName('prices'), 1)]);
     const result = await runCli(['consume', '--sinks', 'postgres', '--topic', topic], {
       cwd,
-      env: cleanEnv({ KAFKA_BROKERS: testKafka().join(','), DATABASE_URL: url, STOCKSTREAM_KAFKA_TOPICS_STATE: uniqueName('state') }),
+      env: cleanEnv({
+        KAFKA_BROKERS: testKafka().join(','),
+        DATABASE_URL: url,
+        STOCKSTREAM_KAFKA_TOPICS_STATE: uniqueName('state'),
+      }),
     });
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/PostgreSQL: table\(s\) stock_bars, stock_indicators, stock_alerts missing .* — create them with `stockstream migrate up`/);
+    expect(result.stderr).toMatch(
+      /PostgreSQL: table\(s\) stock_bars, stock_indicators, stock_alerts missing .* — create them with `stockstream migrate up`/,
+    );
     expect(result.stderr).not.toMatch(/:stockstream@/); // the password stays out of the message
   });
 });
@@ -80,7 +88,14 @@ describe('consume flags', () => {
 describe('consume --info', () => {
   let suite: ConsumeSuite;
   let consumer: ConsumerProcess | undefined;
-  const info: StockInfo = { symbol: 'AAPL', shortName: 'Apple Inc.', sector: 'Technology', marketCap: 3_500_000_000_000, trailingPE: 31.25, fetchedAt: Date.parse('2026-01-06T12:00:00Z') };
+  const info: StockInfo = {
+    symbol: 'AAPL',
+    shortName: 'Apple Inc.',
+    sector: 'Technology',
+    marketCap: 3_500_000_000_000,
+    trailingPE: 31.25,
+    fetchedAt: Date.parse('2026-01-06T12:00:00Z'),
+  };
 
   beforeAll(async () => {
     suite = await createSuite('consume_info', { sinks: { enabled: ['file'] } });
@@ -100,15 +115,27 @@ describe('consume --info', () => {
     consumer = await startConsumer(suite.configPath, ['--info']);
     const sql = postgres(suite.postgresUrl, { max: 1, onnotice: () => {} });
     try {
-      const row = await waitFor(async () => (await sql`select * from stock_info where symbol = 'AAPL'`)[0], 'the AAPL row in stock_info');
-      expect(row).toMatchObject({ short_name: 'Apple Inc.', sector: 'Technology', market_cap: '3500000000000', trailing_pe: '31.25' });
+      const row = await waitFor(
+        async () => (await sql`select * from stock_info where symbol = 'AAPL'`)[0],
+        'the AAPL row in stock_info',
+      );
+      expect(row).toMatchObject({
+        short_name: 'Apple Inc.',
+        sector: 'Technology',
+        market_cap: '3500000000000',
+        trailing_pe: '31.25',
+      });
       expect((row.fetched_at as Date).getTime()).toBe(info.fetchedAt);
     } finally {
       await sql.end({ timeout: 5 });
     }
     const [dead] = await readTopic(dlqTopic(suite.config.kafka.topics.info), 1);
     expect(dead).toMatchObject({ key: 'MSFT', value: '{"v":1,"symbol":"MSFT"}' });
-    expect(dead!.headers).toMatchObject({ 'error.stage': 'info-decode', 'original.topic': suite.config.kafka.topics.info, 'original.offset': '1' });
+    expect(dead!.headers).toMatchObject({
+      'error.stage': 'info-decode',
+      'original.topic': suite.config.kafka.topics.info,
+      'original.offset': '1',
+    });
     expect(dead!.headers.error).toMatch(/fetchedAt/);
     expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
   });

@@ -29,7 +29,9 @@ describe.each(['exactly-once', 'at-least-once'] as const)('kafka.processingGuara
     const ticks = tickStream({ seed: 5, symbols: ['AAPL', 'MSFT'], minutes: 12 });
     const expected = expectedResults(config.windows, ticks);
     const messages = tickMessages(ticks);
-    POISON.forEach((value, i) => messages.splice(Math.floor(((i + 1) * messages.length) / (POISON.length + 1)), 0, { key: 'AAPL', value }));
+    POISON.forEach((value, i) =>
+      messages.splice(Math.floor(((i + 1) * messages.length) / (POISON.length + 1)), 0, { key: 'AAPL', value }),
+    );
     const topic = config.kafka.topics.prices;
     await produce(topic, messages);
 
@@ -40,19 +42,26 @@ describe.each(['exactly-once', 'at-least-once'] as const)('kafka.processingGuara
       signal: controller.signal,
       sinkTopics: kafkaSpec.topics(config),
       createPipeline: () => createWindowPipeline(config.windows),
-      createSinks: (publisher) => createSinks(config, { logger, json: false, out: createOutput(false), tty: false, publisher }),
+      createSinks: (publisher) =>
+        createSinks(config, { logger, json: false, out: createOutput(false), tty: false, publisher }),
     });
     let failure: unknown;
     done.catch((error: unknown) => void (failure = error));
     let bars: Bar[];
     try {
-      await waitFor(async () => {
-        if (failure !== undefined) throw failure;
-        const progress = await groupProgress(config.kafka.groupId, topic);
-        return progress.every((p) => p.committed === p.end || p.end === 0) ? true : undefined;
-      }, 'the end of every partition committed', 90_000);
+      await waitFor(
+        async () => {
+          if (failure !== undefined) throw failure;
+          const progress = await groupProgress(config.kafka.groupId, topic);
+          return progress.every((p) => p.committed === p.end || p.end === 0) ? true : undefined;
+        },
+        'the end of every partition committed',
+        90_000,
+      );
       // The last bar of each symbol closes by the idle timer once the consumer is caught up.
-      bars = (await readAtLeast(config.kafka.topics.bars, expected.bars.length)).map((value) => canonicalBar(JSON.parse(value) as Bar));
+      bars = (await readAtLeast(config.kafka.topics.bars, expected.bars.length)).map((value) =>
+        canonicalBar(JSON.parse(value) as Bar),
+      );
     } finally {
       controller.abort();
     }
@@ -62,7 +71,9 @@ describe.each(['exactly-once', 'at-least-once'] as const)('kafka.processingGuara
     expect(new Set(bars.map(key)).size, 'each bar once').toBe(bars.length);
     // The idle timer also closes each symbol's last window, which the reference leaves open.
     const wanted = new Set(expected.bars.map(key));
-    expect(sortResults({ bars: bars.filter((bar) => wanted.has(key(bar))), indicators: [], alerts: [] }).bars).toEqual(expected.bars);
+    expect(sortResults({ bars: bars.filter((bar) => wanted.has(key(bar))), indicators: [], alerts: [] }).bars).toEqual(
+      expected.bars,
+    );
     expect((await readAtLeast(dlqTopic(topic), POISON.length)).sort()).toEqual([...POISON].sort());
   });
 });

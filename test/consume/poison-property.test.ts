@@ -19,23 +19,45 @@ import { readAll, sendInOrder } from '../faults/support/topic.ts';
 import { startConsumer, type ConsumerProcess } from './support/consumer-process.ts';
 import { createSuite } from './support/suite.ts';
 
-const TICK_FIELDS = ['v', 'symbol', 'time', 'price', 'dayVolume', 'size', 'bid', 'ask', 'dayHigh', 'dayLow', 'open', 'previousClose', 'source', 'marketState', 'backfill', 'extra'];
+const TICK_FIELDS = [
+  'v',
+  'symbol',
+  'time',
+  'price',
+  'dayVolume',
+  'size',
+  'bid',
+  'ask',
+  'dayHigh',
+  'dayLow',
+  'open',
+  'previousClose',
+  'source',
+  'marketState',
+  'backfill',
+  'extra',
+];
 
 /** One bad (or possibly still good) message, built from a valid tick of the stream. */
 const poison = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((bytes) => () => Buffer.from(bytes) as Buffer | null),
   fc.jsonValue({ maxDepth: 3 }).map((value) => () => Buffer.from(JSON.stringify(value) ?? 'null') as Buffer | null),
-  fc.record({ field: fc.constantFrom(...TICK_FIELDS), value: fc.jsonValue({ maxDepth: 2 }) }).map(({ field, value }) => (tick: Tick) => {
-    const json: Record<string, unknown> = JSON.parse(encodeTick(tick));
-    json[field] = value;
-    return Buffer.from(JSON.stringify(json)) as Buffer | null;
-  }),
+  fc
+    .record({ field: fc.constantFrom(...TICK_FIELDS), value: fc.jsonValue({ maxDepth: 2 }) })
+    .map(({ field, value }) => (tick: Tick) => {
+      const json: Record<string, unknown> = JSON.parse(encodeTick(tick));
+      json[field] = value;
+      return Buffer.from(JSON.stringify(json)) as Buffer | null;
+    }),
   fc.constant(() => null as Buffer | null),
 );
 
 const scenario = fc.record({
   seed: fc.integer({ min: 1, max: 1_000_000 }),
-  bad: fc.array(fc.record({ make: poison, at: fc.double({ min: 0, max: 1, noNaN: true }), of: fc.nat(), keyed: fc.boolean() }), { minLength: 1, maxLength: 40 }),
+  bad: fc.array(
+    fc.record({ make: poison, at: fc.double({ min: 0, max: 1, noNaN: true }), of: fc.nat(), keyed: fc.boolean() }),
+    { minLength: 1, maxLength: 40 },
+  ),
 });
 
 let consumer: ConsumerProcess | undefined;
@@ -73,7 +95,9 @@ describe('consume with random poison (property-based, real Kafka)', () => {
 
         if (dead > 0) {
           const letters = await readAll(dlqTopic(topic), dead);
-          const places = letters.map((letter) => `${letter.headers['original.partition']}:${letter.headers['original.offset']}`);
+          const places = letters.map(
+            (letter) => `${letter.headers['original.partition']}:${letter.headers['original.offset']}`,
+          );
           expect(new Set(places).size, 'no message dead-lettered twice').toBe(letters.length);
           for (const letter of letters) {
             expect(letter.headers['error.stage']).toMatch(/^(decode|late|future|process)$/);

@@ -7,7 +7,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tick } from '../../src/model.ts';
-import { describeConsumer, startConsumer, waitFor, waitForMetric, type ConsumerProcess } from './support/consumer-process.ts';
+import {
+  describeConsumer,
+  startConsumer,
+  waitFor,
+  waitForMetric,
+  type ConsumerProcess,
+} from './support/consumer-process.ts';
 import { influxResults, postgresCounts, postgresResults } from './support/read-back.ts';
 import { createSuite, groupProgress, produce, type ConsumeSuite } from './support/suite.ts';
 import { closingTicks, expectedResults, tickMessages, tickStream, type Results } from './support/ticks.ts';
@@ -37,7 +43,9 @@ afterAll(async () => {
 /** How often the consumer restored each partition, from its log. */
 function restoresOf(consumer: ConsumerProcess): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const [, partition] of consumer.stderr().matchAll(/partition (\d+): (?:restored \d+ symbol\(s\), )?reading from/g)) {
+  for (const [, partition] of consumer
+    .stderr()
+    .matchAll(/partition (\d+): (?:restored \d+ symbol\(s\), )?reading from/g)) {
     counts.set(partition!, (counts.get(partition!) ?? 0) + 1);
   }
   return counts;
@@ -59,62 +67,72 @@ async function start(): Promise<ConsumerProcess> {
 }
 
 describe('restart and rebalance', () => {
-  it('a consumer killed mid-stream, restarted, joined by a second one that leaves again, gives the uninterrupted results', { timeout: 300_000 }, async () => {
-    const [a, b, c, d] = parts as [Tick[], Tick[], Tick[], Tick[]];
-    await produce(suite.config.kafka.topics.prices, tickMessages(a));
-    const first = await start();
-    await waitForMetric(first, 'stockstream_ticks_consumed_total', a.length);
-    await waitForMetric(first, 'stockstream_checkpoints_total', 1);
+  it(
+    'a consumer killed mid-stream, restarted, joined by a second one that leaves again, gives the uninterrupted results',
+    { timeout: 300_000 },
+    async () => {
+      const [a, b, c, d] = parts as [Tick[], Tick[], Tick[], Tick[]];
+      await produce(suite.config.kafka.topics.prices, tickMessages(a));
+      const first = await start();
+      await waitForMetric(first, 'stockstream_ticks_consumed_total', a.length);
+      await waitForMetric(first, 'stockstream_checkpoints_total', 1);
 
-    // Kill it with SIGKILL while part B streams in: no chance to flush, checkpoint or leave the group.
-    const producingB = produceGradually(b);
-    await waitForMetric(first, 'stockstream_ticks_consumed_total', a.length + Math.floor(b.length / 3));
-    await first.stop('SIGKILL');
-    await producingB;
-    const consumedBeforeKill = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
-    const total = a.length + b.length;
-    expect(consumedBeforeKill.reduce((sum, p) => sum + Math.max(0, p.committed), 0)).toBeLessThan(total);
+      // Kill it with SIGKILL while part B streams in: no chance to flush, checkpoint or leave the group.
+      const producingB = produceGradually(b);
+      await waitForMetric(first, 'stockstream_ticks_consumed_total', a.length + Math.floor(b.length / 3));
+      await first.stop('SIGKILL');
+      await producingB;
+      const consumedBeforeKill = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
+      const total = a.length + b.length;
+      expect(consumedBeforeKill.reduce((sum, p) => sum + Math.max(0, p.committed), 0)).toBeLessThan(total);
 
-    const restarted = await start();
-    await waitFor(
-      () => (/restored \d+ symbol/.test(restarted.stderr()) ? true : undefined),
-      'the restarted consumer to restore window state',
-      60_000,
-      () => describeConsumer(restarted),
-    );
-    const second = await start();
-    await waitFor(
-      () => (/assigned partition\(s\) \d/.test(second.stderr()) ? true : undefined),
-      'the second consumer to get partitions',
-      90_000,
-      () => describeConsumer(second),
-    );
-    await produceGradually(c);
-    await waitForMetric(second, 'stockstream_ticks_consumed_total', 1);
-    const secondTicks = (await second.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
-    expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      const restarted = await start();
+      await waitFor(
+        () => (/restored \d+ symbol/.test(restarted.stderr()) ? true : undefined),
+        'the restarted consumer to restore window state',
+        60_000,
+        () => describeConsumer(restarted),
+      );
+      const second = await start();
+      await waitFor(
+        () => (/assigned partition\(s\) \d/.test(second.stderr()) ? true : undefined),
+        'the second consumer to get partitions',
+        90_000,
+        () => describeConsumer(second),
+      );
+      await produceGradually(c);
+      await waitForMetric(second, 'stockstream_ticks_consumed_total', 1);
+      const secondTicks = (await second.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
+      expect(await second.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    // The second consumer's partitions come back to the first, which restores them again from
-    // what the second one wrote, when their next batch arrives.
-    await produceGradually(d);
+      // The second consumer's partitions come back to the first, which restores them again from
+      // what the second one wrote, when their next batch arrives.
+      await produceGradually(d);
 
-    await waitFor(
-      async () => {
-        const counts = await postgresCounts(suite.postgresUrl);
-        const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
-        const committed = progress.every((p) => p.committed === p.end || p.end === 0);
-        return committed && counts.bars >= expected.bars.length && counts.indicators >= expected.indicators.length ? true : undefined;
-      },
-      'every result stored and every offset committed',
-      120_000,
-      async () => `${JSON.stringify(await postgresCounts(suite.postgresUrl))} want ${expected.bars.length} bars\n--- restarted\n${await describeConsumer(restarted)}`,
-    );
+      await waitFor(
+        async () => {
+          const counts = await postgresCounts(suite.postgresUrl);
+          const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
+          const committed = progress.every((p) => p.committed === p.end || p.end === 0);
+          return committed && counts.bars >= expected.bars.length && counts.indicators >= expected.indicators.length
+            ? true
+            : undefined;
+        },
+        'every result stored and every offset committed',
+        120_000,
+        async () =>
+          `${JSON.stringify(await postgresCounts(suite.postgresUrl))} want ${expected.bars.length} bars\n--- restarted\n${await describeConsumer(restarted)}`,
+      );
 
-    expect(secondTicks, 'the second consumer took part').toBeGreaterThan(0);
-    expect(Math.max(...restoresOf(restarted).values()), 'a partition came back and was restored again').toBeGreaterThanOrEqual(2);
-    expect(await restarted.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(secondTicks, 'the second consumer took part').toBeGreaterThan(0);
+      expect(
+        Math.max(...restoresOf(restarted).values()),
+        'a partition came back and was restored again',
+      ).toBeGreaterThanOrEqual(2);
+      expect(await restarted.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-  });
+      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+    },
+  );
 });

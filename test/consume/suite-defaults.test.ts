@@ -22,18 +22,27 @@ function leaves(value: unknown, prefix = ''): Map<string, unknown> {
   return out;
 }
 
-const allowed = (path: string) => SUITE_OVERRIDES.some((override) => path === override || path.startsWith(`${override}.`));
+const allowed = (path: string) =>
+  SUITE_OVERRIDES.some((override) => path === override || path.startsWith(`${override}.`));
 
 describe('the shared consume test config', () => {
   const suite = configSchema.parse(
-    suiteUserConfig({ name: 'defaults_check', dir: '/tmp/defaults_check', partitions: 4, influx: { url: 'http://127.0.0.1:1', token: 't', org: 'o', bucket: 'b' }, postgresUrl: 'postgres://127.0.0.1:1/x' }),
+    suiteUserConfig({
+      name: 'defaults_check',
+      dir: '/tmp/defaults_check',
+      partitions: 4,
+      influx: { url: 'http://127.0.0.1:1', token: 't', org: 'o', bucket: 'b' },
+      postgresUrl: 'postgres://127.0.0.1:1/x',
+    }),
   );
   const shipped = configSchema.parse({});
 
   it('equals the shipped defaults apart from the documented overrides', () => {
     const actual = leaves(suite);
     const defaults = leaves(shipped);
-    const differing = [...new Set([...actual.keys(), ...defaults.keys()])].filter((path) => JSON.stringify(actual.get(path)) !== JSON.stringify(defaults.get(path)) && !allowed(path));
+    const differing = [...new Set([...actual.keys(), ...defaults.keys()])].filter(
+      (path) => JSON.stringify(actual.get(path)) !== JSON.stringify(defaults.get(path)) && !allowed(path),
+    );
     expect(differing).toEqual([]);
   });
 

@@ -44,18 +44,29 @@ describe('stockstream dashboards generate', () => {
     expect(committed).toEqual(generated);
     for (const file of generated) {
       const [want, got] = await Promise.all([readFile(join(COMMITTED, file)), readFile(join(out, 'grafana', file))]);
-      expect(got.equals(want), `grafana/${file} drifted from the code: run \`node bin/stockstream.js dashboards generate\` and commit it`).toBe(true);
+      expect(
+        got.equals(want),
+        `grafana/${file} drifted from the code: run \`node bin/stockstream.js dashboards generate\` and commit it`,
+      ).toBe(true);
     }
   });
 
   it('exits 2 naming the path when --out cannot be written', async () => {
-    const blocked = await runCli(['dashboards', 'generate', '--out', join(COMMITTED, 'README.md', 'inside')], { cwd: REPO, env: cleanEnv() });
+    const blocked = await runCli(['dashboards', 'generate', '--out', join(COMMITTED, 'README.md', 'inside')], {
+      cwd: REPO,
+      env: cleanEnv(),
+    });
     expect(blocked.code).toBe(2);
-    expect(blocked.stderr).toMatch(/cannot write .*README\.md\/inside\/provisioning\/datasources\/\S+ \(ENOTDIR\) — pass a directory you can write to with --out/);
+    expect(blocked.stderr).toMatch(
+      /cannot write .*README\.md\/inside\/provisioning\/datasources\/\S+ \(ENOTDIR\) — pass a directory you can write to with --out/,
+    );
   });
 
   it('lists what it wrote as JSON with --json', async () => {
-    const json = await runCli(['--json', 'dashboards', 'generate', '--out', join(out, 'again')], { cwd: REPO, env: cleanEnv() });
+    const json = await runCli(['--json', 'dashboards', 'generate', '--out', join(out, 'again')], {
+      cwd: REPO,
+      env: cleanEnv(),
+    });
     expect(json.code, json.stderr).toBe(0);
     const record = JSON.parse(json.stdout) as { out: string; files: string[] };
     expect(record.files.map((file) => relative(record.out, file))).toEqual([

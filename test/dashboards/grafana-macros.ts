@@ -24,14 +24,17 @@ function goDuration(ms: number): string {
 const sqlString = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 function variables(text: string, ctx: QueryContext): string {
-  return text.replace(/\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g, (whole, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
-    const name = braced ?? bare!;
-    const value = ctx.variables[name];
-    if (value === undefined) return whole;
-    if (format === undefined) return value;
-    if (format === 'sqlstring') return sqlString(value);
-    throw new Error(`variable format ${format} is not modelled in the test`);
-  });
+  return text.replace(
+    /\$\{(\w+)(?::(\w+))?\}|\$(\w+)/g,
+    (whole, braced: string | undefined, format: string | undefined, bare: string | undefined) => {
+      const name = braced ?? bare!;
+      const value = ctx.variables[name];
+      if (value === undefined) return whole;
+      if (format === undefined) return value;
+      if (format === 'sqlstring') return sqlString(value);
+      throw new Error(`variable format ${format} is not modelled in the test`);
+    },
+  );
 }
 
 export function interpolateFlux(query: string, ctx: QueryContext): string {

@@ -47,7 +47,8 @@ describe('dashboards push', () => {
       'POST /api/dashboards/db',
     ]);
     for (const request of grafana.requests) expect(request.authorization).toBe(`Bearer ${TOKEN}`);
-    for (const request of grafana.requests.filter((r) => r.method !== 'GET')) expect(request.contentType).toBe('application/json');
+    for (const request of grafana.requests.filter((r) => r.method !== 'GET'))
+      expect(request.contentType).toBe('application/json');
 
     expect(grafana.datasources.get(INFLUX_DATASOURCE.uid)).toMatchObject({
       name: 'StockStream InfluxDB',
@@ -66,8 +67,17 @@ describe('dashboards push', () => {
     });
     expect(grafana.folders.get('trading-desk')).toEqual({ uid: 'trading-desk', title: 'Trading Desk' });
 
-    const saves = grafana.requests.filter((r) => r.path === '/api/dashboards/db').map((r) => r.body as Record<string, unknown>);
-    expect(saves.map((s) => ({ overwrite: s.overwrite, folderUid: s.folderUid, uid: (s.dashboard as { uid: string }).uid, id: (s.dashboard as { id: unknown }).id }))).toEqual([
+    const saves = grafana.requests
+      .filter((r) => r.path === '/api/dashboards/db')
+      .map((r) => r.body as Record<string, unknown>);
+    expect(
+      saves.map((s) => ({
+        overwrite: s.overwrite,
+        folderUid: s.folderUid,
+        uid: (s.dashboard as { uid: string }).uid,
+        id: (s.dashboard as { id: unknown }).id,
+      })),
+    ).toEqual([
       { overwrite: true, folderUid: 'trading-desk', uid: DASHBOARD_UIDS.overview, id: null },
       { overwrite: true, folderUid: 'trading-desk', uid: DASHBOARD_UIDS.symbol, id: null },
     ]);
@@ -87,16 +97,26 @@ describe('dashboards push', () => {
 
   it('is idempotent: a second push updates the same uids and creates nothing', async () => {
     await push();
-    const firstState = { ds: [...grafana.datasources], folders: [...grafana.folders], dashboards: [...grafana.dashboards.keys()] };
+    const firstState = {
+      ds: [...grafana.datasources],
+      folders: [...grafana.folders],
+      dashboards: [...grafana.dashboards.keys()],
+    };
     grafana.requests.length = 0;
 
     const items = await push();
 
-    expect(calls().filter((c) => c.startsWith('POST /api/datasources') || c.startsWith('POST /api/folders'))).toEqual([]);
+    expect(calls().filter((c) => c.startsWith('POST /api/datasources') || c.startsWith('POST /api/folders'))).toEqual(
+      [],
+    );
     expect(calls()).toContain(`PUT /api/datasources/uid/${INFLUX_DATASOURCE.uid}`);
     expect(calls()).toContain(`PUT /api/datasources/uid/${POSTGRES_DATASOURCE.uid}`);
     expect(items.map((i) => i.action)).toEqual(['updated', 'updated', 'unchanged', 'updated', 'updated']);
-    expect({ ds: [...grafana.datasources], folders: [...grafana.folders], dashboards: [...grafana.dashboards.keys()] }).toEqual(firstState);
+    expect({
+      ds: [...grafana.datasources],
+      folders: [...grafana.folders],
+      dashboards: [...grafana.dashboards.keys()],
+    }).toEqual(firstState);
     expect(grafana.dashboards.get(DASHBOARD_UIDS.symbol)!.version).toBe(2);
   });
 
@@ -145,18 +165,27 @@ describe('stockstream dashboards push (CLI)', () => {
   const env = cleanEnv({ INFLUX_URL: 'http://influx.internal:8086' });
 
   it('pushes with --url/--token, prints what it did and never the token', async () => {
-    const result = await runCli(['dashboards', 'push', '--url', grafana.url, '--token', TOKEN, '--folder', 'Desk'], { env });
+    const result = await runCli(['dashboards', 'push', '--url', grafana.url, '--token', TOKEN, '--folder', 'Desk'], {
+      env,
+    });
     expect(result.stderr).not.toContain(TOKEN);
     expect(result.stdout).not.toContain(TOKEN);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain(`dashboard "StockStream · Symbol detail" (${DASHBOARD_UIDS.symbol}) created /d/${DASHBOARD_UIDS.symbol}/slug`);
+    expect(result.stdout).toContain(
+      `dashboard "StockStream · Symbol detail" (${DASHBOARD_UIDS.symbol}) created /d/${DASHBOARD_UIDS.symbol}/slug`,
+    );
     expect(grafana.folders.get('desk')).toEqual({ uid: 'desk', title: 'Desk' });
   });
 
   it('takes the URL and token from GRAFANA_URL / GRAFANA_TOKEN', async () => {
-    const result = await runCli(['--json', 'dashboards', 'push'], { env: cleanEnv({ GRAFANA_URL: grafana.url, GRAFANA_TOKEN: TOKEN }) });
+    const result = await runCli(['--json', 'dashboards', 'push'], {
+      env: cleanEnv({ GRAFANA_URL: grafana.url, GRAFANA_TOKEN: TOKEN }),
+    });
     expect(result.code, result.stderr).toBe(0);
-    const records = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { kind: string; action: string });
+    const records = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { kind: string; action: string });
     expect(records.map((r) => r.kind)).toEqual(['datasource', 'datasource', 'folder', 'dashboard', 'dashboard']);
     expect(result.stderr).not.toContain(TOKEN);
   });
@@ -173,7 +202,9 @@ describe('stockstream dashboards push (CLI)', () => {
     expect(result.code).toBe(1);
     const errors = result.stderr.split('\n').filter((line) => line.includes('error'));
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/Grafana: the token was rejected \(401 Unauthorized\).* — create a service-account token/);
+    expect(errors[0]).toMatch(
+      /Grafana: the token was rejected \(401 Unauthorized\).* — create a service-account token/,
+    );
     expect(result.stderr).not.toContain('wrong-token-123');
   });
 });

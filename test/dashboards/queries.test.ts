@@ -37,7 +37,8 @@ let sql: Sql;
 const ms = (time: unknown) => new Date(String(time)).getTime();
 const bySymbolTime = <T extends { symbol: string }>(items: T[], symbol: string, time: (item: T) => number) =>
   items.filter((item) => item.symbol === symbol).sort((a, b) => time(a) - time(b));
-const barsOf = ({ symbol, interval }: Vars): Bar[] => bySymbolTime(session.bars, symbol, (b) => b.start).filter((b) => b.interval === interval);
+const barsOf = ({ symbol, interval }: Vars): Bar[] =>
+  bySymbolTime(session.bars, symbol, (b) => b.start).filter((b) => b.interval === interval);
 const pointsOf = ({ symbol, interval }: Vars): IndicatorPoint[] =>
   bySymbolTime(session.indicators, symbol, (p) => p.time).filter((p) => p.interval === interval);
 const alertsOf = (symbol: string): Alert[] => bySymbolTime(session.alerts, symbol, (a) => a.time);
@@ -67,12 +68,28 @@ const EXPECTED: Record<string, Expectation> = {
       const got = rows.filter((r) => r.symbol === symbol).map((r) => [ms(r._time), r._value]);
       expect(got).toEqual([...perMinute.entries()]);
     }
-    expect(new Set(rows.map((r) => Object.keys(r).filter((k) => !['result', 'table'].includes(k)).sort().join()))).toEqual(new Set(['_time,_value,symbol']));
+    expect(
+      new Set(
+        rows.map((r) =>
+          Object.keys(r)
+            .filter((k) => !['result', 'table'].includes(k))
+            .sort()
+            .join(),
+        ),
+      ),
+    ).toEqual(new Set(['_time,_value,symbol']));
   },
   [`${overview}/Change %`]: (rows) => {
     expect(rows.map((r) => r.symbol).sort()).toEqual([...SYMBOLS]);
     // The number `watch` shows for the same ticks: its own model, fed the session.
-    const watch = createWatchModel({ source: 'synthetic', symbols: [...SYMBOLS], interval: '1m', sparkBars: 20, sort: 'symbol', calendar: new SessionCalendar(config.windows.timezone) });
+    const watch = createWatchModel({
+      source: 'synthetic',
+      symbols: [...SYMBOLS],
+      interval: '1m',
+      sparkBars: 20,
+      sort: 'symbol',
+      calendar: new SessionCalendar(config.windows.timezone),
+    });
     for (const tick of session.ticks) applyTick(watch, tick);
     for (const symbol of SYMBOLS) {
       const shown = changeOf(watch.rows.get(symbol)!)!;
@@ -94,11 +111,33 @@ const EXPECTED: Record<string, Expectation> = {
   [`${overview}/Latest alerts`]: (rows) => {
     const expected = [...session.alerts]
       .sort((a, b) => b.time - a.time)
-      .map((a) => ({ _time: a.time, symbol: a.symbol, rule: a.rule, severity: a.severity, type: a.type, interval: a.interval, message: a.message, value: a.value, threshold: a.threshold }));
-    const got = comparable(rows, ['_time', 'symbol', 'rule', 'severity', 'type', 'interval', 'message', 'value', 'threshold']);
+      .map((a) => ({
+        _time: a.time,
+        symbol: a.symbol,
+        rule: a.rule,
+        severity: a.severity,
+        type: a.type,
+        interval: a.interval,
+        message: a.message,
+        value: a.value,
+        threshold: a.threshold,
+      }));
+    const got = comparable(rows, [
+      '_time',
+      'symbol',
+      'rule',
+      'severity',
+      'type',
+      'interval',
+      'message',
+      'value',
+      'threshold',
+    ]);
     expect(got.map((r) => r._time)).toEqual(expected.map((r) => r._time)); // newest first
     const key = (r: Row) => `${r._time}|${r.symbol}|${r.rule}`;
-    expect([...got].sort((a, b) => key(a).localeCompare(key(b)))).toEqual([...expected].sort((a, b) => key(a).localeCompare(key(b))));
+    expect([...got].sort((a, b) => key(a).localeCompare(key(b)))).toEqual(
+      [...expected].sort((a, b) => key(a).localeCompare(key(b))),
+    );
   },
   [`${detail}/variable:symbol`]: (rows) => {
     expect(rows.map((r) => r._value)).toEqual([...SYMBOLS].sort());
@@ -128,10 +167,13 @@ const EXPECTED: Record<string, Expectation> = {
     expect(expected.length).toBeGreaterThan(20);
     expect(comparable(rows, Object.keys(expected[0]!))).toEqual(expected);
     // The overlays really are drawn: each has values once its period has passed.
-    for (const field of ['sma_20', 'ema_12', 'bb_upper']) expect(rows.some((r) => typeof r[field] === 'number')).toBe(true);
+    for (const field of ['sma_20', 'ema_12', 'bb_upper'])
+      expect(rows.some((r) => typeof r[field] === 'number')).toBe(true);
   },
   [`${detail}/Volume`]: (rows, vars) => {
-    expect(comparable(rows, ['_time', 'volume'])).toEqual(barsOf(vars).map((b) => ({ _time: b.start, volume: b.volume })));
+    expect(comparable(rows, ['_time', 'volume'])).toEqual(
+      barsOf(vars).map((b) => ({ _time: b.start, volume: b.volume })),
+    );
   },
   [`${detail}/RSI (14)`]: (rows, vars) => {
     const expected = indicatorRows(vars, ['rsi_14']);
@@ -146,10 +188,17 @@ const EXPECTED: Record<string, Expectation> = {
     expect(comparable(rows, ['_time', ...fields])).toEqual(expected);
   },
   [`${detail}/annotation:Alerts`]: (rows, { symbol }) => {
-    const expected = alertsOf(symbol).map((a) => ({ _time: a.time, title: a.rule, text: a.message, tags: `${a.severity},${a.type}` }));
-    if (symbol === 'AAPL') expect(expected.map((a) => a.title)).toEqual(expect.arrayContaining(['spike-2pct-5m', 'volume-3x', 'wide-bar']));
+    const expected = alertsOf(symbol).map((a) => ({
+      _time: a.time,
+      title: a.rule,
+      text: a.message,
+      tags: `${a.severity},${a.type}`,
+    }));
+    if (symbol === 'AAPL')
+      expect(expected.map((a) => a.title)).toEqual(expect.arrayContaining(['spike-2pct-5m', 'volume-3x', 'wide-bar']));
     // Alerts of one bar share a time; their order among themselves is the server's.
-    const order = (a: Row, b: Row) => Number(a._time) - Number(b._time) || String(a.title).localeCompare(String(b.title));
+    const order = (a: Row, b: Row) =>
+      Number(a._time) - Number(b._time) || String(a.title).localeCompare(String(b.title));
     expect(comparable(rows, ['_time', 'title', 'text', 'tags']).sort(order)).toEqual(expected.sort(order));
     expect(rows.map((r) => ms(r._time))).toEqual(expected.map((a) => a._time)); // sorted by time
   },
@@ -157,7 +206,8 @@ const EXPECTED: Record<string, Expectation> = {
 
 async function run(query: DashboardQuery, ctx: QueryContext): Promise<Row[]> {
   if (query.datasourceUid === INFLUX_DATASOURCE.uid) return flux(interpolateFlux(query.text, ctx));
-  if (query.datasourceUid === POSTGRES_DATASOURCE.uid) return [...(await sql.unsafe<Row[]>(interpolateSql(query.text, ctx)))];
+  if (query.datasourceUid === POSTGRES_DATASOURCE.uid)
+    return [...(await sql.unsafe<Row[]>(interpolateSql(query.text, ctx)))];
   throw new Error(`${query.dashboard}/${query.where}: unknown data source ${query.datasourceUid}`);
 }
 
@@ -173,7 +223,13 @@ describe('dashboard queries on real data', () => {
   beforeAll(async () => {
     const [influx, pgUrl] = await Promise.all([testInflux('ss_dash'), testPostgres()]);
     config = testConfig({
-      influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket, measurements: MEASUREMENTS },
+      influx: {
+        url: influx.url,
+        token: influx.token,
+        org: influx.org,
+        bucket: influx.bucket,
+        measurements: MEASUREMENTS,
+      },
       postgres: { url: pgUrl, schema: SCHEMA },
     });
     session = runSession(config);
@@ -196,7 +252,9 @@ describe('dashboard queries on real data', () => {
   });
 
   it('has an expectation for every query of every dashboard', () => {
-    const places = generatedDashboards(config).flatMap(queriesOf).map((q) => `${q.dashboard}/${q.where}`);
+    const places = generatedDashboards(config)
+      .flatMap(queriesOf)
+      .map((q) => `${q.dashboard}/${q.where}`);
     expect(places.length).toBeGreaterThanOrEqual(Object.keys(EXPECTED).length);
     expect(places.filter((place) => !EXPECTED[place])).toEqual([]);
     expect(Object.keys(EXPECTED).filter((place) => !places.includes(place))).toEqual([]);
@@ -208,7 +266,12 @@ describe('dashboard queries on real data', () => {
     for (const query of generatedDashboards(config).flatMap(queriesOf)) {
       const place = `${query.dashboard}/${query.where}`;
       for (const vars of variableCombinations(query.text)) {
-        const ctx: QueryContext = { from: session.start - 3_600_000, to: session.end + 3_600_000, windowPeriodMs: 60_000, variables: vars };
+        const ctx: QueryContext = {
+          from: session.start - 3_600_000,
+          to: session.end + 3_600_000,
+          windowPeriodMs: 60_000,
+          variables: vars,
+        };
         const rows = await run(query, ctx).catch((error: unknown) => {
           throw new Error(`${place} ${JSON.stringify(vars)} failed: ${(error as Error).message}`);
         });
@@ -227,14 +290,29 @@ describe('dashboard queries on real data', () => {
 
   it('Change %: without a previous close in the ticks, against the first price of the range (like watch)', async () => {
     // Ticks of their own measurement, none with a previous close: the column does not exist there at all.
-    const bare = testConfig({ ...config, influx: { ...config.influx, measurements: { ...MEASUREMENTS, ticks: 'ticks_no_close' } } });
+    const bare = testConfig({
+      ...config,
+      influx: { ...config.influx, measurements: { ...MEASUREMENTS, ticks: 'ticks_no_close' } },
+    });
     const ticks = session.ticks.filter((tick) => tick.symbol === 'MSFT').map(({ previousClose: _, ...tick }) => tick);
     const sink = createInfluxSink(bare, createLogger({ quiet: true }));
     await sink.write(ticks.map((tick) => ({ kind: 'tick', tick })));
     await sink.close();
-    const ctx: QueryContext = { from: session.start - 3_600_000, to: session.end + 3_600_000, windowPeriodMs: 60_000, variables: {} };
+    const ctx: QueryContext = {
+      from: session.start - 3_600_000,
+      to: session.end + 3_600_000,
+      windowPeriodMs: 60_000,
+      variables: {},
+    };
     const rows = await flux(interpolateFlux(overviewQueries(bare).changePct, ctx));
-    const watch = createWatchModel({ source: 'synthetic', symbols: ['MSFT'], interval: '1m', sparkBars: 20, sort: 'symbol', calendar: new SessionCalendar(bare.windows.timezone) });
+    const watch = createWatchModel({
+      source: 'synthetic',
+      symbols: ['MSFT'],
+      interval: '1m',
+      sparkBars: 20,
+      sort: 'symbol',
+      calendar: new SessionCalendar(bare.windows.timezone),
+    });
     for (const tick of ticks) applyTick(watch, tick);
     expect(watch.rows.get('MSFT')!.referenceKind).toBe('first-tick');
     expect(rows).toHaveLength(1);
@@ -242,8 +320,15 @@ describe('dashboard queries on real data', () => {
   });
 
   it('shows nothing outside the time range (queries honour v.timeRangeStart/Stop)', async () => {
-    const candles = generatedDashboards(config).flatMap(queriesOf).find((q) => q.where.endsWith('bars'))!;
-    const before: QueryContext = { from: session.start - 7_200_000, to: session.start - 60_000, windowPeriodMs: 60_000, variables: { symbol: 'AAPL', interval: '1m' } };
+    const candles = generatedDashboards(config)
+      .flatMap(queriesOf)
+      .find((q) => q.where.endsWith('bars'))!;
+    const before: QueryContext = {
+      from: session.start - 7_200_000,
+      to: session.start - 60_000,
+      windowPeriodMs: 60_000,
+      variables: { symbol: 'AAPL', interval: '1m' },
+    };
     expect(await run(candles, before)).toEqual([]);
   });
 });

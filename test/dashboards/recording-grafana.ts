@@ -53,7 +53,8 @@ export async function startRecordingGrafana(token: string): Promise<RecordingGra
       }
     }
     if (path === '/api/datasources' && method === 'POST') {
-      if (state.datasources.has(String(body.uid))) return [409, { message: 'data source with the same uid already exists' }];
+      if (state.datasources.has(String(body.uid)))
+        return [409, { message: 'data source with the same uid already exists' }];
       state.datasources.set(String(body.uid), body);
       return [200, { message: 'Datasource added', datasource: body }];
     }
@@ -74,13 +75,16 @@ export async function startRecordingGrafana(token: string): Promise<RecordingGra
     }
     if ((m = path.match(/^\/api\/dashboards\/uid\/([^/]+)$/)) && method === 'GET') {
       const saved = state.dashboards.get(decodeURIComponent(m[1]!));
-      return saved ? [200, { dashboard: saved.dashboard, meta: { folderUid: saved.folderUid } }] : [404, { message: 'Dashboard not found' }];
+      return saved
+        ? [200, { dashboard: saved.dashboard, meta: { folderUid: saved.folderUid } }]
+        : [404, { message: 'Dashboard not found' }];
     }
     if (path === '/api/dashboards/db' && method === 'POST') {
       const dashboard = body.dashboard as Record<string, unknown>;
       const uid = String(dashboard.uid);
       const existing = state.dashboards.get(uid);
-      if (existing && body.overwrite !== true) return [412, { message: 'A dashboard with the same uid already exists', status: 'name-exists' }];
+      if (existing && body.overwrite !== true)
+        return [412, { message: 'A dashboard with the same uid already exists', status: 'name-exists' }];
       if (!state.folders.has(String(body.folderUid))) return [400, { message: 'folder not found' }];
       const version = (existing?.version ?? 0) + 1;
       state.dashboards.set(uid, { dashboard, folderUid: body.folderUid, version });
@@ -93,9 +97,16 @@ export async function startRecordingGrafana(token: string): Promise<RecordingGra
     const body = await readJson(req);
     const path = req.url ?? '/';
     const method = req.method ?? 'GET';
-    state.requests.push({ method, path, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+    state.requests.push({
+      method,
+      path,
+      authorization: req.headers.authorization,
+      contentType: req.headers['content-type'],
+      body,
+    });
     let reply: Reply;
-    if (state.failWith !== undefined) reply = [state.failWith, { message: state.failWith === 401 ? 'invalid API key' : 'Permissions needed' }];
+    if (state.failWith !== undefined)
+      reply = [state.failWith, { message: state.failWith === 401 ? 'invalid API key' : 'Permissions needed' }];
     else if (req.headers.authorization !== `Bearer ${token}`) reply = [401, { message: 'invalid API key' }];
     else reply = route(method, path, (body ?? {}) as Record<string, unknown>);
     res.writeHead(reply[0], { 'Content-Type': 'application/json' });

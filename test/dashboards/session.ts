@@ -34,7 +34,8 @@ export function testConfig(overrides: UserConfig = {}): Config {
 function price(symbol: string, offsetMs: number): number {
   const i = offsetMs / TICK_MS;
   const wave = 1 + 0.004 * Math.sin(i / 37) + 0.001 * Math.sin(i / 3);
-  const jump = symbol === 'AAPL' && offsetMs >= JUMP_AFTER_MS ? 1 + 0.03 * Math.min(1, (offsetMs - JUMP_AFTER_MS) / 120_000) : 1;
+  const jump =
+    symbol === 'AAPL' && offsetMs >= JUMP_AFTER_MS ? 1 + 0.03 * Math.min(1, (offsetMs - JUMP_AFTER_MS) / 120_000) : 1;
   return Math.round(BASE_PRICE[symbol]! * wave * jump * 100) / 100;
 }
 
@@ -47,7 +48,17 @@ function sessionTicks(start: number): Tick[] {
       const size = (heavy ? 20_000 : 100) + ((offset / TICK_MS) % 7) * 10;
       dayVolume[symbol]! += size;
       const p = price(symbol, offset);
-      ticks.push({ symbol, time: start + offset, price: p, dayVolume: dayVolume[symbol], size, bid: p - 0.01, ask: p + 0.01, previousClose: PREVIOUS_CLOSE[symbol], source: 'synthetic' });
+      ticks.push({
+        symbol,
+        time: start + offset,
+        price: p,
+        dayVolume: dayVolume[symbol],
+        size,
+        bid: p - 0.01,
+        ask: p + 0.01,
+        previousClose: PREVIOUS_CLOSE[symbol],
+        source: 'synthetic',
+      });
     }
   }
   return ticks;

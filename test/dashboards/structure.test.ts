@@ -54,7 +54,10 @@ describe('generated dashboards', () => {
       for (const p of panels) {
         expect(PANEL_TYPES.has(p.type), `${p.type} is a core panel`).toBe(true);
         const { x, y, w, h } = p.gridPos!;
-        expect(w > 0 && h > 0 && x >= 0 && y >= 0 && x + w <= 24, `${p.title} gridPos ${JSON.stringify(p.gridPos)}`).toBe(true);
+        expect(
+          w > 0 && h > 0 && x >= 0 && y >= 0 && x + w <= 24,
+          `${p.title} gridPos ${JSON.stringify(p.gridPos)}`,
+        ).toBe(true);
         for (let cx = x; cx < x + w; cx++) {
           for (let cy = y; cy < y + h; cy++) {
             expect(cells.has(`${cx},${cy}`), `${p.title} overlaps another panel`).toBe(false);
@@ -67,10 +70,21 @@ describe('generated dashboards', () => {
 
   it('use only data sources the provisioning file defines, with matching types', () => {
     const provided = new Map(provisionedDatasources(config).map((s) => [s.uid, s.type]));
-    expect(provided).toEqual(new Map([[INFLUX_DATASOURCE.uid, INFLUX_DATASOURCE.type], [POSTGRES_DATASOURCE.uid, POSTGRES_DATASOURCE.type]]));
+    expect(provided).toEqual(
+      new Map([
+        [INFLUX_DATASOURCE.uid, INFLUX_DATASOURCE.type],
+        [POSTGRES_DATASOURCE.uid, POSTGRES_DATASOURCE.type],
+      ]),
+    );
     const refs = dashboards.flatMap((d) => [
-      ...panelsOf(d).flatMap((p: Panel) => [p.datasource, ...((p.targets ?? []) as { datasource?: { uid?: string; type?: string } }[]).map((t) => t.datasource)]),
-      ...(d.annotations?.list ?? []).flatMap((a) => [a.datasource, (a.target as { datasource?: { uid?: string; type?: string } } | undefined)?.datasource]),
+      ...panelsOf(d).flatMap((p: Panel) => [
+        p.datasource,
+        ...((p.targets ?? []) as { datasource?: { uid?: string; type?: string } }[]).map((t) => t.datasource),
+      ]),
+      ...(d.annotations?.list ?? []).flatMap((a) => [
+        a.datasource,
+        (a.target as { datasource?: { uid?: string; type?: string } } | undefined)?.datasource,
+      ]),
       ...variablesOf(d).map((v) => v.datasource),
     ]);
     const used = refs.filter((ref): ref is { uid: string; type: string } => ref !== undefined);
@@ -89,7 +103,9 @@ describe('generated dashboards', () => {
   });
 
   it('offer the configured bar sizes and fill the symbol list from the data', () => {
-    const [symbol, interval] = variablesOf(byUid(testConfig({ windows: { bars: { intervals: ['15m', '30s', '2m'] } } }), DASHBOARD_UIDS.symbol));
+    const [symbol, interval] = variablesOf(
+      byUid(testConfig({ windows: { bars: { intervals: ['15m', '30s', '2m'] } } }), DASHBOARD_UIDS.symbol),
+    );
     expect(interval!.type).toBe('custom');
     expect(interval!.query).toBe('30s,2m,15m');
     expect(interval!.current).toMatchObject({ value: '30s' });
@@ -105,8 +121,10 @@ describe('generated dashboards', () => {
       postgres: { schema: 'trading' },
     });
     const text = allQueryText(renamed);
-    for (const name of ['"prices_eu"', '"t_x"', '"b_x"', '"i_x"', '"a_x"', '"trading".stock_info']) expect(text).toContain(name);
-    for (const name of ['"stocks"', 'stock_ticks', 'stock_bars', 'stock_indicators', 'stock_alerts', '"public"']) expect(text).not.toContain(name);
+    for (const name of ['"prices_eu"', '"t_x"', '"b_x"', '"i_x"', '"a_x"', '"trading".stock_info'])
+      expect(text).toContain(name);
+    for (const name of ['"stocks"', 'stock_ticks', 'stock_bars', 'stock_indicators', 'stock_alerts', '"public"'])
+      expect(text).not.toContain(name);
   });
 
   it('draw the configured indicator periods, and leave indicator panels out when indicators are off', () => {
@@ -123,13 +141,19 @@ describe('generated dashboards', () => {
   });
 
   it('take the live price from bars when ticks are not stored', () => {
-    const price = (config: Config) => queriesOf(byUid(config, DASHBOARD_UIDS.overview)).find((q) => q.where === 'Latest price')!.text;
+    const price = (config: Config) =>
+      queriesOf(byUid(config, DASHBOARD_UIDS.overview)).find((q) => q.where === 'Latest price')!.text;
     expect(price(testConfig())).toContain('r._measurement == "stock_ticks" and r._field == "price"');
-    expect(price(testConfig({ sinks: { writeTicks: false } }))).toContain('r._measurement == "stock_bars" and r.interval == "1m" and r._field == "close"');
+    expect(price(testConfig({ sinks: { writeTicks: false } }))).toContain(
+      'r._measurement == "stock_bars" and r.interval == "1m" and r._field == "close"',
+    );
   });
 
   it('keep secrets out: provisioning reads tokens and passwords from the environment', () => {
-    const secretive = testConfig({ influx: { token: 'influx-secret-token-xyz' }, postgres: { url: 'postgres://app:pg-secret-pw@db.internal:5432/markets' } });
+    const secretive = testConfig({
+      influx: { token: 'influx-secret-token-xyz' },
+      postgres: { url: 'postgres://app:pg-secret-pw@db.internal:5432/markets' },
+    });
     const files = renderGrafanaFiles(secretive);
     for (const file of files) {
       expect(file.content).not.toContain('influx-secret-token-xyz');
@@ -138,7 +162,12 @@ describe('generated dashboards', () => {
     const datasources = files.find((f) => f.path === 'provisioning/datasources/stockstream.yaml')!.content;
     expect(datasources).toContain('token: $INFLUX_TOKEN');
     expect(datasources).toContain('password: $POSTGRES_PASSWORD');
-    expect(parse(datasources).datasources[0].jsonData).toEqual({ version: 'Flux', organization: 'stockstream', defaultBucket: 'stocks', httpMode: 'POST' });
+    expect(parse(datasources).datasources[0].jsonData).toEqual({
+      version: 'Flux',
+      organization: 'stockstream',
+      defaultBucket: 'stocks',
+      httpMode: 'POST',
+    });
   });
 
   it('come out byte for byte the same for the same config, whatever its key order', () => {

@@ -44,11 +44,13 @@ export function queriesOf(dashboard: Dashboard): DashboardQuery[] {
   const add = (where: string, datasourceUid: string | undefined, text: string) =>
     out.push({ dashboard: dashboard.uid!, where, datasourceUid: datasourceUid ?? '(none)', text });
   for (const panel of panelsOf(dashboard)) {
-    for (const target of (panel.targets ?? []) as Target[]) add(panel.title ?? '(untitled)', target.datasource?.uid ?? panel.datasource?.uid, textOf(target));
+    for (const target of (panel.targets ?? []) as Target[])
+      add(panel.title ?? '(untitled)', target.datasource?.uid ?? panel.datasource?.uid, textOf(target));
   }
   for (const annotation of dashboard.annotations?.list ?? []) {
     const target = annotation.target as Target | undefined;
-    if (target) add(`annotation:${annotation.name}`, target.datasource?.uid ?? annotation.datasource.uid, textOf(target));
+    if (target)
+      add(`annotation:${annotation.name}`, target.datasource?.uid ?? annotation.datasource.uid, textOf(target));
   }
   for (const variable of variablesOf(dashboard)) {
     if (variable.type === 'query') add(`variable:${variable.name}`, variable.datasource?.uid, String(variable.query));

@@ -26,52 +26,65 @@ afterEach(async () => {
 });
 
 describe('Kafka broker restart', () => {
-  it.each(['stop', 'SIGKILL'] as const)('loses no tick and no bar while the broker is down for 20 s (%s)', { timeout: 300_000 }, async (how) => {
-    // A fresh suite per case: each broker outage meets its own topic, group and bucket.
-    // With the kafka sink: its outputs, the state records and the offsets are in transactions the outage cuts through.
-    const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11, ['influx', 'kafka']);
-    const topic = suite.config.kafka.topics.prices;
-    consumer = await startConsumer(suite.configPath);
-    const producing = produce();
+  it.each(['stop', 'SIGKILL'] as const)(
+    'loses no tick and no bar while the broker is down for 20 s (%s)',
+    { timeout: 300_000 },
+    async (how) => {
+      // A fresh suite per case: each broker outage meets its own topic, group and bucket.
+      // With the kafka sink: its outputs, the state records and the offsets are in transactions the outage cuts through.
+      const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11, [
+        'influx',
+        'kafka',
+      ]);
+      const topic = suite.config.kafka.topics.prices;
+      consumer = await startConsumer(suite.configPath);
+      const producing = produce();
 
-    // Both are running and data flows end to end before the broker goes away.
-    await waitForMetric(consumer, 'stockstream_ticks_consumed_total', 500);
-    await waitForMetric(consumer, 'stockstream_checkpoints_total', 1);
-    const before = (await consumer.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
-    expect(before, 'the outage starts mid-stream').toBeLessThan(ticks.length / 2);
+      // Both are running and data flows end to end before the broker goes away.
+      await waitForMetric(consumer, 'stockstream_ticks_consumed_total', 500);
+      await waitForMetric(consumer, 'stockstream_checkpoints_total', 1);
+      const before = (await consumer.metrics()).get('stockstream_ticks_consumed_total') ?? 0;
+      expect(before, 'the outage starts mid-stream').toBeLessThan(ticks.length / 2);
 
-    await outage('kafka', OUTAGE_MS, how);
+      await outage('kafka', OUTAGE_MS, how);
 
-    const produced = await producing;
-    expect(produced.code, produced.stderr).toBe(0);
-    expect(JSON.parse(produced.stdout)).toMatchObject({ published: ticks.length, deadLettered: 0 });
-    // It did meet the outage: it held its ticks and said so.
-    expect(produced.stderr).toMatch(/Kafka at .* is away .*holding \d+ message\(s\), retry 1 in/);
-    expect(produced.stderr).toMatch(/Kafka at .* is back after \d+ retr/);
+      const produced = await producing;
+      expect(produced.code, produced.stderr).toBe(0);
+      expect(JSON.parse(produced.stdout)).toMatchObject({ published: ticks.length, deadLettered: 0 });
+      // It did meet the outage: it held its ticks and said so.
+      expect(produced.stderr).toMatch(/Kafka at .* is away .*holding \d+ message\(s\), retry 1 in/);
+      expect(produced.stderr).toMatch(/Kafka at .* is back after \d+ retr/);
 
-    await waitForAllCommitted(suite, consumer, 'every offset committed after the broker came back');
-    const metrics = await consumer.metrics();
-    expect(consumer.child.exitCode, 'the consumer kept running').toBeNull();
-    // Each tick applied exactly once: none lost in the outage, none re-applied after it.
-    expect(metrics.get('stockstream_ticks_consumed_total')).toBe(ticks.length);
-    expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
-    expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      await waitForAllCommitted(suite, consumer, 'every offset committed after the broker came back');
+      const metrics = await consumer.metrics();
+      expect(consumer.child.exitCode, 'the consumer kept running').toBeNull();
+      // Each tick applied exactly once: none lost in the outage, none re-applied after it.
+      expect(metrics.get('stockstream_ticks_consumed_total')).toBe(ticks.length);
+      expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
+      expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    // The topic holds every tick once, each symbol's ticks in the order they were produced.
-    const stored = await readTopic(topic, ticks.length, 60_000);
-    const size = (await groupProgress(suite.config.kafka.groupId, topic)).reduce((sum, p) => sum + p.end, 0);
-    expect(size).toBe(ticks.length);
-    const bySymbol = (list: Tick[]) => {
-      const groups = new Map<string, Tick[]>();
-      for (const tick of list) groups.set(tick.symbol, [...(groups.get(tick.symbol) ?? []), tick]);
-      return groups;
-    };
-    const inTopic = stored.sort((a, b) => a.partition - b.partition || a.offset - b.offset).map((m) => decodeTick(m.value));
-    expect(bySymbol(inTopic)).toEqual(bySymbol(ticks));
+      // The topic holds every tick once, each symbol's ticks in the order they were produced.
+      const stored = await readTopic(topic, ticks.length, 60_000);
+      const size = (await groupProgress(suite.config.kafka.groupId, topic)).reduce((sum, p) => sum + p.end, 0);
+      expect(size).toBe(ticks.length);
+      const bySymbol = (list: Tick[]) => {
+        const groups = new Map<string, Tick[]>();
+        for (const tick of list) groups.set(tick.symbol, [...(groups.get(tick.symbol) ?? []), tick]);
+        return groups;
+      };
+      const inTopic = stored
+        .sort((a, b) => a.partition - b.partition || a.offset - b.offset)
+        .map((m) => decodeTick(m.value));
+      expect(bySymbol(inTopic)).toEqual(bySymbol(ticks));
 
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-    const kafka = await kafkaOutputs(suite.config, expected);
-    expect(kafka.results).toEqual(expected);
-    expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({ bars: expected.bars.length, indicators: expected.indicators.length, alerts: expected.alerts.length });
-  });
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+      const kafka = await kafkaOutputs(suite.config, expected);
+      expect(kafka.results).toEqual(expected);
+      expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({
+        bars: expected.bars.length,
+        indicators: expected.indicators.length,
+        alerts: expected.alerts.length,
+      });
+    },
+  );
 });

@@ -38,7 +38,11 @@ beforeAll(async () => {
   // Each bad message goes in at a random place of the stream.
   const messages: Message[] = all.map((tick) => ({ key: tick.symbol, value: encodeTick(tick) }));
   for (const bad of poison) {
-    messages.splice(Math.floor(random() * (messages.length + 1)), 0, { key: bad.key, value: bad.value, headers: { 'poison-id': bad.id } });
+    messages.splice(Math.floor(random() * (messages.length + 1)), 0, {
+      key: bad.key,
+      value: bad.value,
+      headers: { 'poison-id': bad.id },
+    });
   }
   await sendInOrder(suite.config.kafka.topics.prices, messages);
 });
@@ -49,34 +53,42 @@ afterAll(async () => {
 });
 
 describe('poison input', () => {
-  it(`processes every valid tick and dead-letters each of ${BAD} bad messages once, with its reason, without stopping`, { timeout: 240_000 }, async () => {
-    consumer = await startConsumer(suite.configPath);
-    await waitForAllCommitted(suite, consumer, 'the whole topic committed', 180_000);
-    const metrics = await consumer.metrics();
-    expect(consumer.child.exitCode, 'the consumer is still running').toBeNull();
-    expect(metrics.get('stockstream_ticks_consumed_total')).toBe(valid);
-    expect(metrics.get('stockstream_invalid_messages_total')).toBe(BAD);
-    expect(metrics.get('stockstream_late_ticks_total') ?? 0).toBe(0);
-    expect(metrics.get('stockstream_dlq_messages_total')).toBe(BAD);
-    expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+  it(
+    `processes every valid tick and dead-letters each of ${BAD} bad messages once, with its reason, without stopping`,
+    { timeout: 240_000 },
+    async () => {
+      consumer = await startConsumer(suite.configPath);
+      await waitForAllCommitted(suite, consumer, 'the whole topic committed', 180_000);
+      const metrics = await consumer.metrics();
+      expect(consumer.child.exitCode, 'the consumer is still running').toBeNull();
+      expect(metrics.get('stockstream_ticks_consumed_total')).toBe(valid);
+      expect(metrics.get('stockstream_invalid_messages_total')).toBe(BAD);
+      expect(metrics.get('stockstream_late_ticks_total') ?? 0).toBe(0);
+      expect(metrics.get('stockstream_dlq_messages_total')).toBe(BAD);
+      expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
 
-    const topic = suite.config.kafka.topics.prices;
-    const dead = await readAll(dlqTopic(topic), BAD);
-    expect(dead).toHaveLength(BAD);
-    const byId = new Map(poison.map((bad) => [bad.id, bad]));
-    const seen = new Set<string>();
-    for (const letter of dead) {
-      const bad = byId.get(letter.headers['poison-id']!);
-      expect(bad, `a dead letter that was not sent as poison: ${JSON.stringify(letter.headers)}`).toBeDefined();
-      expect(seen.has(bad!.id), `poison ${bad!.id} dead-lettered twice`).toBe(false);
-      seen.add(bad!.id);
-      expect({ kind: bad!.kind, key: letter.key, same: bad!.value === null ? letter.value === null : letter.value?.equals(bad!.value) }).toEqual({ kind: bad!.kind, key: bad!.key, same: true });
-      expect(letter.headers.error, `${bad!.kind}`).toMatch(bad!.reason);
-      expect(letter.headers).toMatchObject({ 'error.stage': 'decode', 'original.topic': topic });
-    }
-    expect(seen.size).toBe(BAD);
-  });
+      const topic = suite.config.kafka.topics.prices;
+      const dead = await readAll(dlqTopic(topic), BAD);
+      expect(dead).toHaveLength(BAD);
+      const byId = new Map(poison.map((bad) => [bad.id, bad]));
+      const seen = new Set<string>();
+      for (const letter of dead) {
+        const bad = byId.get(letter.headers['poison-id']!);
+        expect(bad, `a dead letter that was not sent as poison: ${JSON.stringify(letter.headers)}`).toBeDefined();
+        expect(seen.has(bad!.id), `poison ${bad!.id} dead-lettered twice`).toBe(false);
+        seen.add(bad!.id);
+        expect({
+          kind: bad!.kind,
+          key: letter.key,
+          same: bad!.value === null ? letter.value === null : letter.value?.equals(bad!.value),
+        }).toEqual({ kind: bad!.kind, key: bad!.key, same: true });
+        expect(letter.headers.error, `${bad!.kind}`).toMatch(bad!.reason);
+        expect(letter.headers).toMatchObject({ 'error.stage': 'decode', 'original.topic': topic });
+      }
+      expect(seen.size).toBe(BAD);
+    },
+  );
 });

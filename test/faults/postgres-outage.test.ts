@@ -48,7 +48,10 @@ function slowFixtures(): string {
   for (const file of readdirSync(FIXTURES_DIR)) copyFileSync(join(FIXTURES_DIR, file), join(dir, file));
   const msft = JSON.parse(readFileSync(join(FIXTURES_DIR, 'MSFT.json'), 'utf8')) as unknown;
   const unavailable = { status: 503, body: 'Service Unavailable' };
-  writeFileSync(join(dir, 'MSFT.json'), JSON.stringify({ replay: [unavailable, unavailable, unavailable, { status: 200, body: msft }] }));
+  writeFileSync(
+    join(dir, 'MSFT.json'),
+    JSON.stringify({ replay: [unavailable, unavailable, unavailable, { status: 200, body: msft }] }),
+  );
   return dir;
 }
 
@@ -84,39 +87,55 @@ describe('PostgreSQL stopped during info sync', () => {
   });
 
   const sync = (url: string, symbols: string) =>
-    startCli(['info', 'sync', '--symbols', symbols], { cwd, env: cleanEnv({ DATABASE_URL: url, ...fakeYahooEnv(fixtures), NO_COLOR: '1' }) });
+    startCli(['info', 'sync', '--symbols', symbols], {
+      cwd,
+      env: cleanEnv({ DATABASE_URL: url, ...fakeYahooEnv(fixtures), NO_COLOR: '1' }),
+    });
 
-  it('retries the write until PostgreSQL is back, stores every fetched symbol, and exits 3 for the unknown one', { timeout: 120_000 }, async () => {
-    const url = await migratedDatabase();
-    const run = sync(url, 'AAPL,MSFT,NVDA,ZZZZZZ');
-    await run.waitForStderr(/MSFT: .*retrying/);
-    await stopServer('postgres');
-    await run.waitForStderr(/PostgreSQL .* not reachable .* retry 1 in/, 30_000);
-    await startServer('postgres');
-    const exit = await run.exited;
+  it(
+    'retries the write until PostgreSQL is back, stores every fetched symbol, and exits 3 for the unknown one',
+    { timeout: 120_000 },
+    async () => {
+      const url = await migratedDatabase();
+      const run = sync(url, 'AAPL,MSFT,NVDA,ZZZZZZ');
+      await run.waitForStderr(/MSFT: .*retrying/);
+      await stopServer('postgres');
+      await run.waitForStderr(/PostgreSQL .* not reachable .* retry 1 in/, 30_000);
+      await startServer('postgres');
+      const exit = await run.exited;
 
-    expect(exit.code, run.stderr()).toBe(3);
-    expect(run.stderr()).toMatch(/^error ZZZZZZ: Yahoo does not know ZZZZZZ$/m);
-    expect(run.stderr()).toMatch(/^error 1 of 4 symbol\(s\) failed: ZZZZZZ — the others were stored/m);
-    expect(run.stderr()).not.toMatch(PASSWORD_IN_URL);
-    expect(await storedSymbols(url)).toEqual({ latest: ['AAPL', 'MSFT', 'NVDA'], history: ['AAPL', 'MSFT', 'NVDA'] });
-  });
+      expect(exit.code, run.stderr()).toBe(3);
+      expect(run.stderr()).toMatch(/^error ZZZZZZ: Yahoo does not know ZZZZZZ$/m);
+      expect(run.stderr()).toMatch(/^error 1 of 4 symbol\(s\) failed: ZZZZZZ — the others were stored/m);
+      expect(run.stderr()).not.toMatch(PASSWORD_IN_URL);
+      expect(await storedSymbols(url)).toEqual({ latest: ['AAPL', 'MSFT', 'NVDA'], history: ['AAPL', 'MSFT', 'NVDA'] });
+    },
+  );
 
-  it('exits 1 with one clear error line and stores nothing when PostgreSQL stays away', { timeout: 120_000 }, async () => {
-    const url = await migratedDatabase();
-    const run = sync(url, 'AAPL,MSFT');
-    await run.waitForStderr(/MSFT: .*retrying/);
-    await stopServer('postgres');
-    const exit = await run.exited;
-    await startServer('postgres');
+  it(
+    'exits 1 with one clear error line and stores nothing when PostgreSQL stays away',
+    { timeout: 120_000 },
+    async () => {
+      const url = await migratedDatabase();
+      const run = sync(url, 'AAPL,MSFT');
+      await run.waitForStderr(/MSFT: .*retrying/);
+      await stopServer('postgres');
+      const exit = await run.exited;
+      await startServer('postgres');
 
-    expect(exit.code, run.stderr()).toBe(1);
-    const errors = run.stderr().split('\n').filter((line) => line.startsWith('error'));
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^error PostgreSQL: cannot use postgres:\/\/stockstream:\*\*\*@127\.0\.0\.1:5432\/\w+ \(.+\) — start PostgreSQL/);
-    expect(run.stderr()).not.toMatch(PASSWORD_IN_URL);
-    expect(await storedSymbols(url)).toEqual({ latest: [], history: [] });
-  });
+      expect(exit.code, run.stderr()).toBe(1);
+      const errors = run
+        .stderr()
+        .split('\n')
+        .filter((line) => line.startsWith('error'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(
+        /^error PostgreSQL: cannot use postgres:\/\/stockstream:\*\*\*@127\.0\.0\.1:5432\/\w+ \(.+\) — start PostgreSQL/,
+      );
+      expect(run.stderr()).not.toMatch(PASSWORD_IN_URL);
+      expect(await storedSymbols(url)).toEqual({ latest: [], history: [] });
+    },
+  );
 });
 
 describe('PostgreSQL stopped during consume', () => {
@@ -155,7 +174,9 @@ describe('PostgreSQL stopped during consume', () => {
     await waitForAllCommitted(suite, consumer, 'every offset committed after PostgreSQL came back');
     expect((await consumer.metrics()).get('stockstream_ticks_consumed_total')).toBe(before.length + during.length);
     expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(consumer.stderr()).toMatch(/^warn +postgres: write failed \(.+\); retry \d+ in \d+ms, buffering meanwhile$/m);
+    expect(consumer.stderr()).toMatch(
+      /^warn +postgres: write failed \(.+\); retry \d+ in \d+ms, buffering meanwhile$/m,
+    );
     expect(consumer.stderr()).not.toMatch(PASSWORD_IN_URL);
     expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
   });

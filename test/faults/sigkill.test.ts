@@ -9,7 +9,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dlqTopic } from '../../src/kafka/topics.ts';
 import { seededRandom } from '../../src/windows/testing.ts';
-import { describeConsumer, startConsumer, waitFor, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import {
+  describeConsumer,
+  startConsumer,
+  waitFor,
+  waitForMetric,
+  type ConsumerProcess,
+} from '../consume/support/consumer-process.ts';
 import { influxResults, postgresResults } from '../consume/support/read-back.ts';
 import { createSuite, groupProgress, produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
@@ -64,7 +70,12 @@ function killPoints(random: () => number): KillPoint[] {
 
 async function killAt(consumer: ConsumerProcess, point: KillPoint): Promise<string> {
   if (point.when === 'restoring') {
-    await waitFor(() => (/assigned partition\(s\) \d/.test(consumer.stderr()) ? true : undefined), 'a partition assignment', 90_000, () => describeConsumer(consumer));
+    await waitFor(
+      () => (/assigned partition\(s\) \d/.test(consumer.stderr()) ? true : undefined),
+      'a partition assignment',
+      90_000,
+      () => describeConsumer(consumer),
+    );
   } else {
     await waitForMetric(consumer, 'stockstream_ticks_consumed_total', point.ticks, 90_000);
   }
@@ -74,31 +85,42 @@ async function killAt(consumer: ConsumerProcess, point: KillPoint): Promise<stri
 }
 
 describe('SIGKILL at random points', () => {
-  it(`restarted ${KILLS} times after SIGKILL, consume stores exactly the uninterrupted results (seed ${SEED})`, { timeout: 420_000 }, async () => {
-    const points = killPoints(seededRandom(SEED));
-    const killed: string[] = [];
-    for (const point of points) {
-      const consumer = await startConsumer(suite.configPath);
-      running.push(consumer);
-      killed.push(await killAt(consumer, point));
-    }
-    const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
-    expect(progress.reduce((sum, p) => sum + Math.max(0, p.committed), 0), `killed before the end: ${killed.join(', ')}`).toBeLessThan(total);
+  it(
+    `restarted ${KILLS} times after SIGKILL, consume stores exactly the uninterrupted results (seed ${SEED})`,
+    { timeout: 420_000 },
+    async () => {
+      const points = killPoints(seededRandom(SEED));
+      const killed: string[] = [];
+      for (const point of points) {
+        const consumer = await startConsumer(suite.configPath);
+        running.push(consumer);
+        killed.push(await killAt(consumer, point));
+      }
+      const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
+      expect(
+        progress.reduce((sum, p) => sum + Math.max(0, p.committed), 0),
+        `killed before the end: ${killed.join(', ')}`,
+      ).toBeLessThan(total);
 
-    const last = await startConsumer(suite.configPath);
-    running.push(last);
-    await waitForAllCommitted(suite, last, `every offset committed after the kills at ${killed.join(', ')}`, 180_000);
-    const metrics = await last.metrics();
-    expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late after a restart').toBe(0);
-    expect(await last.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      const last = await startConsumer(suite.configPath);
+      running.push(last);
+      await waitForAllCommitted(suite, last, `every offset committed after the kills at ${killed.join(', ')}`, 180_000);
+      const metrics = await last.metrics();
+      expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late after a restart').toBe(0);
+      expect(await last.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    // Exactly-once (the default): each bad message once in the DLQ, nothing else — none late.
-    const dead = await readAtLeast(dlqTopic(suite.config.kafka.topics.prices), POISON);
-    expect(dead.sort(), `dead letters after the kills at ${killed.join(', ')}`).toEqual([...poison].sort());
-    expect(await postgresResults(suite.postgresUrl), `kills at ${killed.join(', ')}`).toEqual(expected);
-    expect(await influxResults(suite.influx, suite.config), `kills at ${killed.join(', ')}`).toEqual(expected);
-    const kafka = await kafkaOutputs(suite.config, expected);
-    expect(kafka.results, `kills at ${killed.join(', ')}`).toEqual(expected);
-    expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({ bars: expected.bars.length, indicators: expected.indicators.length, alerts: expected.alerts.length });
-  });
+      // Exactly-once (the default): each bad message once in the DLQ, nothing else — none late.
+      const dead = await readAtLeast(dlqTopic(suite.config.kafka.topics.prices), POISON);
+      expect(dead.sort(), `dead letters after the kills at ${killed.join(', ')}`).toEqual([...poison].sort());
+      expect(await postgresResults(suite.postgresUrl), `kills at ${killed.join(', ')}`).toEqual(expected);
+      expect(await influxResults(suite.influx, suite.config), `kills at ${killed.join(', ')}`).toEqual(expected);
+      const kafka = await kafkaOutputs(suite.config, expected);
+      expect(kafka.results, `kills at ${killed.join(', ')}`).toEqual(expected);
+      expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({
+        bars: expected.bars.length,
+        indicators: expected.indicators.length,
+        alerts: expected.alerts.length,
+      });
+    },
+  );
 });

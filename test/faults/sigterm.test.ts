@@ -23,8 +23,14 @@ const running: ConsumerProcess[] = [];
 beforeAll(async () => {
   // Small sink buffers: InfluxDB's write speed (every tick is a point) sets the pace, so at the
   // signal the buffers are full and most of the backlog is still unread.
-  suite = await createSuite('fault_sigterm', { sinks: { enabled: ['influx', 'postgres'], batchSize: 2_000, maxBuffered: 10_000 } });
-  const { all } = session({ seed: 8, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'GOOGL', 'TSLA', 'AMD', 'INTC', 'ORCL'], minutes: 300 });
+  suite = await createSuite('fault_sigterm', {
+    sinks: { enabled: ['influx', 'postgres'], batchSize: 2_000, maxBuffered: 10_000 },
+  });
+  const { all } = session({
+    seed: 8,
+    symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'GOOGL', 'TSLA', 'AMD', 'INTC', 'ORCL'],
+    minutes: 300,
+  });
   total = all.length;
   expected = expectedResults(suite.config.windows, all);
   await produce(suite.config.kafka.topics.prices, tickMessages(all));
@@ -43,33 +49,39 @@ function appliedTicks(stderr: string): number {
 }
 
 describe('SIGTERM during a busy consume', () => {
-  it('drains, commits what it applied and exits 0 within 10 s; a restart applies exactly the rest', { timeout: 240_000 }, async () => {
-    const busy = await startConsumer(suite.configPath);
-    running.push(busy);
-    await waitForMetric(busy, 'stockstream_ticks_consumed_total', Math.floor(total * 0.1), 90_000);
-    const beforeStop = await busy.metrics();
-    expect(beforeStop.get('stockstream_ticks_consumed_total'), 'still busy with the backlog').toBeLessThan(total / 2);
+  it(
+    'drains, commits what it applied and exits 0 within 10 s; a restart applies exactly the rest',
+    { timeout: 240_000 },
+    async () => {
+      const busy = await startConsumer(suite.configPath);
+      running.push(busy);
+      await waitForMetric(busy, 'stockstream_ticks_consumed_total', Math.floor(total * 0.1), 90_000);
+      const beforeStop = await busy.metrics();
+      expect(beforeStop.get('stockstream_ticks_consumed_total'), 'still busy with the backlog').toBeLessThan(total / 2);
 
-    const signalled = Date.now();
-    const exit = await busy.stop('SIGTERM');
-    const tookMs = Date.now() - signalled;
-    expect(exit, busy.stderr()).toEqual({ code: 0, signal: null });
-    expect(tookMs).toBeLessThan(STOP_WITHIN_MS);
-    expect(busy.stderr()).toMatch(/SIGTERM received: finishing in-flight work/);
+      const signalled = Date.now();
+      const exit = await busy.stop('SIGTERM');
+      const tookMs = Date.now() - signalled;
+      expect(exit, busy.stderr()).toEqual({ code: 0, signal: null });
+      expect(tookMs).toBeLessThan(STOP_WITHIN_MS);
+      expect(busy.stderr()).toMatch(/SIGTERM received: finishing in-flight work/);
 
-    // Everything it applied is committed, and nothing more.
-    const applied = appliedTicks(busy.stderr());
-    expect(applied).toBeLessThan(total);
-    const committed = (await committedOffsets(suite)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
-    expect(committed).toBe(applied);
+      // Everything it applied is committed, and nothing more.
+      const applied = appliedTicks(busy.stderr());
+      expect(applied).toBeLessThan(total);
+      const committed = (await committedOffsets(suite)).reduce((sum, offset) => sum + Math.max(0, offset), 0);
+      expect(committed).toBe(applied);
 
-    const rest = await startConsumer(suite.configPath);
-    running.push(rest);
-    await waitForAllCommitted(suite, rest, 'the rest of the backlog committed', 180_000);
-    expect((await rest.metrics()).get('stockstream_ticks_consumed_total'), 'ticks applied after the restart').toBe(total - applied);
-    expect(await rest.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      const rest = await startConsumer(suite.configPath);
+      running.push(rest);
+      await waitForAllCommitted(suite, rest, 'the rest of the backlog committed', 180_000);
+      expect((await rest.metrics()).get('stockstream_ticks_consumed_total'), 'ticks applied after the restart').toBe(
+        total - applied,
+      );
+      expect(await rest.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-  });
+      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+    },
+  );
 });

@@ -10,7 +10,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { startConsumer, waitFor, waitForMetric, type ConsumerProcess, type Exit } from '../consume/support/consumer-process.ts';
+import {
+  startConsumer,
+  waitFor,
+  waitForMetric,
+  type ConsumerProcess,
+  type Exit,
+} from '../consume/support/consumer-process.ts';
 import { influxResults, postgresResults } from '../consume/support/read-back.ts';
 import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { closingTicks, expectedResults, tickMessages, tickStream } from '../consume/support/ticks.ts';
@@ -63,127 +69,158 @@ async function consumeToTheEnd(suite: ConsumeSuite): Promise<void> {
 }
 
 describe('consume: the first SIGINT while a server is down', () => {
-  it('InfluxDB stopped, fetching paused by a full buffer: exits 1 with the count, and the next start writes it', { timeout: 300_000 }, async () => {
-    // Small sink buffers (the setting this test is about): the InfluxDB buffer fills and fetching
-    // pauses, the "paused by backpressure" state. The file sink takes the same records as InfluxDB
-    // and keeps writing: its lines are the count InfluxDB could not write.
-    const suite = await createSuite('stop_influx', { sinks: { enabled: ['influx', 'file'], batchSize: 500, maxBuffered: 2_000 } });
-    const ticks = ticksOf(11);
-    await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
-    await stopServer('influx');
-    const consumer = await startConsumer(suite.configPath);
-    running.push(consumer);
-    await waitForMetric(consumer, 'stockstream_sink_retries_total', 2);
-    await waitForMetric(consumer, 'stockstream_consumer_paused', 1);
+  it(
+    'InfluxDB stopped, fetching paused by a full buffer: exits 1 with the count, and the next start writes it',
+    { timeout: 300_000 },
+    async () => {
+      // Small sink buffers (the setting this test is about): the InfluxDB buffer fills and fetching
+      // pauses, the "paused by backpressure" state. The file sink takes the same records as InfluxDB
+      // and keeps writing: its lines are the count InfluxDB could not write.
+      const suite = await createSuite('stop_influx', {
+        sinks: { enabled: ['influx', 'file'], batchSize: 500, maxBuffered: 2_000 },
+      });
+      const ticks = ticksOf(11);
+      await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
+      await stopServer('influx');
+      const consumer = await startConsumer(suite.configPath);
+      running.push(consumer);
+      await waitForMetric(consumer, 'stockstream_sink_retries_total', 2);
+      await waitForMetric(consumer, 'stockstream_consumer_paused', 1);
 
-    const exit = await interrupt(consumer);
-    const stderr = consumer.stderr();
-    expect(exit, stderr).toEqual({ code: 1, signal: null });
-    expect(stderr).toMatch(/stopped with [\d,]+ records? not written \(influx [\d,]+\)/);
-    expect(stderr).toMatch(/their offsets were not committed, so the next start reads and writes them again/);
-    expect(unwrittenOf(stderr, 'influx')).toBe(lines(suite.config.sinks.file.path).length);
+      const exit = await interrupt(consumer);
+      const stderr = consumer.stderr();
+      expect(exit, stderr).toEqual({ code: 1, signal: null });
+      expect(stderr).toMatch(/stopped with [\d,]+ records? not written \(influx [\d,]+\)/);
+      expect(stderr).toMatch(/their offsets were not committed, so the next start reads and writes them again/);
+      expect(unwrittenOf(stderr, 'influx')).toBe(lines(suite.config.sinks.file.path).length);
 
-    await startServer('influx');
-    await consumeToTheEnd(suite);
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
-  });
+      await startServer('influx');
+      await consumeToTheEnd(suite);
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+    },
+  );
 
-  it('PostgreSQL stopped while its writes are retried: exits 1 with the count, and the next start writes it', { timeout: 300_000 }, async () => {
-    const suite = await createSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
-    const ticks = ticksOf(12);
-    const half = Math.floor(ticks.length / 2);
-    const consumer = await startConsumer(suite.configPath);
-    running.push(consumer);
-    await produce(suite.config.kafka.topics.prices, tickMessages(ticks.slice(0, half)));
-    await waitForAllCommitted(suite, consumer, 'the first half committed', 60_000);
-    await stopServer('postgres');
-    await produce(suite.config.kafka.topics.prices, tickMessages(ticks.slice(half)));
-    await waitForMetric(consumer, 'stockstream_sink_retries_total', 1);
+  it(
+    'PostgreSQL stopped while its writes are retried: exits 1 with the count, and the next start writes it',
+    { timeout: 300_000 },
+    async () => {
+      const suite = await createSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
+      const ticks = ticksOf(12);
+      const half = Math.floor(ticks.length / 2);
+      const consumer = await startConsumer(suite.configPath);
+      running.push(consumer);
+      await produce(suite.config.kafka.topics.prices, tickMessages(ticks.slice(0, half)));
+      await waitForAllCommitted(suite, consumer, 'the first half committed', 60_000);
+      await stopServer('postgres');
+      await produce(suite.config.kafka.topics.prices, tickMessages(ticks.slice(half)));
+      await waitForMetric(consumer, 'stockstream_sink_retries_total', 1);
 
-    const exit = await interrupt(consumer);
-    const stderr = consumer.stderr();
-    expect(exit, stderr).toEqual({ code: 1, signal: null });
-    expect(unwrittenOf(stderr, 'postgres')).toBeGreaterThan(0);
-    expect(stderr).toMatch(/their offsets were not committed, so the next start reads and writes them again/);
+      const exit = await interrupt(consumer);
+      const stderr = consumer.stderr();
+      expect(exit, stderr).toEqual({ code: 1, signal: null });
+      expect(unwrittenOf(stderr, 'postgres')).toBeGreaterThan(0);
+      expect(stderr).toMatch(/their offsets were not committed, so the next start reads and writes them again/);
 
-    await startServer('postgres');
-    await consumeToTheEnd(suite);
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expectedResults(suite.config.windows, ticks));
-  });
+      await startServer('postgres');
+      await consumeToTheEnd(suite);
+      expect(await postgresResults(suite.postgresUrl)).toEqual(expectedResults(suite.config.windows, ticks));
+    },
+  );
 
-  it('Kafka stopped with progress not yet committed: exits 1 saying the checkpoint was not committed, and the next start writes it', { timeout: 300_000 }, async () => {
-    const suite = await createSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
-    // A checkpoint interval longer than the test (the setting this test is about): what was read
-    // is still uncommitted when the broker stops, so the stop has a checkpoint it cannot commit.
-    const configPath = join(suite.dir, 'rare-checkpoints.config.json');
-    writeFileSync(configPath, JSON.stringify({ ...suite.userConfig, kafka: { ...suite.userConfig.kafka, checkpointInterval: '1h' } }));
-    const ticks = ticksOf(13);
-    await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
-    const consumer = await startConsumer(configPath);
-    running.push(consumer);
-    await waitForMetric(consumer, 'stockstream_ticks_consumed_total', ticks.length);
-    await stopServer('kafka');
+  it(
+    'Kafka stopped with progress not yet committed: exits 1 saying the checkpoint was not committed, and the next start writes it',
+    { timeout: 300_000 },
+    async () => {
+      const suite = await createSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
+      // A checkpoint interval longer than the test (the setting this test is about): what was read
+      // is still uncommitted when the broker stops, so the stop has a checkpoint it cannot commit.
+      const configPath = join(suite.dir, 'rare-checkpoints.config.json');
+      writeFileSync(
+        configPath,
+        JSON.stringify({ ...suite.userConfig, kafka: { ...suite.userConfig.kafka, checkpointInterval: '1h' } }),
+      );
+      const ticks = ticksOf(13);
+      await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
+      const consumer = await startConsumer(configPath);
+      running.push(consumer);
+      await waitForMetric(consumer, 'stockstream_ticks_consumed_total', ticks.length);
+      await stopServer('kafka');
 
-    const exit = await interrupt(consumer);
-    const stderr = consumer.stderr();
-    expect(exit, stderr).toEqual({ code: 1, signal: null });
-    expect(stderr).toMatch(/stopped before the last checkpoint was committed \(.+\); 0 records not written/);
-    expect(stderr).toMatch(/offsets stay at the last commit, so the next start reads from there again/);
+      const exit = await interrupt(consumer);
+      const stderr = consumer.stderr();
+      expect(exit, stderr).toEqual({ code: 1, signal: null });
+      expect(stderr).toMatch(/stopped before the last checkpoint was committed \(.+\); 0 records not written/);
+      expect(stderr).toMatch(/offsets stay at the last commit, so the next start reads from there again/);
 
-    await startServer('kafka');
-    await consumeToTheEnd(suite);
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
-  });
+      await startServer('kafka');
+      await consumeToTheEnd(suite);
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+    },
+  );
 });
 
 describe('watch --sink: the first SIGINT while a sink is down', () => {
   async function watchDir(prefix: string, sinks: string[]) {
     const suite = await createSuite(prefix, { sinks: { enabled: sinks as never } });
-    const config = { sinks: { enabled: sinks, file: { path: suite.config.sinks.file.path } }, influx: suite.userConfig.influx, postgres: suite.userConfig.postgres };
+    const config = {
+      sinks: { enabled: sinks, file: { path: suite.config.sinks.file.path } },
+      influx: suite.userConfig.influx,
+      postgres: suite.userConfig.postgres,
+    };
     writeFileSync(join(suite.dir, 'stockstream.config.json'), JSON.stringify(config));
     return suite;
   }
 
-  it('InfluxDB stopped: exits 1 saying how many records are lost; a second SIGINT exits at once', { timeout: 180_000 }, async () => {
-    // The file sink takes what InfluxDB takes (ticks included) and writes it: its lines are the count.
-    const suite = await watchDir('stop_watch_influx', ['influx', 'file']);
-    await stopServer('influx');
-    const watch = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
-    running.push(watch);
-    await watch.waitForStderr(/influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/);
-    await waitForFileLines(suite.config.sinks.file.path);
+  it(
+    'InfluxDB stopped: exits 1 saying how many records are lost; a second SIGINT exits at once',
+    { timeout: 180_000 },
+    async () => {
+      // The file sink takes what InfluxDB takes (ticks included) and writes it: its lines are the count.
+      const suite = await watchDir('stop_watch_influx', ['influx', 'file']);
+      await stopServer('influx');
+      const watch = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
+      running.push(watch);
+      await watch.waitForStderr(/influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/);
+      await waitForFileLines(suite.config.sinks.file.path);
 
-    const exit = await interrupt(watch);
-    const stderr = watch.stderr();
-    expect(exit, stderr).toEqual({ code: 1, signal: null });
-    expect(stderr).toMatch(/watch --sink: stopped with [\d,]+ records? not written \(influx [\d,]+\): they are lost/);
-    expect(unwrittenOf(stderr, 'influx')).toBe(lines(suite.config.sinks.file.path).length);
+      const exit = await interrupt(watch);
+      const stderr = watch.stderr();
+      expect(exit, stderr).toEqual({ code: 1, signal: null });
+      expect(stderr).toMatch(/watch --sink: stopped with [\d,]+ records? not written \(influx [\d,]+\): they are lost/);
+      expect(unwrittenOf(stderr, 'influx')).toBe(lines(suite.config.sinks.file.path).length);
 
-    // Again, and this time a second SIGINT: it does not wait for the sinks at all.
-    const again = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
-    running.push(again);
-    await again.waitForStderr(/influx: write failed/);
-    again.kill('SIGINT');
-    await again.waitForStderr(/SIGINT received/);
-    again.kill('SIGINT');
-    expect((await again.exited).code).toBe(130);
-  });
+      // Again, and this time a second SIGINT: it does not wait for the sinks at all.
+      const again = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
+      running.push(again);
+      await again.waitForStderr(/influx: write failed/);
+      again.kill('SIGINT');
+      await again.waitForStderr(/SIGINT received/);
+      again.kill('SIGINT');
+      expect((await again.exited).code).toBe(130);
+    },
+  );
 
-  it('PostgreSQL stopped while a replay runs: exits 1 saying how many records are lost', { timeout: 180_000 }, async () => {
-    const suite = await watchDir('stop_watch_postgres', ['postgres']);
-    // Paced (10×): the replay is still running when PostgreSQL stops, after the sink checked its tables.
-    const watch = startCli(['watch', '--file', FIXTURE, '--speed', '10', '--sink'], { cwd: suite.dir });
-    running.push(watch);
-    await watch.waitForStderr(/watch --sink: writing to postgres/);
-    await stopServer('postgres');
-    await watch.waitForStderr(/postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/, 90_000);
+  it(
+    'PostgreSQL stopped while a replay runs: exits 1 saying how many records are lost',
+    { timeout: 180_000 },
+    async () => {
+      const suite = await watchDir('stop_watch_postgres', ['postgres']);
+      // Paced (10×): the replay is still running when PostgreSQL stops, after the sink checked its tables.
+      const watch = startCli(['watch', '--file', FIXTURE, '--speed', '10', '--sink'], { cwd: suite.dir });
+      running.push(watch);
+      await watch.waitForStderr(/watch --sink: writing to postgres/);
+      await stopServer('postgres');
+      await watch.waitForStderr(/postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/, 90_000);
 
-    const exit = await interrupt(watch);
-    const stderr = watch.stderr();
-    expect(exit, stderr).toEqual({ code: 1, signal: null });
-    expect(stderr).toMatch(/watch --sink: stopped with [\d,]+ records? not written \(postgres [\d,]+\): they are lost/);
-    expect(unwrittenOf(stderr, 'postgres')).toBeGreaterThan(0);
-  });
+      const exit = await interrupt(watch);
+      const stderr = watch.stderr();
+      expect(exit, stderr).toEqual({ code: 1, signal: null });
+      expect(stderr).toMatch(
+        /watch --sink: stopped with [\d,]+ records? not written \(postgres [\d,]+\): they are lost/,
+      );
+      expect(unwrittenOf(stderr, 'postgres')).toBeGreaterThan(0);
+    },
+  );
 });
 
 async function waitForFileLines(path: string): Promise<void> {

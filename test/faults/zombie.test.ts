@@ -35,42 +35,52 @@ afterAll(async () => {
 });
 
 describe('zombie consumer', () => {
-  it('frozen past the session timeout while another takes over, then resumed, overwrites nothing', { timeout: 300_000 }, async () => {
-    const { suite, expected, produce } = stream;
-    zombie = await startConsumer(suite.configPath);
-    const producing = produce();
-    await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
-    await waitForMetric(zombie, 'stockstream_checkpoints_total', 1);
+  it(
+    'frozen past the session timeout while another takes over, then resumed, overwrites nothing',
+    { timeout: 300_000 },
+    async () => {
+      const { suite, expected, produce } = stream;
+      zombie = await startConsumer(suite.configPath);
+      const producing = produce();
+      await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
+      await waitForMetric(zombie, 'stockstream_checkpoints_total', 1);
 
-    zombie.child.kill('SIGSTOP');
-    successor = await startConsumer(suite.configPath);
-    // B only gets partitions once the group gave up on A (the session timeout): that is the takeover.
-    await waitForMetric(successor, 'stockstream_ticks_consumed_total', 1, 120_000);
-    await waitForMetric(successor, 'stockstream_checkpoints_total', 1, 60_000);
-    zombie.child.kill('SIGCONT');
+      zombie.child.kill('SIGSTOP');
+      successor = await startConsumer(suite.configPath);
+      // B only gets partitions once the group gave up on A (the session timeout): that is the takeover.
+      await waitForMetric(successor, 'stockstream_ticks_consumed_total', 1, 120_000);
+      await waitForMetric(successor, 'stockstream_checkpoints_total', 1, 60_000);
+      zombie.child.kill('SIGCONT');
 
-    const produced = await producing;
-    expect(produced.code, produced.stderr).toBe(0);
-    await waitForAllCommitted(suite, successor, 'every offset committed after the zombie came back');
-    // A woke up to a silence longer than membership allows and held its writes until the group answered.
-    await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
-    expect(zombie.stderr()).toMatch(/no word from the consumer group for \d+s: writing nothing/);
-    // It got partitions back that B had committed on: their stale memory was dropped for the state topic.
-    expect(zombie.stderr()).toMatch(/another consumer committed offset \d+ since we last saw .*restoring from the state topic/);
+      const produced = await producing;
+      expect(produced.code, produced.stderr).toBe(0);
+      await waitForAllCommitted(suite, successor, 'every offset committed after the zombie came back');
+      // A woke up to a silence longer than membership allows and held its writes until the group answered.
+      await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
+      expect(zombie.stderr()).toMatch(/no word from the consumer group for \d+s: writing nothing/);
+      // It got partitions back that B had committed on: their stale memory was dropped for the state topic.
+      expect(zombie.stderr()).toMatch(
+        /another consumer committed offset \d+ since we last saw .*restoring from the state topic/,
+      );
 
-    for (const consumer of [zombie, successor]) {
-      const metrics = await consumer.metrics();
-      expect(consumer.child.exitCode, 'both kept running').toBeNull();
-      expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late').toBe(0);
-      expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
-    }
-    expect(await zombie.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-    expect(await successor.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      for (const consumer of [zombie, successor]) {
+        const metrics = await consumer.metrics();
+        expect(consumer.child.exitCode, 'both kept running').toBeNull();
+        expect(metrics.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late').toBe(0);
+        expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
+      }
+      expect(await zombie.stop('SIGTERM')).toEqual({ code: 0, signal: null });
+      expect(await successor.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-    const kafka = await kafkaOutputs(suite.config, expected);
-    expect(kafka.results).toEqual(expected);
-    expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({ bars: expected.bars.length, indicators: expected.indicators.length, alerts: expected.alerts.length });
-  });
+      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+      const kafka = await kafkaOutputs(suite.config, expected);
+      expect(kafka.results).toEqual(expected);
+      expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({
+        bars: expected.bars.length,
+        indicators: expected.indicators.length,
+        alerts: expected.alerts.length,
+      });
+    },
+  );
 });

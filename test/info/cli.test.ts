@@ -18,13 +18,19 @@ let db: TestDatabase;
 let cwd: string;
 let env: NodeJS.ProcessEnv;
 
-const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(args, { cwd, env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
+const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
+  runCli(args, { cwd, env: { ...env, ...extraEnv }, timeoutMs: 60_000 });
 
 beforeAll(async () => {
   db = await testDatabase();
   // No stockstream.config.ts here: defaults, environment and flags only.
   cwd = await mkdtemp(join(tmpdir(), 'ss-info-cli-'));
-  env = cleanEnv({ DATABASE_URL: db.url, ...fakeYahooEnv(FIXTURES_DIR), KAFKA_BROKERS: testKafka().join(','), NO_COLOR: '1' });
+  env = cleanEnv({
+    DATABASE_URL: db.url,
+    ...fakeYahooEnv(FIXTURES_DIR),
+    KAFKA_BROKERS: testKafka().join(','),
+    NO_COLOR: '1',
+  });
 });
 
 afterAll(async () => {
@@ -65,15 +71,28 @@ describe('stockstream migrate + info (built CLI)', () => {
       { symbol: 'AAPL', short_name: 'Apple Inc.', sector: 'Technology', market_cap: '3484157951488' },
       { symbol: 'MSFT', short_name: 'Microsoft Corporation', sector: 'Technology', market_cap: '3116320178176' },
     ]);
-    expect(await db.sql`select symbol from stock_info_history order by symbol`).toEqual([{ symbol: 'AAPL' }, { symbol: 'MSFT' }]);
+    expect(await db.sql`select symbol from stock_info_history order by symbol`).toEqual([
+      { symbol: 'AAPL' },
+      { symbol: 'MSFT' },
+    ]);
   });
 
   it('info show AAPL --json prints the stored row', async () => {
-    for (const args of [['--json', 'info', 'show', 'AAPL'], ['info', 'show', 'aapl', '--json']]) {
+    for (const args of [
+      ['--json', 'info', 'show', 'AAPL'],
+      ['info', 'show', 'aapl', '--json'],
+    ]) {
       const show = await cli(args);
       expect(show.code).toBe(0);
       const info = JSON.parse(show.stdout) as Record<string, unknown> & { raw: { price: { symbol: string } } };
-      expect(info).toMatchObject({ symbol: 'AAPL', longName: 'Apple Inc.', industry: 'Consumer Electronics', marketCap: 3484157951488, trailingPE: 37.89, shortRatio: 1.96 });
+      expect(info).toMatchObject({
+        symbol: 'AAPL',
+        longName: 'Apple Inc.',
+        industry: 'Consumer Electronics',
+        marketCap: 3484157951488,
+        trailingPE: 37.89,
+        shortRatio: 1.96,
+      });
       expect(info.raw.price.symbol).toBe('AAPL');
     }
   });
@@ -91,7 +110,11 @@ describe('stockstream migrate + info (built CLI)', () => {
   it('info list filters by sector and sorts by market cap', async () => {
     const list = await cli(['info', 'list', '--sector', 'technology', '--sort', 'marketCap']);
     expect(list.code).toBe(0);
-    const symbols = list.stdout.trim().split('\n').slice(1).map((line) => line.split(/\s+/)[0]);
+    const symbols = list.stdout
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((line) => line.split(/\s+/)[0]);
     expect(symbols).toEqual(['AAPL', 'MSFT']);
     const bad = await cli(['info', 'list', '--sort', 'price']);
     expect(bad.code).toBe(2);
@@ -118,7 +141,9 @@ describe('stockstream migrate + info (built CLI)', () => {
     expect(offline.code).toBe(1);
     expect(offline.stderr).not.toMatch(/fetch failed|\n\s+at /);
     expect(offline.stderr).toMatch(/error +no symbol synced: DNS lookup of \S+ failed \((ENOTFOUND|EAI_AGAIN)\)/);
-    expect(offline.stderr).toMatch(/no internet connection or no DNS: check the network and its DNS server; without Yahoo, use --source synthetic/);
+    expect(offline.stderr).toMatch(
+      /no internet connection or no DNS: check the network and its DNS server; without Yahoo, use --source synthetic/,
+    );
     // The symbols that were not asked share one line instead of one each.
     expect(offline.stderr.split('\n').filter((line) => line.includes('not asked'))).toHaveLength(1);
   });
@@ -137,7 +162,9 @@ describe('stockstream migrate + info (built CLI)', () => {
 
   it('--to kafka publishes to a compacted topic keyed by symbol', async () => {
     const topic = uniqueName('info');
-    const sync = await cli(['--json', 'info', 'sync', '--symbols', 'AAPL,MSFT', '--to', 'kafka'], { STOCKSTREAM_KAFKA_TOPICS_INFO: topic });
+    const sync = await cli(['--json', 'info', 'sync', '--symbols', 'AAPL,MSFT', '--to', 'kafka'], {
+      STOCKSTREAM_KAFKA_TOPICS_INFO: topic,
+    });
     expect(sync.code).toBe(0);
     expect(JSON.parse(sync.stdout)).toEqual({ to: ['kafka'], synced: ['AAPL', 'MSFT'], failed: [] });
 
@@ -145,7 +172,10 @@ describe('stockstream migrate + info (built CLI)', () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      const described = await admin.describeConfigs({ resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }], includeSynonyms: false });
+      const described = await admin.describeConfigs({
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: topic, configNames: ['cleanup.policy'] }],
+        includeSynonyms: false,
+      });
       expect(described.resources[0]!.configEntries[0]!.configValue).toBe('compact');
     } finally {
       await admin.disconnect();
@@ -165,7 +195,10 @@ describe('stockstream migrate + info (built CLI)', () => {
           },
         });
       });
-      await Promise.race([done, new Promise((_, reject) => setTimeout(() => reject(new Error('no messages within 30s')), 30_000))]);
+      await Promise.race([
+        done,
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no messages within 30s')), 30_000)),
+      ]);
     } finally {
       await consumer.disconnect();
     }

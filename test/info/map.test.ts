@@ -31,8 +31,14 @@ describe('quoteSummary → StockInfo', () => {
 
   it('leaves out fields missing from the payload instead of inventing zeros', () => {
     const info = toStockInfo('SPY', summaryOf('SPY'), NOW);
-    expect(info).toMatchObject({ symbol: 'SPY', longName: 'SPDR S&P 500 ETF Trust', exchange: 'PCX', fiftyTwoWeekHigh: 609.07 });
-    for (const key of ['sector', 'industry', 'marketCap', 'trailingPE', 'forwardPE', 'shortRatio']) expect(info).not.toHaveProperty(key);
+    expect(info).toMatchObject({
+      symbol: 'SPY',
+      longName: 'SPDR S&P 500 ETF Trust',
+      exchange: 'PCX',
+      fiftyTwoWeekHigh: 609.07,
+    });
+    for (const key of ['sector', 'industry', 'marketCap', 'trailingPE', 'forwardPE', 'shortRatio'])
+      expect(info).not.toHaveProperty(key);
   });
 
   it('reads numbers sent as {raw, fmt}, and falls back between modules', () => {
@@ -45,7 +51,13 @@ describe('quoteSummary → StockInfo', () => {
       },
       NOW,
     );
-    expect(info).toMatchObject({ trailingPE: 12.5, marketCap: 1e9, forwardPE: 11, currency: 'EUR', exchange: 'NasdaqGS' });
+    expect(info).toMatchObject({
+      trailingPE: 12.5,
+      marketCap: 1e9,
+      forwardPE: 11,
+      currency: 'EUR',
+      exchange: 'NasdaqGS',
+    });
     expect(info).not.toHaveProperty('shortName');
   });
 

@@ -35,7 +35,12 @@ function timedFixtures() {
 async function syncWithFixtures(symbols: string[], options: Partial<SyncOptions> = {}) {
   const { logger, lines } = captureLogger();
   const fixtures = timedFixtures();
-  const result = await syncStockInfo(symbols, { fetchSummary: createSummaryFetcher({ logger, fetch: fixtures.fetch }), targets: [], logger, ...options });
+  const result = await syncStockInfo(symbols, {
+    fetchSummary: createSummaryFetcher({ logger, fetch: fixtures.fetch }),
+    targets: [],
+    logger,
+    ...options,
+  });
   const all = fixtures.calls;
   return { result, all, calls: all.filter((call) => call.url.includes('/quoteSummary/')), lines };
 }
@@ -53,15 +58,35 @@ describe('info sync against replayed Yahoo responses', () => {
   });
 
   it('stores AAPL and MSFT in stock_info and today’s history row, raw payload included', async () => {
-    const { result, all, calls } = await syncWithFixtures(['AAPL', 'MSFT'], { targets: [postgresTarget(database().sql, 'America/New_York')] });
+    const { result, all, calls } = await syncWithFixtures(['AAPL', 'MSFT'], {
+      targets: [postgresTarget(database().sql, 'America/New_York')],
+    });
     expect(result.failed).toEqual([]);
     expect(result.synced.map((info) => info.symbol)).toEqual(['AAPL', 'MSFT']);
-    const rows = await database().sql`select symbol, long_name, sector, industry, market_cap::text, forward_pe::float8, raw->'price'->>'symbol' as raw_symbol from stock_info order by symbol`;
+    const rows = await database()
+      .sql`select symbol, long_name, sector, industry, market_cap::text, forward_pe::float8, raw->'price'->>'symbol' as raw_symbol from stock_info order by symbol`;
     expect(rows).toEqual([
-      { symbol: 'AAPL', long_name: 'Apple Inc.', sector: 'Technology', industry: 'Consumer Electronics', market_cap: '3484157951488', forward_pe: 30.41, raw_symbol: 'AAPL' },
-      { symbol: 'MSFT', long_name: 'Microsoft Corporation', sector: 'Technology', industry: 'Software - Infrastructure', market_cap: '3116320178176', forward_pe: 29.97, raw_symbol: 'MSFT' },
+      {
+        symbol: 'AAPL',
+        long_name: 'Apple Inc.',
+        sector: 'Technology',
+        industry: 'Consumer Electronics',
+        market_cap: '3484157951488',
+        forward_pe: 30.41,
+        raw_symbol: 'AAPL',
+      },
+      {
+        symbol: 'MSFT',
+        long_name: 'Microsoft Corporation',
+        sector: 'Technology',
+        industry: 'Software - Infrastructure',
+        market_cap: '3116320178176',
+        forward_pe: 29.97,
+        raw_symbol: 'MSFT',
+      },
     ]);
-    const history = await database().sql`select symbol, date = (now() at time zone 'America/New_York')::date as today from stock_info_history order by symbol`;
+    const history = await database()
+      .sql`select symbol, date = (now() at time zone 'America/New_York')::date as today from stock_info_history order by symbol`;
     expect(history).toEqual([
       { symbol: 'AAPL', today: true },
       { symbol: 'MSFT', today: true },
@@ -72,7 +97,9 @@ describe('info sync against replayed Yahoo responses', () => {
   });
 
   it('reports a symbol Yahoo does not know without retrying it, and stores the rest', async () => {
-    const { result, calls } = await syncWithFixtures(['ZZZZZZ', 'SPY'], { targets: [postgresTarget(database().sql, 'America/New_York')] });
+    const { result, calls } = await syncWithFixtures(['ZZZZZZ', 'SPY'], {
+      targets: [postgresTarget(database().sql, 'America/New_York')],
+    });
     expect(result.failed).toEqual([{ symbol: 'ZZZZZZ', reason: 'Yahoo does not know ZZZZZZ' }]);
     expect(calls.filter((call) => call.url.includes('/quoteSummary/ZZZZZZ'))).toHaveLength(1);
     // SPY's payload misses sector, industry, market cap and P/Es: stored as NULL.
@@ -92,7 +119,13 @@ describe('info sync against replayed Yahoo responses', () => {
     expect(result.failed).toEqual([]);
     expect(target.written).toHaveLength(1);
     expect(target.written[0]!.map((info) => info.symbol)).toEqual(['NVDA', 'AAPL', 'MSFT']);
-    expect(calls.map((call) => /quoteSummary\/(\w+)/.exec(call.url)![1])).toEqual(['NVDA', 'NVDA', 'NVDA', 'AAPL', 'MSFT']);
+    expect(calls.map((call) => /quoteSummary\/(\w+)/.exec(call.url)![1])).toEqual([
+      'NVDA',
+      'NVDA',
+      'NVDA',
+      'AAPL',
+      'MSFT',
+    ]);
     // Each retry waited at least half the backoff ceiling (full jitter: between ceiling/2 and ceiling).
     expect(calls[1]!.at - calls[0]!.at).toBeGreaterThanOrEqual(95);
     expect(calls[2]!.at - calls[1]!.at).toBeGreaterThanOrEqual(195);
@@ -100,7 +133,10 @@ describe('info sync against replayed Yahoo responses', () => {
   });
 
   it('holds other symbols back while one is being refused (shared backoff)', async () => {
-    const { result, calls } = await syncWithFixtures(['NVDA', 'AAPL', 'MSFT', 'SPY'], { concurrency: 2, gate: createRateGate({ initialMs: 300, maxMs: 300 }) });
+    const { result, calls } = await syncWithFixtures(['NVDA', 'AAPL', 'MSFT', 'SPY'], {
+      concurrency: 2,
+      gate: createRateGate({ initialMs: 300, maxMs: 300 }),
+    });
     expect(result.failed).toEqual([]);
     // Measured from when the refusal was answered: under load a request the other worker sent while
     // NVDA's was still in flight (before anyone knew of the 429) must not count.
@@ -112,9 +148,18 @@ describe('info sync against replayed Yahoo responses', () => {
   });
 
   it('gives up on a symbol after maxAttempts rate limits and says why', async () => {
-    const { result } = await syncWithFixtures(['NVDA'], { maxAttempts: 2, gate: createRateGate({ initialMs: 10, maxMs: 10 }) });
+    const { result } = await syncWithFixtures(['NVDA'], {
+      maxAttempts: 2,
+      gate: createRateGate({ initialMs: 10, maxMs: 10 }),
+    });
     expect(result.synced).toEqual([]);
-    expect(result.failed).toEqual([{ symbol: 'NVDA', reason: 'Yahoo is rate limiting (HTTP 429 Too Many Requests)', fix: expect.stringMatching(/^poll less often/) }]);
+    expect(result.failed).toEqual([
+      {
+        symbol: 'NVDA',
+        reason: 'Yahoo is rate limiting (HTTP 429 Too Many Requests)',
+        fix: expect.stringMatching(/^poll less often/),
+      },
+    ]);
   });
 });
 
@@ -128,13 +173,18 @@ describe('info sync: one symbol’s bad metadata fails only that symbol (issue 1
   /** AAPL's recorded summary with a market cap beyond bigint and a U+0000 in its name. */
   function hostileSummary(symbol: string): Record<string, unknown> {
     const summary = structuredClone(summaryOf(symbol)) as Record<string, Record<string, unknown>>;
-    if (symbol === 'AAPL') summary.price = { ...summary.price, marketCap: { raw: 1e20, fmt: '100000P' }, longName: 'Apple\u0000 Inc.' };
+    if (symbol === 'AAPL')
+      summary.price = { ...summary.price, marketCap: { raw: 1e20, fmt: '100000P' }, longName: 'Apple\u0000 Inc.' };
     return summary;
   }
 
   it('stores a market cap beyond bigint and text with U+0000, and the other symbols with them', async () => {
     const { logger } = captureLogger();
-    const result = await syncStockInfo(['AAPL', 'MSFT'], { fetchSummary: async (symbol) => hostileSummary(symbol), targets: [postgresTarget(database().sql, 'America/New_York')], logger });
+    const result = await syncStockInfo(['AAPL', 'MSFT'], {
+      fetchSummary: async (symbol) => hostileSummary(symbol),
+      targets: [postgresTarget(database().sql, 'America/New_York')],
+      logger,
+    });
     expect(result.failed).toEqual([]);
     const rows = await database().sql`select symbol, long_name, market_cap::text from stock_info order by symbol`;
     expect(rows).toEqual([
@@ -147,8 +197,18 @@ describe('info sync: one symbol’s bad metadata fails only that symbol (issue 1
     const { logger } = captureLogger();
     const postgres = postgresTarget(database().sql, 'America/New_York');
     // Stands for data a target cannot hold that nobody has thought of yet.
-    const picky: InfoTarget = { name: 'postgres', write: async (infos) => (infos.some((info) => info.symbol === 'AAPL') ? Promise.reject(new Error('value out of range')) : postgres.write(infos)) };
-    const result = await syncStockInfo(['AAPL', 'MSFT'], { fetchSummary: async (symbol) => summaryOf(symbol), targets: [picky], logger });
+    const picky: InfoTarget = {
+      name: 'postgres',
+      write: async (infos) =>
+        infos.some((info) => info.symbol === 'AAPL')
+          ? Promise.reject(new Error('value out of range'))
+          : postgres.write(infos),
+    };
+    const result = await syncStockInfo(['AAPL', 'MSFT'], {
+      fetchSummary: async (symbol) => summaryOf(symbol),
+      targets: [picky],
+      logger,
+    });
     expect(result.failed).toEqual([{ symbol: 'AAPL', reason: 'postgres refused it: value out of range' }]);
     expect(result.synced.map((info) => info.symbol)).toEqual(['MSFT']);
     expect((await getStockInfo(database().sql, 'MSFT'))?.longName).toBe('Microsoft Corporation');

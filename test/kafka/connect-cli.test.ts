@@ -31,7 +31,9 @@ describe('a refused connection', () => {
     // refusal was reported without waiting for the timeout.
     const result = await runCli([command, '--brokers', broker], { cwd, env: cleanEnv(), timeoutMs: 20_000 });
     expect(result.code, result.stderr).toBe(1);
-    expect(result.stderr).toContain(`Kafka: cannot reach ${broker} (connection refused: nothing listens there) — start Kafka`);
+    expect(result.stderr).toContain(
+      `Kafka: cannot reach ${broker} (connection refused: nothing listens there) — start Kafka`,
+    );
     expect(result.stderr).not.toMatch(/within 30s/);
   });
 });
@@ -56,14 +58,23 @@ describe('Ctrl-C while connecting', () => {
     ['consume', /consuming .* as group/],
     ['produce', /^/], // produce logs nothing until it is connected
   ])('%s exits 130 at the first SIGINT, without a connect error', { timeout: 60_000 }, async (command, started) => {
-    const child = spawn(process.execPath, [BIN, command, '--brokers', broker], { cwd, env: cleanEnv(), stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, command, '--brokers', broker], {
+      cwd,
+      env: cleanEnv(),
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     let connecting = false;
     // Connecting: the silent broker got a connection from it.
     silent.once('connection', () => (connecting = true));
-    await waitFor(async () => (connecting && started.test(stderr) ? true : undefined), 'a connection to the silent broker', 30_000, () => stderr);
+    await waitFor(
+      async () => (connecting && started.test(stderr) ? true : undefined),
+      'a connection to the silent broker',
+      30_000,
+      () => stderr,
+    );
     child.kill('SIGINT');
     // Killed at 8 s, well inside kafkajs' ~10 s per connect attempt: a 130 means it did not wait.
     const force = setTimeout(() => child.kill('SIGKILL'), 8_000);

@@ -58,7 +58,10 @@ describe('stockstream dlq', () => {
     const byStage = new Map<string, number>();
     for (const group of groups) byStage.set(group.stage, (byStage.get(group.stage) ?? 0) + group.count);
     expect(Object.fromEntries(byStage)).toEqual({ decode: poison.length, future: future.length });
-    expect(groups.find((g) => g.stage === 'future')).toMatchObject({ count: 2, first: expect.stringMatching(/^\d@\d+$/) });
+    expect(groups.find((g) => g.stage === 'future')).toMatchObject({
+      count: 2,
+      first: expect.stringMatching(/^\d@\d+$/),
+    });
     const human = await suite.cli(['dlq', 'list']);
     expect(human.stdout).toMatch(/^5 dead letters in .*\.dlq\nSTAGE/);
   });
@@ -67,7 +70,8 @@ describe('stockstream dlq', () => {
     const result = await suite.cli(['--json', 'dlq', 'show', '--stage', 'decode', '--limit', '2']);
     const shown = ndjson<{ deadLetter: { stage: string; topic: string } }>(result.stdout);
     expect(shown).toHaveLength(2);
-    for (const letter of shown) expect(letter.deadLetter).toMatchObject({ stage: 'decode', topic: suite.config.kafka.topics.prices });
+    for (const letter of shown)
+      expect(letter.deadLetter).toMatchObject({ stage: 'decode', topic: suite.config.kafka.topics.prices });
     const human = await suite.cli(['dlq', 'show', '--stage', 'future']);
     expect(human.stdout.trim().split('\n')).toHaveLength(2);
     expect(human.stdout).toMatch(/^dlq {7}future {6}(AAPL|MSFT) /);
@@ -88,7 +92,10 @@ describe('stockstream dlq', () => {
     const prices = suite.config.kafka.topics.prices;
     const dlq = `${prices}.dlq`;
     const before = await groupProgress(suite.config.kafka.groupId, prices);
-    expect(before.every((p) => p.committed === p.end), JSON.stringify(before)).toBe(true);
+    expect(
+      before.every((p) => p.committed === p.end),
+      JSON.stringify(before),
+    ).toBe(true);
 
     const first = await suite.cli(['--json', 'dlq', 'redrive', '--stage', 'future', '--yes']);
     expect(first.code, first.stderr).toBe(0);
@@ -105,7 +112,9 @@ describe('stockstream dlq', () => {
 
     // Nothing more reached the topic (its end offsets also count the transaction markers).
     expect(await groupProgress(suite.config.kafka.groupId, prices)).toEqual(afterFirst);
-    const redriven = (await readTopic(prices, valid.length + poison.length + future.length + 2)).filter((m) => m.headers['redriven-from']);
+    const redriven = (await readTopic(prices, valid.length + poison.length + future.length + 2)).filter(
+      (m) => m.headers['redriven-from'],
+    );
     expect(redriven.map((m) => m.value).sort()).toEqual(future.map((t) => encodeTick(t)).sort());
     expect(redriven).toHaveLength(2);
     for (const message of redriven) {

@@ -45,13 +45,22 @@ describe('stockstream status', () => {
   let written = 0;
   const produceTicks = async (n: number) => {
     const topic = suite.config.kafka.topics.prices;
-    await writeRecords(Array.from({ length: n }, (_, i) => ({ topic, partition: (written + i) % 2, key: (written + i) % 2 ? 'MSFT' : 'AAPL', value: encodeTick(tick((written + i) % 2 ? 'MSFT' : 'AAPL', written + i)) })));
+    await writeRecords(
+      Array.from({ length: n }, (_, i) => ({
+        topic,
+        partition: (written + i) % 2,
+        key: (written + i) % 2 ? 'MSFT' : 'AAPL',
+        value: encodeTick(tick((written + i) % 2 ? 'MSFT' : 'AAPL', written + i)),
+      })),
+    );
     written += n;
   };
 
   beforeAll(async () => {
     // The file sink: this suite judges Kafka; the bars check has its own suite below.
-    suite = opsSuite('status', (dir) => ({ sinks: { enabled: ['file'], file: { path: join(dir, 'outputs.ndjson') } } }));
+    suite = opsSuite('status', (dir) => ({
+      sinks: { enabled: ['file'], file: { path: join(dir, 'outputs.ndjson') } },
+    }));
     await createTopic(suite.config.kafka.topics.prices, 2);
     await createTopic(`${suite.config.kafka.topics.prices}.dlq`, 2);
   });
@@ -64,8 +73,14 @@ describe('stockstream status', () => {
     await produceTicks(10);
     const before = await status(suite);
     expect(before.code).toBe(1);
-    expect(check(before, 'Consumer group')).toMatchObject({ ok: false, detail: expect.stringMatching(/has no members/) });
-    expect(before.facts.group.partitions.map((p) => [p.partition, p.committed, p.lag])).toEqual([[0, null, 5], [1, null, 5]]);
+    expect(check(before, 'Consumer group')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/has no members/),
+    });
+    expect(before.facts.group.partitions.map((p) => [p.partition, p.committed, p.lag])).toEqual([
+      [0, null, 5],
+      [1, null, 5],
+    ]);
 
     consumer = await startConsumer(suite.configPath);
     const healthy = await waitFor(async () => {
@@ -83,7 +98,14 @@ describe('stockstream status', () => {
     expect(stopped.code).toBe(1);
     expect(check(stopped, 'Consumer group').ok).toBe(false);
     const progress = await groupProgress(suite.config.kafka.groupId, suite.config.kafka.topics.prices);
-    expect(stopped.facts.group.partitions.map((p) => ({ partition: p.partition, committed: p.committed, end: p.end, lag: p.lag }))).toEqual(
+    expect(
+      stopped.facts.group.partitions.map((p) => ({
+        partition: p.partition,
+        committed: p.committed,
+        end: p.end,
+        lag: p.lag,
+      })),
+    ).toEqual(
       progress.map((p) => ({ partition: p.partition, committed: p.committed, end: p.end, lag: p.end - p.committed })),
     );
     expect(stopped.facts.group.totalLag).toBe(3);
@@ -108,14 +130,26 @@ describe('stockstream status', () => {
   });
 
   it('--watch refreshes until Ctrl-C and exits with the last verdict', async () => {
-    const child = spawn(process.execPath, [BIN, '--config', suite.configPath, '--json', 'status', '--watch', '--interval', '1s'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(
+      process.execPath,
+      [BIN, '--config', suite.configPath, '--json', 'status', '--watch', '--interval', '1s'],
+      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await waitFor(() => (stdout.split('\n').length > 2 ? true : undefined), 'two refreshes', 30_000, () => stdout);
+    await waitFor(
+      () => (stdout.split('\n').length > 2 ? true : undefined),
+      'two refreshes',
+      30_000,
+      () => stdout,
+    );
     child.kill('SIGINT');
     expect(await exited).toBe(1);
-    const reports = stdout.trim().split('\n').map((line) => JSON.parse(line) as Report);
+    const reports = stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Report);
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports.every((report) => report.healthy === false)).toBe(true);
   });
@@ -135,28 +169,68 @@ describe('stockstream status: dead letters and bars', () => {
   let influx: TestInflux;
 
   async function writeBar(interval: string, start: number): Promise<void> {
-    const bar: Bar = { symbol: 'AAPL', interval, start, end: start + 60_000, open: 1, high: 1, low: 1, close: 1, volume: 1, vwap: 1, ticks: 1, final: true };
+    const bar: Bar = {
+      symbol: 'AAPL',
+      interval,
+      start,
+      end: start + 60_000,
+      open: 1,
+      high: 1,
+      low: 1,
+      close: 1,
+      volume: 1,
+      vwap: 1,
+      ticks: 1,
+      final: true,
+    };
     const line = createLineEncoder(suite.config.influx.measurements).line({ kind: 'bar', bar })!;
     const url = new URL('/api/v2/write', influx.url);
     url.search = new URLSearchParams({ org: influx.org, bucket: influx.bucket, precision: 'ms' }).toString();
-    const response = await fetch(url, { method: 'POST', headers: { Authorization: `Token ${influx.token}` }, body: line });
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { Authorization: `Token ${influx.token}` },
+      body: line,
+    });
     expect(response.status).toBe(204);
   }
 
   beforeAll(async () => {
     influx = await testInflux();
     // The influx sink on, with the suite's own bucket: the bars check reads where consume would write.
-    suite = opsSuite('status_bars', { sinks: { enabled: ['influx'] }, influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket } });
+    suite = opsSuite('status_bars', {
+      sinks: { enabled: ['influx'] },
+      influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
+    });
     await createTopic(suite.config.kafka.topics.prices, 1);
     await createTopic(`${suite.config.kafka.topics.prices}.dlq`, 1);
   });
 
   it('a dead letter in the last minute is unhealthy, with its stage and reason', async () => {
     const dlq = `${suite.config.kafka.topics.prices}.dlq`;
-    const letter = deadLetter(dlq, suite.config.kafka.topics.prices, 0, { key: Buffer.from('AAPL'), value: Buffer.from('{bad'), offset: '7', headers: {} } as never, 'decode', 'not JSON: bad');
-    await writeRecords([{ topic: dlq, partition: 0, key: letter.key, value: letter.value as Buffer, headers: letter.headers as Record<string, string> }]);
+    const letter = deadLetter(
+      dlq,
+      suite.config.kafka.topics.prices,
+      0,
+      { key: Buffer.from('AAPL'), value: Buffer.from('{bad'), offset: '7', headers: {} } as never,
+      'decode',
+      'not JSON: bad',
+    );
+    await writeRecords([
+      {
+        topic: dlq,
+        partition: 0,
+        key: letter.key,
+        value: letter.value as Buffer,
+        headers: letter.headers as Record<string, string>,
+      },
+    ]);
     const report = await status(suite);
-    expect(check(report, 'Dead letters')).toMatchObject({ ok: false, detail: expect.stringMatching(/1 dead letters, 1 in the last minute; last by stage: decode \d+s ago: not JSON: bad/) });
+    expect(check(report, 'Dead letters')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(
+        /1 dead letters, 1 in the last minute; last by stage: decode \d+s ago: not JSON: bad/,
+      ),
+    });
     expect(report.facts.dlq.lastByStage).toMatchObject([{ stage: 'decode', reason: 'not JSON: bad' }]);
   });
 
@@ -164,10 +238,18 @@ describe('stockstream status: dead letters and bars', () => {
     const hourAgo = Math.floor((Date.now() - 3_600_000) / 60_000) * 60_000;
     await writeBar('1m', hourAgo);
     await writeBar('5m', hourAgo);
-    await writeRecords([{ topic: suite.config.kafka.topics.prices, partition: 0, key: 'AAPL', value: encodeTick(tick('AAPL', 0)) }]);
+    await writeRecords([
+      { topic: suite.config.kafka.topics.prices, partition: 0, key: 'AAPL', value: encodeTick(tick('AAPL', 0)) },
+    ]);
     const stale = await status(suite);
-    expect(stale.facts.bars).toEqual([{ interval: '1m', start: hourAgo }, { interval: '5m', start: hourAgo }]);
-    expect(check(stale, 'InfluxDB bars')).toMatchObject({ ok: false, detail: expect.stringMatching(/no 1m\/5m bar newer than its interval plus windows.allowedLateness 5s/) });
+    expect(stale.facts.bars).toEqual([
+      { interval: '1m', start: hourAgo },
+      { interval: '5m', start: hourAgo },
+    ]);
+    expect(check(stale, 'InfluxDB bars')).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/no 1m\/5m bar newer than its interval plus windows.allowedLateness 5s/),
+    });
 
     const minuteStart = Math.floor(Date.now() / 60_000) * 60_000;
     await writeBar('1m', minuteStart - 60_000);

@@ -30,7 +30,14 @@ export function opsSuite(prefix: string, settings: UserConfig | ((dir: string) =
     kafka: {
       brokers: testKafka(),
       groupId: `${name}_group`,
-      topics: { prices: `${name}_prices`, info: `${name}_info`, bars: `${name}_bars`, indicators: `${name}_indicators`, alerts: `${name}_alerts`, state: `${name}_state` },
+      topics: {
+        prices: `${name}_prices`,
+        info: `${name}_info`,
+        bars: `${name}_bars`,
+        indicators: `${name}_indicators`,
+        alerts: `${name}_alerts`,
+        state: `${name}_state`,
+      },
       ...extra.kafka,
     },
   };
@@ -57,7 +64,11 @@ export interface Written {
 
 /** Writes the records in order, each to its partition; returns them with the offsets they got. */
 export async function writeRecords(records: Written[]): Promise<Array<Written & { offset: number }>> {
-  const producer = testKafkaClient().producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = testKafkaClient().producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const written: Array<Written & { offset: number }> = [];
   try {
@@ -65,7 +76,15 @@ export async function writeRecords(records: Written[]): Promise<Array<Written & 
       const [meta] = await producer.send({
         topic: record.topic,
         acks: -1,
-        messages: [{ partition: record.partition, key: record.key, value: record.value, headers: record.headers, timestamp: record.timestamp === undefined ? undefined : String(record.timestamp) }],
+        messages: [
+          {
+            partition: record.partition,
+            key: record.key,
+            value: record.value,
+            headers: record.headers,
+            timestamp: record.timestamp === undefined ? undefined : String(record.timestamp),
+          },
+        ],
       });
       written.push({ ...record, offset: Number(meta!.baseOffset) });
     }

@@ -21,7 +21,15 @@ interface Line {
   headers: Record<string, string>;
   kind: string;
   value: Record<string, unknown> | string | null;
-  deadLetter?: { reason: string; stage: string; topic: string; partition: number; offset: string; bytes: number; valueBase64: string };
+  deadLetter?: {
+    reason: string;
+    stage: string;
+    topic: string;
+    partition: number;
+    offset: string;
+    bytes: number;
+    valueBase64: string;
+  };
 }
 
 const NOW = Date.now();
@@ -29,7 +37,14 @@ const OLD = NOW - 2 * 3_600_000;
 const RECENT = NOW - 5 * 60_000;
 
 function tick(symbol: string, i: number): Tick {
-  return { symbol, time: Date.UTC(2026, 2, 2, 14, 30) + i * 1000, price: 100 + i, dayVolume: 1000 * i, previousClose: 100, source: 'test' };
+  return {
+    symbol,
+    time: Date.UTC(2026, 2, 2, 14, 30) + i * 1000,
+    price: 100 + i,
+    dayVolume: 1000 * i,
+    previousClose: 100,
+    source: 'test',
+  };
 }
 
 /** The (partition, offset) pairs of lines, sorted: what a range or filter must return exactly. */
@@ -56,7 +71,14 @@ describe('stockstream tail', () => {
       ['MSFT', 0, RECENT],
     ];
     prices = await writeRecords(
-      plan.map(([symbol, partition, timestamp], i) => ({ topic, partition, key: symbol, value: encodeTick(tick(symbol, i)), timestamp, headers: { schema: 'tick.v1' } })),
+      plan.map(([symbol, partition, timestamp], i) => ({
+        topic,
+        partition,
+        key: symbol,
+        value: encodeTick(tick(symbol, i)),
+        timestamp,
+        headers: { schema: 'tick.v1' },
+      })),
     );
   });
 
@@ -66,7 +88,13 @@ describe('stockstream tail', () => {
     const lines = ndjson<Line>(result.stdout);
     expect(positions(lines)).toEqual(positions(prices));
     const first = lines.find((line) => line.partition === 1 && line.offset === '0')!;
-    expect(first).toMatchObject({ key: 'MSFT', kind: 'tick', headers: { schema: 'tick.v1' }, timestamp: new Date(OLD).toISOString(), value: { symbol: 'MSFT', price: 101 } });
+    expect(first).toMatchObject({
+      key: 'MSFT',
+      kind: 'tick',
+      headers: { schema: 'tick.v1' },
+      timestamp: new Date(OLD).toISOString(),
+      value: { symbol: 'MSFT', price: 101 },
+    });
   });
 
   it('without a start or --follow (a pipe) it reads what is there, from the beginning', async () => {
@@ -86,7 +114,9 @@ describe('stockstream tail', () => {
   });
 
   it('--since a time does the same', async () => {
-    const lines = ndjson<Line>((await suite.cli(['--json', 'tail', '--since', new Date(RECENT - 1000).toISOString()])).stdout);
+    const lines = ndjson<Line>(
+      (await suite.cli(['--json', 'tail', '--since', new Date(RECENT - 1000).toISOString()])).stdout,
+    );
     expect(positions(lines)).toEqual(positions(prices.filter((p) => p.timestamp === RECENT)));
   });
 
@@ -102,8 +132,13 @@ describe('stockstream tail', () => {
   });
 
   it('--count ends after that many matching records, in offset order within a partition', async () => {
-    const lines = ndjson<Line>((await suite.cli(['--json', 'tail', '--partition', '0', '--from-beginning', '--count', '2', '--symbol', 'AAPL'])).stdout);
-    expect(positions(lines)).toEqual(positions(prices.filter((p) => p.partition === 0 && p.key === 'AAPL').slice(0, 2)));
+    const lines = ndjson<Line>(
+      (await suite.cli(['--json', 'tail', '--partition', '0', '--from-beginning', '--count', '2', '--symbol', 'AAPL']))
+        .stdout,
+    );
+    expect(positions(lines)).toEqual(
+      positions(prices.filter((p) => p.partition === 0 && p.key === 'AAPL').slice(0, 2)),
+    );
   });
 
   it('human lines are watch line mode lines', async () => {
@@ -129,7 +164,20 @@ describe('stockstream tail', () => {
 
   it('reads bars, indicators and alerts topics by name, in the console sink line format', async () => {
     const topic = await createTopic(suite.config.kafka.topics.bars, 1);
-    const bar: Bar = { symbol: 'AAPL', interval: '1m', start: Date.UTC(2026, 2, 2, 14, 30), end: Date.UTC(2026, 2, 2, 14, 31), open: 1, high: 2, low: 0.5, close: 1.5, volume: 10, vwap: 1.2, ticks: 3, final: true };
+    const bar: Bar = {
+      symbol: 'AAPL',
+      interval: '1m',
+      start: Date.UTC(2026, 2, 2, 14, 30),
+      end: Date.UTC(2026, 2, 2, 14, 31),
+      open: 1,
+      high: 2,
+      low: 0.5,
+      close: 1.5,
+      volume: 10,
+      vwap: 1.2,
+      ticks: 3,
+      final: true,
+    };
     await writeRecords([{ topic, partition: 0, key: 'AAPL', value: encodeRecord(bar), headers: { schema: 'bar.v1' } }]);
     const result = await suite.cli(['tail', 'bars']);
     expect(result.stdout).toBe(`${barText(bar)}\n`);
@@ -137,11 +185,21 @@ describe('stockstream tail', () => {
 
   it('never shows the records of an aborted transaction (read_committed), and a range ending in a marker ends', async () => {
     const topic = await createTopic(`${suite.name}_tx`, 1);
-    const producer = testKafkaClient().producer({ transactionalId: `${suite.name}_tx`, idempotent: true, maxInFlightRequests: 1 });
+    const producer = testKafkaClient().producer({
+      transactionalId: `${suite.name}_tx`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     try {
       const aborted = await producer.transaction();
-      await aborted.send({ topic, messages: [{ key: 'AAPL', value: 'aborted-1' }, { key: 'AAPL', value: 'aborted-2' }] });
+      await aborted.send({
+        topic,
+        messages: [
+          { key: 'AAPL', value: 'aborted-1' },
+          { key: 'AAPL', value: 'aborted-2' },
+        ],
+      });
       await aborted.abort();
       const committed = await producer.transaction();
       await committed.send({ topic, messages: [{ key: 'AAPL', value: 'committed-1' }] });
@@ -158,16 +216,40 @@ describe('stockstream tail', () => {
     const dlq = await createTopic(`${suite.config.kafka.topics.prices}.dlq`, 1);
     const poison = Buffer.concat([Buffer.from('{"v":1,\n\x1b[2J'), Buffer.alloc(300, 0x41)]);
     const original = { key: Buffer.from('AAPL'), value: poison, offset: '42', headers: {} } as never;
-    const letter = deadLetter(dlq, suite.config.kafka.topics.prices, 2, original, 'decode', 'not JSON: Unexpected token');
-    await writeRecords([{ topic: dlq, partition: 0, key: letter.key, value: letter.value as Buffer, headers: letter.headers as IHeadersLike }]);
+    const letter = deadLetter(
+      dlq,
+      suite.config.kafka.topics.prices,
+      2,
+      original,
+      'decode',
+      'not JSON: Unexpected token',
+    );
+    await writeRecords([
+      {
+        topic: dlq,
+        partition: 0,
+        key: letter.key,
+        value: letter.value as Buffer,
+        headers: letter.headers as IHeadersLike,
+      },
+    ]);
     const human = await suite.cli(['tail', 'dlq']);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(`dlq       decode      AAPL`);
-    expect(human.stdout).toContain(`from=${suite.config.kafka.topics.prices}/2@42 reason="not JSON: Unexpected token" value={"v":1,\\n\\x1b[2JAAAA`);
+    expect(human.stdout).toContain(
+      `from=${suite.config.kafka.topics.prices}/2@42 reason="not JSON: Unexpected token" value={"v":1,\\n\\x1b[2JAAAA`,
+    );
     expect(human.stdout).toContain('… (312 bytes)');
     expect(human.stdout).not.toContain('\x1b');
     const [json] = ndjson<Line>((await suite.cli(['--json', 'tail', 'dlq'])).stdout);
-    expect(json!.deadLetter).toMatchObject({ reason: 'not JSON: Unexpected token', stage: 'decode', topic: suite.config.kafka.topics.prices, partition: 2, offset: '42', bytes: 312 });
+    expect(json!.deadLetter).toMatchObject({
+      reason: 'not JSON: Unexpected token',
+      stage: 'decode',
+      topic: suite.config.kafka.topics.prices,
+      partition: 2,
+      offset: '42',
+      bytes: 312,
+    });
     expect(Buffer.from(json!.deadLetter!.valueBase64, 'base64').equals(poison)).toBe(true);
   });
 
@@ -179,7 +261,10 @@ describe('stockstream tail', () => {
       const { groups } = await admin.listGroups();
       for (const { groupId } of groups) {
         const [offsets] = await admin.fetchOffsets({ groupId, topics: [suite.config.kafka.topics.prices] });
-        expect(offsets!.partitions.every((p) => p.offset === '-1'), groupId).toBe(true);
+        expect(
+          offsets!.partitions.every((p) => p.offset === '-1'),
+          groupId,
+        ).toBe(true);
       }
     } finally {
       await admin.disconnect();
@@ -189,7 +274,10 @@ describe('stockstream tail', () => {
   it('--follow prints new records; piped into head it ends quietly with 0 once head is gone', async () => {
     // A real OS pipe between the CLI and head, as a shell makes it; PIPESTATUS gives the CLI's exit code.
     const script = '"$0" "$1" --config "$2" tail --follow | head -n 1; echo "codes ${PIPESTATUS[*]}"';
-    const shell = spawn('bash', ['-c', script, process.execPath, BIN, suite.configPath], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const shell = spawn('bash', ['-c', script, process.execPath, BIN, suite.configPath], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     shell.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -199,7 +287,9 @@ describe('stockstream tail', () => {
     let finished = false;
     void done.then(() => (finished = true));
     for (let i = 100; !finished; i++) {
-      await writeRecords([{ topic: suite.config.kafka.topics.prices, partition: 1, key: 'MSFT', value: encodeTick(tick('MSFT', i)) }]);
+      await writeRecords([
+        { topic: suite.config.kafka.topics.prices, partition: 1, key: 'MSFT', value: encodeTick(tick('MSFT', i)) },
+      ]);
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 200))]);
     }
     expect(stdout).toMatch(/^tick {6}MSFT .*\ncodes 0 0\n$/);
@@ -210,7 +300,9 @@ describe('stockstream tail', () => {
     const run = runInPty(['--config', suite.configPath, 'tail', '--symbol', 'NVDA']);
     // Keep writing until the reader is in place and a new record shows (following starts at the end).
     for (let i = 200; !/NVDA 2026-03-02T14:3/.test(run.output()); i++) {
-      await writeRecords([{ topic: suite.config.kafka.topics.prices, partition: 2, key: 'NVDA', value: encodeTick(tick('NVDA', i)) }]);
+      await writeRecords([
+        { topic: suite.config.kafka.topics.prices, partition: 2, key: 'NVDA', value: encodeTick(tick('NVDA', i)) },
+      ]);
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     // The NVDA records written before it started (ticks 3 and 6) are not shown.
@@ -220,9 +312,14 @@ describe('stockstream tail', () => {
   });
 
   it('ends at once on Ctrl-C while following', async () => {
-    const child = spawn(process.execPath, [BIN, '--config', suite.configPath, 'tail', '--follow', '--from-beginning'], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, '--config', suite.configPath, 'tail', '--follow', '--from-beginning'], {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
-    const firstLine = new Promise<void>((resolve) => child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), resolve())));
+    const firstLine = new Promise<void>((resolve) =>
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), resolve())),
+    );
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await firstLine;
     child.kill('SIGINT');

@@ -9,7 +9,14 @@ import { migrateUp, migrationStatus, MigrationError } from '../../src/postgres/m
 import { checksum, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../src/postgres/migrations.ts';
 import { testDatabase, waitFor, type TestDatabase } from './database.ts';
 
-const EXPECTED_TABLES = ['schema_migrations', 'stock_alerts', 'stock_bars', 'stock_indicators', 'stock_info', 'stock_info_history'];
+const EXPECTED_TABLES = [
+  'schema_migrations',
+  'stock_alerts',
+  'stock_bars',
+  'stock_indicators',
+  'stock_info',
+  'stock_info_history',
+];
 
 async function tablesIn(db: TestDatabase, schema: string): Promise<string[]> {
   const rows = await db.sql<{ table_name: string }[]>`
@@ -46,7 +53,9 @@ describe('migrate', () => {
     const files = await loadMigrations(dir);
     expect(result.applied.map((m) => m.file)).toEqual(files.map((f) => f.file));
     expect(await tablesIn(db, 'public')).toEqual(EXPECTED_TABLES);
-    const recorded = await db.sql<{ version: number; name: string; checksum: string }[]>`select version, name, checksum from schema_migrations order by version`;
+    const recorded = await db.sql<
+      { version: number; name: string; checksum: string }[]
+    >`select version, name, checksum from schema_migrations order by version`;
     expect(recorded).toEqual(files.map((f) => ({ version: f.version, name: f.name, checksum: f.checksum })));
     const status = await migrationStatus(db.sql, { schema: 'public', dir });
     expect(status.map((s) => s.status)).toEqual(files.map(() => 'applied'));
@@ -93,7 +102,9 @@ describe('migrate', () => {
         migrateUp(second, { schema: 'public', dir, onWait: () => waits.push('second') }),
       ];
       await waitFor(async () => {
-        const [row] = await db.sql<{ n: number }[]>`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`;
+        const [row] = await db.sql<
+          { n: number }[]
+        >`select count(*)::int as n from pg_locks where locktype = 'advisory' and not granted`;
         return row!.n === 2;
       }, 'both runs to wait for the advisory lock');
       await gate.release();
@@ -122,12 +133,16 @@ describe('migrate', () => {
     expect(edited.checksum).not.toBe(first!.checksum);
     expect(status.find((s) => s.version === 900)?.status).toBe('pending');
 
-    await expect(migrateUp(db.sql, { schema: 'public', dir })).rejects.toThrow(/001_stock_info changed since it was applied/);
+    await expect(migrateUp(db.sql, { schema: 'public', dir })).rejects.toThrow(
+      /001_stock_info changed since it was applied/,
+    );
     expect(await tablesIn(db, 'public')).not.toContain('later');
   });
 
   it('does not count CRLF line endings as a change', () => {
-    expect(checksum('create table a (id int);\r\nselect 1;\r\n')).toBe(checksum('create table a (id int);\nselect 1;\n'));
+    expect(checksum('create table a (id int);\r\nselect 1;\r\n')).toBe(
+      checksum('create table a (id int);\nselect 1;\n'),
+    );
   });
 
   it('rolls back a failing file completely and names its line', async () => {
@@ -147,4 +162,3 @@ describe('migrate', () => {
     await expect(loadMigrations(dir)).rejects.toThrow(/add-things\.sql is not named NNN_name\.sql/);
   });
 });
-

@@ -24,7 +24,24 @@ describe('stockstream produce (built CLI)', () => {
     const replayed = uniqueName('prices_replayed');
     const file = join(cwd, `${recorded}.ndjson`);
 
-    const first = await runCli(produceArgs(recorded, '--source', 'synthetic', '--symbols', 'AAPL,MSFT', '--rate', '1000', '--limit', '5000', '--seed', '3', '--record', file), { cwd, timeoutMs: 60_000 });
+    const first = await runCli(
+      produceArgs(
+        recorded,
+        '--source',
+        'synthetic',
+        '--symbols',
+        'AAPL,MSFT',
+        '--rate',
+        '1000',
+        '--limit',
+        '5000',
+        '--seed',
+        '3',
+        '--record',
+        file,
+      ),
+      { cwd, timeoutMs: 60_000 },
+    );
     expect(first.code, first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout) as { published: number; elapsedMs: number };
     expect(summary.published).toBe(5_000);
@@ -40,7 +57,10 @@ describe('stockstream produce (built CLI)', () => {
       expect(originalByKey.get(symbol)).toEqual(lines.filter((line) => line.includes(`"symbol":"${symbol}"`)));
     }
 
-    const second = await runCli(produceArgs(replayed, '--source', 'replay', '--file', file, '--speed', '0'), { cwd, timeoutMs: 60_000 });
+    const second = await runCli(produceArgs(replayed, '--source', 'replay', '--file', file, '--speed', '0'), {
+      cwd,
+      timeoutMs: 60_000,
+    });
     expect(second.code, second.stderr).toBe(0);
     const copy = await consumeAll(kafka(), replayed, 5_000);
     expect(copy).toHaveLength(5_000);
@@ -53,7 +73,15 @@ describe('stockstream produce (built CLI)', () => {
   it('sends unreadable replay records to the dead-letter topic with the reason', async () => {
     const topic = uniqueName('prices_dlq');
     const file = join(cwd, `${topic}.ndjson`);
-    writeFileSync(file, ['{"symbol":"AAPL","time":1773156600000,"price":231.54}', 'not json', '{"symbol":"MSFT","time":1773156600000,"price":0}', '{"symbol":"MSFT","time":1773156601000,"price":415.1}'].join('\n'));
+    writeFileSync(
+      file,
+      [
+        '{"symbol":"AAPL","time":1773156600000,"price":231.54}',
+        'not json',
+        '{"symbol":"MSFT","time":1773156600000,"price":0}',
+        '{"symbol":"MSFT","time":1773156601000,"price":415.1}',
+      ].join('\n'),
+    );
     const result = await runCli(produceArgs(topic, '--source', 'replay', '--file', file), { cwd, timeoutMs: 60_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ published: 2, deadLettered: 2 });
@@ -69,7 +97,11 @@ describe('stockstream produce (built CLI)', () => {
 
   it('flushes and exits 0 on SIGTERM, with every counted tick in the topic', async () => {
     const topic = uniqueName('prices_sigterm');
-    const child = spawn(process.execPath, [BIN, ...produceArgs(topic, '--source', 'synthetic', '--rate', '2000')], { cwd, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...produceArgs(topic, '--source', 'synthetic', '--rate', '2000')], {
+      cwd,
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -84,7 +116,10 @@ describe('stockstream produce (built CLI)', () => {
 
   it('names the broker and exits 1 when Kafka cannot be reached within --connect-timeout', async () => {
     const began = Date.now();
-    const result = await runCli(['produce', '--source', 'synthetic', '--brokers', '127.0.0.1:1', '--connect-timeout', '2s', '--limit', '1'], { cwd, timeoutMs: 60_000 });
+    const result = await runCli(
+      ['produce', '--source', 'synthetic', '--brokers', '127.0.0.1:1', '--connect-timeout', '2s', '--limit', '1'],
+      { cwd, timeoutMs: 60_000 },
+    );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/Kafka: cannot reach 127\.0\.0\.1:1 \(connection refused: nothing listens there\)/);
     expect(Date.now() - began).toBeLessThan(10_000); // the deadline holds even though kafkajs retries inside connect()
@@ -97,7 +132,20 @@ describe('stockstream produce (built CLI)', () => {
     const replay = await runCli(['produce', '--source', 'replay'], { cwd });
     expect(replay.code).toBe(2);
     expect(replay.stderr).toContain('--source replay needs a file');
-    const record = await runCli(['produce', '--source', 'synthetic', '--brokers', brokers(), '--record', join(cwd, 'missing-dir', 'x.ndjson'), '--limit', '1'], { cwd });
+    const record = await runCli(
+      [
+        'produce',
+        '--source',
+        'synthetic',
+        '--brokers',
+        brokers(),
+        '--record',
+        join(cwd, 'missing-dir', 'x.ndjson'),
+        '--limit',
+        '1',
+      ],
+      { cwd },
+    );
     expect(record.code).toBe(2);
     expect(record.stderr).toContain('--record: cannot write');
   });

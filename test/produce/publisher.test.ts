@@ -23,8 +23,13 @@ describe('publisher', () => {
   const ticks = Array.from({ length: 5000 }, (_, i) => tick(symbols[i % symbols.length]!, i));
 
   it('publishes keyed messages with headers, same symbol to the same partition, in order', async () => {
-    const publisher = await openPublisher(kafka, config, logger, { topic, maxBatchMessages: 700, maxBufferedMessages: 1500 });
-    for (let i = 0; i < ticks.length; i += 250) await publisher.publish(ticks.slice(i, i + 250).map((t) => tickMessage(t)));
+    const publisher = await openPublisher(kafka, config, logger, {
+      topic,
+      maxBatchMessages: 700,
+      maxBufferedMessages: 1500,
+    });
+    for (let i = 0; i < ticks.length; i += 250)
+      await publisher.publish(ticks.slice(i, i + 250).map((t) => tickMessage(t)));
     await publisher.flush();
     const stats = publisher.stats();
     await publisher.close();
@@ -54,7 +59,9 @@ describe('publisher', () => {
     const publisher = await openPublisher(kafka, config, logger, { topic });
     await publisher.send([tickMessage(tick('AAPL', 1))]);
     expect(publisher.stats().acknowledged).toBe(1);
-    await expect(publisher.send([{ topic: uniqueName('missing'), key: 'X', value: 'x' }])).rejects.toThrow(/^Kafka: publishing to .+ failed/);
+    await expect(publisher.send([{ topic: uniqueName('missing'), key: 'X', value: 'x' }])).rejects.toThrow(
+      /^Kafka: publishing to .+ failed/,
+    );
     await expect(publisher.publish([tickMessage(tick('AAPL', 2))])).rejects.toThrow(/publishing/);
     await publisher.close();
   });

@@ -54,7 +54,11 @@ function composeConfigTool(): string {
 function composeConfig(tool: string, file: string): { code: number | null; project?: ComposeProject; stderr: string } {
   // A clean environment: compose interpolates ${VAR:-default}, and the defaults are what ships.
   const result = spawnSync(tool, [file], { encoding: 'utf8', env: cleanEnv(), cwd: ROOT });
-  return { code: result.status, stderr: result.stderr, project: result.status === 0 ? (JSON.parse(result.stdout) as ComposeProject) : undefined };
+  return {
+    code: result.status,
+    stderr: result.stderr,
+    project: result.status === 0 ? (JSON.parse(result.stdout) as ComposeProject) : undefined,
+  };
 }
 
 function portOf(url: string): number {
@@ -77,7 +81,10 @@ describe('docker-compose.yml', () => {
 
   it('is rejected by the checker when it is wrong (the check can fail)', () => {
     const broken = join(tmpdir(), `compose-broken-${process.pid}.yml`);
-    writeFileSync(broken, readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').replace('healthcheck:', 'helthcheck:'));
+    writeFileSync(
+      broken,
+      readFileSync(join(ROOT, 'docker-compose.yml'), 'utf8').replace('healthcheck:', 'helthcheck:'),
+    );
     const result = composeConfig(tool, broken);
     expect(result.code).not.toBe(0);
     expect(result.stderr).toContain('helthcheck');
@@ -93,7 +100,8 @@ describe('docker-compose.yml', () => {
   });
 
   it('publishes the ports of the shipped config, on 127.0.0.1 only', () => {
-    const published = (name: string) => project.services[name]!.ports!.map((p) => ({ host: p.host_ip, port: Number(p.published) }));
+    const published = (name: string) =>
+      project.services[name]!.ports!.map((p) => ({ host: p.host_ip, port: Number(p.published) }));
     expect(published('kafka')).toEqual([{ host: '127.0.0.1', port: portOf(config.kafka.brokers[0]!) }]);
     expect(published('influxdb')).toEqual([{ host: '127.0.0.1', port: portOf(config.influx.url) }]);
     expect(published('postgres')).toEqual([{ host: '127.0.0.1', port: portOf(config.postgres.url) }]);
@@ -127,8 +135,13 @@ describe('docker-compose.yml', () => {
 
   it('starts Grafana after healthy data stores, with the generated provisioning and dashboards mounted', () => {
     const grafana = project.services.grafana!;
-    expect(grafana.depends_on).toMatchObject({ influxdb: { condition: 'service_healthy' }, postgres: { condition: 'service_healthy' } });
-    const mounts = Object.fromEntries(grafana.volumes!.filter((v) => v.type === 'bind').map((v) => [v.target, v.source]));
+    expect(grafana.depends_on).toMatchObject({
+      influxdb: { condition: 'service_healthy' },
+      postgres: { condition: 'service_healthy' },
+    });
+    const mounts = Object.fromEntries(
+      grafana.volumes!.filter((v) => v.type === 'bind').map((v) => [v.target, v.source]),
+    );
     expect(mounts['/etc/grafana/provisioning']).toBe(join(ROOT, 'grafana/provisioning'));
     expect(mounts['/var/lib/grafana/dashboards']).toBe(join(ROOT, 'grafana/dashboards'));
     expect(existsSync(join(ROOT, 'grafana/provisioning/datasources'))).toBe(true);

@@ -14,9 +14,21 @@ describe('influxdb', () => {
     const client = new InfluxDB({ url: influx.url, token: influx.token });
     const t0 = Date.UTC(2024, 0, 2, 15, 30, 0);
     const points = [
-      new Point('price').tag('symbol', 'AAPL').floatField('price', 189.25).intField('volume', 1200).timestamp(new Date(t0)),
-      new Point('price').tag('symbol', 'AAPL').floatField('price', 189.5).intField('volume', 300).timestamp(new Date(t0 + 1_000)),
-      new Point('price').tag('symbol', 'MSFT').floatField('price', 402.125).intField('volume', 77).timestamp(new Date(t0 + 2_000)),
+      new Point('price')
+        .tag('symbol', 'AAPL')
+        .floatField('price', 189.25)
+        .intField('volume', 1200)
+        .timestamp(new Date(t0)),
+      new Point('price')
+        .tag('symbol', 'AAPL')
+        .floatField('price', 189.5)
+        .intField('volume', 300)
+        .timestamp(new Date(t0 + 1_000)),
+      new Point('price')
+        .tag('symbol', 'MSFT')
+        .floatField('price', 402.125)
+        .intField('volume', 77)
+        .timestamp(new Date(t0 + 2_000)),
     ];
     const writer = client.getWriteApi(influx.org, influx.bucket, 'ms');
     writer.writePoints(points);

@@ -38,9 +38,7 @@ describe('kafka', () => {
     const value = JSON.stringify({ symbol: 'AAPL', price: 189.25, ts: 1_700_000_000_000 });
     await consumer.subscribe({ topic, fromBeginning: true });
     const received = new Promise<{ partition: number; message: KafkaMessage }>((resolve, reject) => {
-      consumer
-        .run({ eachMessage: async ({ partition, message }) => resolve({ partition, message }) })
-        .catch(reject);
+      consumer.run({ eachMessage: async ({ partition, message }) => resolve({ partition, message }) }).catch(reject);
     });
 
     const [meta] = await producer.send({

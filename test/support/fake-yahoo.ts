@@ -34,7 +34,10 @@ export function fixture(name: string): unknown {
 function respond(replayed: Replayed): Response {
   const body = replayed.fixture ? fixture(replayed.fixture) : replayed.body;
   const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
-  return new Response(text, { status: replayed.status ?? 200, headers: { 'content-type': 'application/json', ...replayed.headers } });
+  return new Response(text, {
+    status: replayed.status ?? 200,
+    headers: { 'content-type': 'application/json', ...replayed.headers },
+  });
 }
 
 /**
@@ -59,7 +62,10 @@ export function fakeYahoo(
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     requests.push(url);
     if (url.hostname === 'finance.yahoo.com' || url.hostname === 'fc.yahoo.com') {
-      return new Response('<html></html>', { status: 200, headers: { 'set-cookie': 'A3=fixture; Domain=.yahoo.com; Path=/; Secure; Max-Age=86400' } });
+      return new Response('<html></html>', {
+        status: 200,
+        headers: { 'set-cookie': 'A3=fixture; Domain=.yahoo.com; Path=/; Secure; Max-Age=86400' },
+      });
     }
     // Longest prefix wins, so `/v8/finance/chart/AAPL` beats `/v8/finance/chart`.
     const prefix = Object.keys(all)
@@ -82,7 +88,15 @@ export const INFO_FIXTURES_DIR = fileURLToPath(new URL('../fixtures/yahoo-info/'
 const QUOTE_SUMMARY = /^\/v10\/finance\/quoteSummary\/([^/?]+)/;
 
 function notFound(symbol: string): Replayed {
-  return { status: 404, body: { quoteSummary: { result: null, error: { code: 'Not Found', description: `Quote not found for symbol: ${symbol}` } } } };
+  return {
+    status: 404,
+    body: {
+      quoteSummary: {
+        result: null,
+        error: { code: 'Not Found', description: `Quote not found for symbol: ${symbol}` },
+      },
+    },
+  };
 }
 
 /**

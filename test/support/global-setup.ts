@@ -124,7 +124,10 @@ async function postgresAnswers(url: string): Promise<boolean> {
 /** Facts when all three services answer at the configured URLs, else undefined. */
 async function probe(): Promise<ServiceFacts | undefined> {
   const env = configured();
-  const brokers = env.KAFKA_BROKERS!.split(',').map((b) => b.trim()).filter(Boolean);
+  const brokers = env
+    .KAFKA_BROKERS!.split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
   const [kafkaOk, version, pgOk] = await Promise.all([
     kafkaAnswers(brokers),
     influxVersion(env.INFLUX_URL!),

@@ -57,7 +57,10 @@ export async function createTopic(name: string, partitions = 4): Promise<string>
   await admin.connect();
   try {
     await admin
-      .createTopics({ topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }], waitForLeaders: true })
+      .createTopics({
+        topics: [{ topic: name, numPartitions: partitions, replicationFactor: 1 }],
+        waitForLeaders: true,
+      })
       // Right after creating it, Kafka may answer metadata for the topic with UNKNOWN_TOPIC_OR_PARTITION,
       // which kafkajs' wait for leaders does not wait out: the topic exists, look again below.
       .catch((error: unknown) => {
@@ -65,7 +68,9 @@ export async function createTopic(name: string, partitions = 4): Promise<string>
       });
     const deadline = Date.now() + 30_000;
     for (;;) {
-      const { topics } = await admin.fetchTopicMetadata({ topics: [name] }).catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
+      const { topics } = await admin
+        .fetchTopicMetadata({ topics: [name] })
+        .catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
       const ready = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
       if (ready === partitions) return name;
       if (Date.now() > deadline) throw new Error(`topic ${name}: ${ready} of ${partitions} partitions have a leader`);
@@ -104,9 +109,9 @@ export async function testInflux(prefix = 'ss_test'): Promise<TestInflux> {
     if (error) throw new Error(`InfluxDB CREATE DATABASE ${name}: ${error}`);
     return { url, token, org, bucket: `${name}/autogen`, flavor };
   }
-  const orgs = (await (
-    await influxRequest(`/api/v2/orgs?org=${encodeURIComponent(org)}`, { token })
-  ).json()) as { orgs: { id: string }[] };
+  const orgs = (await (await influxRequest(`/api/v2/orgs?org=${encodeURIComponent(org)}`, { token })).json()) as {
+    orgs: { id: string }[];
+  };
   const orgID = orgs.orgs[0]?.id;
   if (!orgID) throw new Error(`InfluxDB org ${org} not found`);
   await influxRequest('/api/v2/buckets', {

@@ -15,8 +15,16 @@ export const SESSION_CLOSE = Date.UTC(2026, 2, 2, 21, 0);
 
 export function writeSessionFile(): { file: string; ticks: Tick[] } {
   const rate = 0.5;
-  const generator = createSyntheticGenerator({ symbols: ['AAPL', 'MSFT'], seed: 7, volatility: 0.6, rate, start: SESSION_OPEN });
-  const ticks = generator.next(Math.floor(((SESSION_CLOSE - SESSION_OPEN) / 1000) * rate)).map((tick) => ({ ...tick, source: 'replay' }));
+  const generator = createSyntheticGenerator({
+    symbols: ['AAPL', 'MSFT'],
+    seed: 7,
+    volatility: 0.6,
+    rate,
+    start: SESSION_OPEN,
+  });
+  const ticks = generator
+    .next(Math.floor(((SESSION_CLOSE - SESSION_OPEN) / 1000) * rate))
+    .map((tick) => ({ ...tick, source: 'replay' }));
   const file = join(mkdtempSync(join(tmpdir(), 'stockstream-session-')), 'session.ndjson');
   writeFileSync(file, ticks.map((tick) => JSON.stringify({ v: 1, ...tick })).join('\n') + '\n');
   return { file, ticks };

@@ -6,9 +6,27 @@ import { LIVELY_RATE_PER_SYMBOL, parseWatchFlags, watchConfig } from '../../src/
 
 describe('watch flags', () => {
   it('turns arguments and flags into config overrides and view options', () => {
-    const { overrides, view } = parseWatchFlags({ symbols: ['aapl', 'msft'], file: 's.ndjson', speed: '10', interval: '5m', sort: 'volume', bars: '30', limit: '100' });
-    expect(overrides.values).toEqual({ symbols: ['AAPL', 'MSFT'], source: { name: 'replay', replay: { file: 's.ndjson', speed: 10 } } });
-    expect(view).toMatchObject({ interval: '5m', sort: 'volume', sparkBars: 30, limit: 100, sink: false, symbolsFromArguments: true });
+    const { overrides, view } = parseWatchFlags({
+      symbols: ['aapl', 'msft'],
+      file: 's.ndjson',
+      speed: '10',
+      interval: '5m',
+      sort: 'volume',
+      bars: '30',
+      limit: '100',
+    });
+    expect(overrides.values).toEqual({
+      symbols: ['AAPL', 'MSFT'],
+      source: { name: 'replay', replay: { file: 's.ndjson', speed: 10 } },
+    });
+    expect(view).toMatchObject({
+      interval: '5m',
+      sort: 'volume',
+      sparkBars: 30,
+      limit: 100,
+      sink: false,
+      symbolsFromArguments: true,
+    });
   });
 
   it.each([
@@ -46,9 +64,15 @@ describe('watch flags', () => {
     const symbols = ['AAPL', 'MSFT', 'NVDA'];
     const lively = watchConfig(configSchema.parse({ symbols }), parseWatchFlags({}).view);
     expect(lively.config.source.synthetic.rate).toBe(LIVELY_RATE_PER_SYMBOL * symbols.length);
-    const chosen = watchConfig(configSchema.parse({ symbols, source: { synthetic: { rate: 5 } } }), parseWatchFlags({}).view);
+    const chosen = watchConfig(
+      configSchema.parse({ symbols, source: { synthetic: { rate: 5 } } }),
+      parseWatchFlags({}).view,
+    );
     expect(chosen.config.source.synthetic.rate).toBe(5);
-    const flagged = watchConfig(configSchema.parse({ symbols, source: { synthetic: { rate: 10 } } }), parseWatchFlags({ rate: '10' }).view);
+    const flagged = watchConfig(
+      configSchema.parse({ symbols, source: { synthetic: { rate: 10 } } }),
+      parseWatchFlags({ rate: '10' }).view,
+    );
     expect(flagged.config.source.synthetic.rate).toBe(10);
   });
 });

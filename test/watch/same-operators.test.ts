@@ -24,7 +24,8 @@ describe('watch and consume share the window operators', () => {
     const pipeline = createWindowPipeline(configSchema.parse({}).windows);
     const outputs: WindowOutput[] = [];
     // Arrival now, as in watch: the fixture is history, nothing future.
-    for (const line of readFileSync(FIXTURE, 'utf8').trimEnd().split('\n')) pipeline.push(decodeTick(line), outputs, Date.now());
+    for (const line of readFileSync(FIXTURE, 'utf8').trimEnd().split('\n'))
+      pipeline.push(decodeTick(line), outputs, Date.now());
     // The end of a replay closes every open window.
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, outputs);
     const flat = outputs.map((output) => {

@@ -6,7 +6,9 @@ import { createScreenLogger } from '../../src/watch/screen-logger.ts';
 describe('screen logger', () => {
   it('shows messages in the status line without secrets, keeps warnings and writes them once released', () => {
     const written: string[] = [];
-    const base = createLogger({ stream: { write: (text: string) => written.push(text) } as unknown as NodeJS.WritableStream });
+    const base = createLogger({
+      stream: { write: (text: string) => written.push(text) } as unknown as NodeJS.WritableStream,
+    });
     const shown: string[] = [];
     const logger = createScreenLogger(base, (text) => shown.push(text), ['s3cret-token']);
 

@@ -6,7 +6,14 @@ import type { Alert, Bar, Tick, WindowOutput } from '../../src/model.ts';
 import type { Output } from '../../src/ui/output.ts';
 import { visibleWidth } from '../../src/watch/ansi.ts';
 import { createLinePrinter, summaryLine, tickSummary } from '../../src/watch/lines.ts';
-import { applyOutput, applyTick, changeOf, createWatchModel, sortedRows, type WatchModel } from '../../src/watch/model.ts';
+import {
+  applyOutput,
+  applyTick,
+  changeOf,
+  createWatchModel,
+  sortedRows,
+  type WatchModel,
+} from '../../src/watch/model.ts';
 import { sparkline } from '../../src/watch/sparkline.ts';
 import { renderTable } from '../../src/watch/table.ts';
 import { SessionCalendar } from '../../src/windows/calendar.ts';
@@ -25,11 +32,34 @@ function tick(symbol: string, seconds: number, price: number, extra: Partial<Tic
 
 function bar(symbol: string, minute: number, close: number, interval = '1m'): Bar {
   const start = OPEN + minute * 60_000;
-  return { symbol, interval, start, end: start + 60_000, open: close, high: close, low: close, close, volume: 100, vwap: close, ticks: 1, final: true };
+  return {
+    symbol,
+    interval,
+    start,
+    end: start + 60_000,
+    open: close,
+    high: close,
+    low: close,
+    close,
+    volume: 100,
+    vwap: close,
+    ticks: 1,
+    final: true,
+  };
 }
 
 function alert(symbol: string, minute: number, rule: string): Alert {
-  return { symbol, rule, type: 'volatility', severity: 'warning', interval: '1m', time: OPEN + minute * 60_000, message: `${symbol} ${rule} fired`, value: 2, threshold: 1.5 };
+  return {
+    symbol,
+    rule,
+    type: 'volatility',
+    severity: 'warning',
+    interval: '1m',
+    time: OPEN + minute * 60_000,
+    message: `${symbol} ${rule} fired`,
+    value: 2,
+    threshold: 1.5,
+  };
 }
 
 function memoryOutput(): Output & { lines: string[] } {
@@ -130,7 +160,10 @@ describe('screen model', () => {
     for (let minute = 0; minute < 5; minute++) applyOutput(m, { kind: 'bar', bar: bar('AAPL', minute, 100 + minute) });
     applyOutput(m, { kind: 'bar', bar: bar('AAPL', 0, 500, '5m') });
     applyOutput(m, { kind: 'bar', bar: { ...bar('AAPL', 5, 600), final: false } });
-    applyOutput(m, { kind: 'indicator', point: { symbol: 'AAPL', interval: '1m', time: OPEN, values: { sma_20: 101.25, rsi_14: 71 }, trend: 'up' } });
+    applyOutput(m, {
+      kind: 'indicator',
+      point: { symbol: 'AAPL', interval: '1m', time: OPEN, values: { sma_20: 101.25, rsi_14: 71 }, trend: 'up' },
+    });
     applyOutput(m, { kind: 'indicator', point: { symbol: 'AAPL', interval: '5m', time: OPEN, values: { sma_20: 1 } } });
     applyOutput(m, { kind: 'alert', alert: alert('AAPL', 1, 'first') });
     applyOutput(m, { kind: 'alert', alert: alert('AAPL', 2, 'second') });
@@ -161,7 +194,8 @@ describe('sorting', () => {
     applyTick(m, tick('NVDA', 1, 880, { previousClose: 880, dayVolume: 1_000 }));
     return m;
   }
-  const order = (m: WatchModel, sort: 'symbol' | 'change' | 'volume' | 'price') => sortedRows(m, sort).map((row) => row.symbol);
+  const order = (m: WatchModel, sort: 'symbol' | 'change' | 'volume' | 'price') =>
+    sortedRows(m, sort).map((row) => row.symbol);
 
   it('sorts by symbol A→Z, and by change, volume or price from high to low with rows without data last', () => {
     const m = filled();
@@ -183,9 +217,22 @@ describe('sorting', () => {
 describe('table', () => {
   function screen(): WatchModel {
     const m = model(['AAPL', 'MSFT']);
-    applyTick(m, tick('AAPL', 1, 187.5, { previousClose: 185, dayVolume: 1_234_567, dayLow: 185, marketState: 'REGULAR' }));
-    for (let minute = 0; minute < 3; minute++) applyOutput(m, { kind: 'bar', bar: bar('AAPL', minute, [1, 3, 2][minute]!) });
-    applyOutput(m, { kind: 'indicator', point: { symbol: 'AAPL', interval: '1m', time: OPEN, values: { sma_20: 186.123, ema_12: 187.2, rsi_14: 75 }, trend: 'down' } });
+    applyTick(
+      m,
+      tick('AAPL', 1, 187.5, { previousClose: 185, dayVolume: 1_234_567, dayLow: 185, marketState: 'REGULAR' }),
+    );
+    for (let minute = 0; minute < 3; minute++)
+      applyOutput(m, { kind: 'bar', bar: bar('AAPL', minute, [1, 3, 2][minute]!) });
+    applyOutput(m, {
+      kind: 'indicator',
+      point: {
+        symbol: 'AAPL',
+        interval: '1m',
+        time: OPEN,
+        values: { sma_20: 186.123, ema_12: 187.2, rsi_14: 75 },
+        trend: 'down',
+      },
+    });
     applyOutput(m, { kind: 'alert', alert: alert('AAPL', 2, 'wide-bar') });
     m.lastTickTime = OPEN + 1000;
     return m;
@@ -194,7 +241,20 @@ describe('table', () => {
   it('shows price, change, range, volume, sparkline, indicators, trend and alerts', () => {
     const lines = renderTable(screen(), { ...tableOptions, colors: plain });
     const aapl = lines.find((line) => line.startsWith('AAPL'))!;
-    expect(aapl.split(/\s{2,}/)).toEqual(['AAPL', '187.50', '+2.50', '+1.35%', '185.00–187.50', '1.23M', '▁█▅', '186.12', '187.20', '75.00', '↓', 'open']);
+    expect(aapl.split(/\s{2,}/)).toEqual([
+      'AAPL',
+      '187.50',
+      '+2.50',
+      '+1.35%',
+      '185.00–187.50',
+      '1.23M',
+      '▁█▅',
+      '186.12',
+      '187.20',
+      '75.00',
+      '↓',
+      'open',
+    ]);
     const msft = lines.find((line) => line.startsWith('MSFT'))!;
     expect(msft).toMatch(/…/);
     expect(msft).toMatch(/waiting$/);
@@ -213,14 +273,42 @@ describe('table', () => {
   });
 
   it('fits the terminal: whole columns give way by priority, never the symbol and its price', () => {
-    const headerAt = (columns: number) => renderTable(screen(), { ...tableOptions, colors: plain, columns }).find((line) => line.startsWith('SYMBOL'))!.trim();
-    expect(headerAt(200).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'DAY RANGE', 'VOLUME', 'LAST 5×1m', 'SMA20', 'EMA12', 'RSI14', 'TREND', 'MARKET']);
-    expect(headerAt(80).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'DAY RANGE', 'VOLUME', 'LAST 5×1m', 'TREND', 'MARKET']);
+    const headerAt = (columns: number) =>
+      renderTable(screen(), { ...tableOptions, colors: plain, columns })
+        .find((line) => line.startsWith('SYMBOL'))!
+        .trim();
+    expect(headerAt(200).split(/\s{2,}/)).toEqual([
+      'SYMBOL',
+      'LAST',
+      'CHG',
+      'CHG%',
+      'DAY RANGE',
+      'VOLUME',
+      'LAST 5×1m',
+      'SMA20',
+      'EMA12',
+      'RSI14',
+      'TREND',
+      'MARKET',
+    ]);
+    expect(headerAt(80).split(/\s{2,}/)).toEqual([
+      'SYMBOL',
+      'LAST',
+      'CHG',
+      'CHG%',
+      'DAY RANGE',
+      'VOLUME',
+      'LAST 5×1m',
+      'TREND',
+      'MARKET',
+    ]);
     expect(headerAt(60).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST', 'CHG', 'CHG%', 'LAST 5×1m', 'TREND', 'MARKET']);
     expect(headerAt(20).split(/\s{2,}/)).toEqual(['SYMBOL', 'LAST']);
     const narrow = renderTable(screen(), { ...tableOptions, colors: colored, columns: 30 });
     for (const line of narrow) expect(visibleWidth(line)).toBeLessThanOrEqual(30);
-    expect(renderTable(screen(), { ...tableOptions, colors: plain, columns: 80 }).at(-1)).toMatch(/· {2}3 columns hidden$/);
+    expect(renderTable(screen(), { ...tableOptions, colors: plain, columns: 80 }).at(-1)).toMatch(
+      /· {2}3 columns hidden$/,
+    );
   });
 
   it('fits the terminal: with more symbols than rows, "… N more", and the alerts and key line stay', () => {
@@ -233,7 +321,11 @@ describe('table', () => {
     // 16 lines: 4 above the table, a blank line, the alerts' title and 3 alerts, a blank line and the keys leave 5.
     expect(rows.map((line) => line.split(' ')[0])).toEqual(['S00', 'S01', 'S02', 'S03']);
     expect(lines[8]).toMatch(/^… 16 more/);
-    expect(lines.filter((line) => /rule-\d/.test(line)).map((line) => /rule-\d/.exec(line)![0])).toEqual(['rule-4', 'rule-3', 'rule-2']);
+    expect(lines.filter((line) => /rule-\d/.test(line)).map((line) => /rule-\d/.exec(line)![0])).toEqual([
+      'rule-4',
+      'rule-3',
+      'rule-2',
+    ]);
     expect(lines.at(-1)).toMatch(/^q quit/);
     // Room to spare goes to the alerts: all 20 rows and all 4 alerts at 40 lines.
     const tall = renderTable(m, { ...tableOptions, colors: plain, rows: 40 });
@@ -260,7 +352,8 @@ describe('plain lines', () => {
     const m = model(['AAPL']);
     const out = memoryOutput();
     const printer = createLinePrinter({ model: m, out, json: false, throttleMs: 1000 });
-    const update = (seconds: number, price: number, now: number) => printer.update(applyTick(m, tick('AAPL', seconds, price, { previousClose: 100, dayVolume: seconds * 10 })), now);
+    const update = (seconds: number, price: number, now: number) =>
+      printer.update(applyTick(m, tick('AAPL', seconds, price, { previousClose: 100, dayVolume: seconds * 10 })), now);
     update(1, 101, 0);
     update(2, 102, 10);
     update(3, 103, 20);
@@ -273,11 +366,17 @@ describe('plain lines', () => {
     printer.tick(1000);
     update(4, 104, 1100);
     printer.flush();
-    expect(out.lines[0]).toBe('tick      AAPL 2026-03-02T14:30:01.000Z last=101.00 chg=+1.00 chg%=+1.00 low=101.00 high=101.00 vol=10 bars=0');
+    expect(out.lines[0]).toBe(
+      'tick      AAPL 2026-03-02T14:30:01.000Z last=101.00 chg=+1.00 chg%=+1.00 low=101.00 high=101.00 vol=10 bars=0',
+    );
     expect(out.lines[1]).toMatch(/^bar +AAPL 1m 2026-03-02T14:30:00.000Z .*c=103 /);
     expect(out.lines[2]).toMatch(/^alert +AAPL warning wide-bar /);
-    expect(out.lines[3]).toBe('tick      AAPL 2026-03-02T14:30:03.000Z last=103.00 chg=+3.00 chg%=+3.00 low=101.00 high=103.00 vol=30 bars=1');
-    expect(out.lines[4]).toBe('tick      AAPL 2026-03-02T14:30:04.000Z last=104.00 chg=+4.00 chg%=+4.00 low=101.00 high=104.00 vol=40 bars=1');
+    expect(out.lines[3]).toBe(
+      'tick      AAPL 2026-03-02T14:30:03.000Z last=103.00 chg=+3.00 chg%=+3.00 low=101.00 high=103.00 vol=30 bars=1',
+    );
+    expect(out.lines[4]).toBe(
+      'tick      AAPL 2026-03-02T14:30:04.000Z last=104.00 chg=+4.00 chg%=+4.00 low=101.00 high=104.00 vol=40 bars=1',
+    );
     expect(out.lines).toHaveLength(5);
   });
 
@@ -287,11 +386,21 @@ describe('plain lines', () => {
     const printer = createLinePrinter({ model: m, out, json: true });
     printer.update(applyTick(m, tick('AAPL', 1, 99, { previousClose: 100, marketState: 'CLOSED' })), 0);
     printer.output({ kind: 'bar', bar: bar('AAPL', 0, 99) });
-    printer.output({ kind: 'indicator', point: { symbol: 'AAPL', interval: '1m', time: OPEN, values: { rsi_14: 40 } } });
+    printer.output({
+      kind: 'indicator',
+      point: { symbol: 'AAPL', interval: '1m', time: OPEN, values: { rsi_14: 40 } },
+    });
     printer.output({ kind: 'alert', alert: alert('AAPL', 0, 'wide-bar') });
     const records = out.lines.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records.map((r) => r.kind)).toEqual(['tick-summary', 'bar', 'indicator', 'alert']);
-    expect(records[0]).toMatchObject({ symbol: 'AAPL', price: 99, change: -1, changePct: -1, marketState: 'CLOSED', bars: 0 });
+    expect(records[0]).toMatchObject({
+      symbol: 'AAPL',
+      price: 99,
+      change: -1,
+      changePct: -1,
+      marketState: 'CLOSED',
+      bars: 0,
+    });
     expect(records[1]).toMatchObject({ symbol: 'AAPL', close: 99, final: true });
     expect(summaryLine(tickSummary(m.rows.get('AAPL')!)!)).toMatch(/market=closed$/);
   });

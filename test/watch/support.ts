@@ -66,15 +66,22 @@ export interface PtyRun {
   exit: Promise<{ code: number | null; stderr: string; modesRestored: boolean }>;
 }
 
-export function runInPty(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; rows?: number; cols?: number } = {}): PtyRun {
+export function runInPty(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; rows?: number; cols?: number } = {},
+): PtyRun {
   const env = { ...cleanEnv({ TERM: 'xterm-256color' }), ...options.env };
   // A person's terminal: chalk turns colours off whenever CI is set, even on a TTY.
   delete env.CI;
-  const child = spawn('python3', ['-c', PTY_DRIVER, String(options.rows ?? 30), String(options.cols ?? 140), process.execPath, BIN, ...args], {
-    cwd: options.cwd ?? emptyDir(),
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    'python3',
+    ['-c', PTY_DRIVER, String(options.rows ?? 30), String(options.cols ?? 140), process.execPath, BIN, ...args],
+    {
+      cwd: options.cwd ?? emptyDir(),
+      env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
@@ -98,7 +105,10 @@ export function runInPty(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
     async waitFor(predicate, timeoutMs, what) {
       const deadline = Date.now() + timeoutMs;
       while (!predicate(output)) {
-        if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}; screen:\n${screenText(output).join('\n')}\nstderr: ${stderr}`);
+        if (Date.now() > deadline)
+          throw new Error(
+            `timed out after ${timeoutMs}ms waiting for ${what}; screen:\n${screenText(output).join('\n')}\nstderr: ${stderr}`,
+          );
         await new Promise((resolve) => setTimeout(resolve, 25));
       }
     },
@@ -113,13 +123,17 @@ export function runInPty(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
 export function screenText(output: string): string[] {
   const rows: string[] = [];
   const line = /\u001b\[(\d+);1H(.*?)\u001b\[K/gs;
-  for (let match = line.exec(output); match; match = line.exec(output)) rows[Number(match[1]) - 1] = stripVTControlCharacters(match[2]!);
+  for (let match = line.exec(output); match; match = line.exec(output))
+    rows[Number(match[1]) - 1] = stripVTControlCharacters(match[2]!);
   return Array.from(rows, (row) => row ?? '');
 }
 
 /** The cells of a symbol's row (columns are separated by two or more spaces). */
 export function rowCells(screen: string[], symbol: string): string[] | undefined {
-  return screen.find((line) => line.startsWith(`${symbol} `))?.trim().split(/\s{2,}/);
+  return screen
+    .find((line) => line.startsWith(`${symbol} `))
+    ?.trim()
+    .split(/\s{2,}/);
 }
 
 // ---------------------------------------------------------------- expectations from a fixture

@@ -5,7 +5,14 @@
  */
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import { CLEAR_LINE_END, ENTER_ALT_SCREEN, HIDE_CURSOR, LEAVE_ALT_SCREEN, SHOW_CURSOR, moveTo } from '../../src/watch/ansi.ts';
+import {
+  CLEAR_LINE_END,
+  ENTER_ALT_SCREEN,
+  HIDE_CURSOR,
+  LEAVE_ALT_SCREEN,
+  SHOW_CURSOR,
+  moveTo,
+} from '../../src/watch/ansi.ts';
 import { createTerminal } from '../../src/watch/terminal.ts';
 
 function streams() {
@@ -36,7 +43,14 @@ function streams() {
     },
   });
   // Only the members the terminal uses are there; the casts say so.
-  return { input, output, terminal: createTerminal({ input: input as unknown as NodeJS.ReadStream, output: output as unknown as NodeJS.WriteStream }) };
+  return {
+    input,
+    output,
+    terminal: createTerminal({
+      input: input as unknown as NodeJS.ReadStream,
+      output: output as unknown as NodeJS.WriteStream,
+    }),
+  };
 }
 
 describe('terminal', () => {

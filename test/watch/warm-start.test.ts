@@ -29,7 +29,8 @@ interface Seen {
 function recordingTap(seen: Seen): WatchTap {
   return {
     row(row, tick) {
-      if (tick && tick.backfill !== true && !seen.firstLive) seen.firstLive = { row, tick, indicators: { ...row.indicators } };
+      if (tick && tick.backfill !== true && !seen.firstLive)
+        seen.firstLive = { row, tick, indicators: { ...row.indicators } };
     },
     output(output) {
       if (output.kind === 'bar' && output.bar.final) seen.bars.push(output.bar);
@@ -78,7 +79,18 @@ function chartResponse(times: number[], last: { open: number; high: number; low:
     close: [...close, last.close],
     volume: times.map((_, i) => 20_000 + (i % 11) * 1_000),
   };
-  return { chart: { result: [{ meta: recorded.chart.result[0]!.meta, timestamp: times.map((time) => time / 1000), indicators: { quote: [quote] } }], error: null } };
+  return {
+    chart: {
+      result: [
+        {
+          meta: recorded.chart.result[0]!.meta,
+          timestamp: times.map((time) => time / 1000),
+          indicators: { quote: [quote] },
+        },
+      ],
+      error: null,
+    },
+  };
 }
 
 describe('warm start', () => {
@@ -86,7 +98,10 @@ describe('warm start', () => {
     // Tuesday 10 March 2026, 11:30:20 New York; the live quote is the recorded one, 20 s into the minute.
     const liveTime = Date.UTC(2026, 2, 10, 15, 30, 20);
     const quotes = fixture('quote-regular') as { quoteResponse: { result: Array<Record<string, unknown>> } };
-    const aapl: Record<string, unknown> = { ...quotes.quoteResponse.result.find((quote) => quote.symbol === 'AAPL')!, regularMarketTime: liveTime / 1000 };
+    const aapl: Record<string, unknown> = {
+      ...quotes.quoteResponse.result.find((quote) => quote.symbol === 'AAPL')!,
+      regularMarketTime: liveTime / 1000,
+    };
     const livePrice = aapl.regularMarketPrice as number;
     // The history Yahoo keeps: Monday's whole session and Tuesday's up to the open minute 11:30.
     const times: number[] = [];
@@ -104,7 +119,9 @@ describe('warm start', () => {
     expect(summary.ticks).toBe(1);
     expect(yahoo.calls('/v8/finance/chart/AAPL')).toHaveLength(1);
     // The first screen: every indicator of the table is there with the first live tick.
-    expect(Object.keys(seen.firstLive!.indicators)).toEqual(expect.arrayContaining(['sma_20', 'sma_50', 'ema_12', 'ema_26', 'rsi_14', 'macd', 'bb_upper']));
+    expect(Object.keys(seen.firstLive!.indicators)).toEqual(
+      expect.arrayContaining(['sma_20', 'sma_50', 'ema_12', 'ema_26', 'rsi_14', 'macd', 'bb_upper']),
+    );
     // History fires no alerts: whatever fired refers to the live bar.
     for (const alert of seen.alerts) expect(alert.time).toBeGreaterThanOrEqual(Date.UTC(2026, 2, 10, 15, 30));
     const oneMinute = seen.bars.filter((bar) => bar.interval === '1m');
@@ -112,28 +129,50 @@ describe('warm start', () => {
     // No double bar and no gap: one bar a minute, through the seam.
     expect(starts).toEqual(times);
     const seam = oneMinute.at(-1)!;
-    expect(seam).toMatchObject({ start: Date.UTC(2026, 2, 10, 15, 30), open: seamBar.open, low: seamBar.low, high: Math.max(seamBar.high, livePrice), close: livePrice });
+    expect(seam).toMatchObject({
+      start: Date.UTC(2026, 2, 10, 15, 30),
+      open: seamBar.open,
+      low: seamBar.low,
+      high: Math.max(seamBar.high, livePrice),
+      close: livePrice,
+    });
     // The history bars keep their own range (four ticks each, not a flat close).
     const first = oneMinute[0]!;
     expect(first.high).toBeGreaterThan(first.low);
   });
 
   it('synthetic: a deterministic prior session that ends at the live previous close', async () => {
-    const config = configSchema.parse({ symbols: ['AAPL', 'MSFT'], source: { name: 'synthetic', synthetic: { start: '2026-03-03T14:30:00Z' } } });
+    const config = configSchema.parse({
+      symbols: ['AAPL', 'MSFT'],
+      source: { name: 'synthetic', synthetic: { start: '2026-03-03T14:30:00Z' } },
+    });
     const history = syntheticHistory(config, Date.parse('2026-03-03T15:00:00Z'));
     expect(syntheticHistory(config, Date.parse('2026-03-03T15:00:00Z'))).toEqual(history);
     expect(history.every((tick) => tick.backfill === true)).toBe(true);
     // Monday's session, 09:30 to 16:00 New York.
     expect(history[0]!.time).toBe(Date.UTC(2026, 2, 2, 14, 30));
     expect(history.at(-1)!.time).toBeLessThan(Date.UTC(2026, 2, 2, 21, 0));
-    const live = createSyntheticGenerator({ symbols: ['AAPL', 'MSFT'], seed: config.source.synthetic.seed, volatility: config.source.synthetic.volatility, rate: config.source.synthetic.rate, start: Date.parse('2026-03-03T14:30:00Z') }).next(2);
-    for (const tick of live) expect(history.filter((h) => h.symbol === tick.symbol).at(-1)!.price).toBe(tick.previousClose);
+    const live = createSyntheticGenerator({
+      symbols: ['AAPL', 'MSFT'],
+      seed: config.source.synthetic.seed,
+      volatility: config.source.synthetic.volatility,
+      rate: config.source.synthetic.rate,
+      start: Date.parse('2026-03-03T14:30:00Z'),
+    }).next(2);
+    for (const tick of live)
+      expect(history.filter((h) => h.symbol === tick.symbol).at(-1)!.price).toBe(tick.previousClose);
   });
 
   it('synthetic: watch shows full indicators with its first live tick, and history fires no alerts', async () => {
     const start = Date.UTC(2026, 2, 3, 14, 30);
-    const { seen } = await watchWithHistory({ symbols: ['AAPL'], source: { name: 'synthetic', synthetic: { start: '2026-03-03T14:30:00Z' } } }, { now: () => start }, '1');
-    expect(Object.keys(seen.firstLive!.indicators)).toEqual(expect.arrayContaining(['sma_20', 'sma_50', 'ema_26', 'rsi_14', 'macd']));
+    const { seen } = await watchWithHistory(
+      { symbols: ['AAPL'], source: { name: 'synthetic', synthetic: { start: '2026-03-03T14:30:00Z' } } },
+      { now: () => start },
+      '1',
+    );
+    expect(Object.keys(seen.firstLive!.indicators)).toEqual(
+      expect.arrayContaining(['sma_20', 'sma_50', 'ema_26', 'rsi_14', 'macd']),
+    );
     for (const alert of seen.alerts) expect(alert.time).toBeGreaterThanOrEqual(start);
     const starts = seen.bars.filter((bar) => bar.interval === '1m').map((bar) => bar.start);
     expect(new Set(starts).size).toBe(starts.length);

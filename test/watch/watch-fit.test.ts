@@ -14,16 +14,43 @@ const OPEN = Date.UTC(2026, 2, 2, 14, 30);
 const SYMBOLS = Array.from({ length: 30 }, (_, i) => `SYM${String(i).padStart(2, '0')}`);
 /** These move 2.5% within their first 1-minute bar: past the default wide-bar rule's 1.5%. */
 const WIDE = new Set(['SYM03', 'SYM17', 'SYM29']);
-const ALL_COLUMNS = ['SYMBOL', 'LAST', 'CHG', 'CHG%', 'DAY RANGE', 'VOLUME', 'LAST 20×1m', 'SMA20', 'EMA12', 'RSI14', 'TREND', 'MARKET'];
+const ALL_COLUMNS = [
+  'SYMBOL',
+  'LAST',
+  'CHG',
+  'CHG%',
+  'DAY RANGE',
+  'VOLUME',
+  'LAST 20×1m',
+  'SMA20',
+  'EMA12',
+  'RSI14',
+  'TREND',
+  'MARKET',
+];
 /** At 80 columns the indicators and the day's range give way, in that order; the rest stays whole. */
 const AT_80 = ['SYMBOL', 'LAST', 'CHG', 'CHG%', 'VOLUME', 'LAST 20×1m', 'TREND', 'MARKET'];
 
 function replayFile(): string {
   const lines: string[] = [];
-  for (const [seconds, step] of [[5, 0], [20, 1], [40, 2], [65, 3]] as const) {
+  for (const [seconds, step] of [
+    [5, 0],
+    [20, 1],
+    [40, 2],
+    [65, 3],
+  ] as const) {
     for (const symbol of SYMBOLS) {
       const moves = WIDE.has(symbol) ? [100, 102.5, 101, 101.5] : [100, 100.2, 100.1, 100.3];
-      const tick = { v: 1, symbol, time: OPEN + seconds * 1000, price: moves[step], source: 'replay', dayVolume: 1_000_000 + step * 1_000, previousClose: 99.5, marketState: 'REGULAR' };
+      const tick = {
+        v: 1,
+        symbol,
+        time: OPEN + seconds * 1000,
+        price: moves[step],
+        source: 'replay',
+        dayVolume: 1_000_000 + step * 1_000,
+        previousClose: 99.5,
+        marketState: 'REGULAR',
+      };
       lines.push(JSON.stringify(tick));
     }
   }
@@ -37,7 +64,11 @@ const cellsOf = (line: string) => line.trim().split(/\s{2,}/);
 
 async function finishedScreen(rows: number, cols: number): Promise<string[]> {
   const run = runInPty(['watch', '--file', replayFile(), '--speed', '0'], { rows, cols, env: { NO_COLOR: '1' } });
-  await run.waitFor((output) => screenText(output)[1]?.includes('source finished') ?? false, 15_000, 'the end of the replay');
+  await run.waitFor(
+    (output) => screenText(output)[1]?.includes('source finished') ?? false,
+    15_000,
+    'the end of the replay',
+  );
   const screen = screenText(run.output());
   run.type('q');
   const { code, stderr } = await run.exit;
@@ -74,7 +105,16 @@ describe('watch fits the terminal', () => {
     for (const row of rows) {
       const [symbol] = cellsOf(row);
       const [last, change, percent] = WIDE.has(symbol!) ? ['101.50', '+2.00', '+2.01%'] : ['100.30', '+0.80', '+0.80%'];
-      expect(cellsOf(row)).toEqual([symbol, last, change, percent, '1.00M', expect.stringMatching(/^[▁-█]{2}$/), '—', 'open']);
+      expect(cellsOf(row)).toEqual([
+        symbol,
+        last,
+        change,
+        percent,
+        '1.00M',
+        expect.stringMatching(/^[▁-█]{2}$/),
+        '—',
+        'open',
+      ]);
     }
     expectRowsCounted(screen, rows);
     expect(rows.length).toBeGreaterThanOrEqual(8);

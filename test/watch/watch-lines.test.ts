@@ -31,7 +31,10 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
     const limit = 34;
     const ticks = readFixture().slice(0, limit);
     const expected = expectedFor(ticks);
-    const result = await runCli(['watch', '--source', 'replay', '--file', FIXTURE, '--speed', '0', '--limit', String(limit)], { cwd: emptyDir() });
+    const result = await runCli(
+      ['watch', '--source', 'replay', '--file', FIXTURE, '--speed', '0', '--limit', String(limit)],
+      { cwd: emptyDir() },
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trimEnd().split('\n');
@@ -49,7 +52,9 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
     expect(wide).toHaveLength(1);
     const alerts = lines.filter((line) => line.startsWith('alert'));
     const spread = ((wide[0]!.high - wide[0]!.low) / wide[0]!.low) * 100;
-    expect(alerts).toEqual([`alert     AAPL warning wide-bar ${iso(wide[0]!.start)} AAPL moved ${spread.toFixed(2)}% within one 1m bar (low ${fixed(wide[0]!.low)}, high ${fixed(wide[0]!.high)})`]);
+    expect(alerts).toEqual([
+      `alert     AAPL warning wide-bar ${iso(wide[0]!.start)} AAPL moved ${spread.toFixed(2)}% within one 1m bar (low ${fixed(wide[0]!.low)}, high ${fixed(wide[0]!.high)})`,
+    ]);
     expect(wideBars(expected.get('MSFT')!.bars, 1.5)).toHaveLength(0);
     // The alert comes right after the bar that raised it.
     expect(lines[lines.indexOf(alerts[0]!) - 1]).toMatch(barPattern('AAPL', wide[0]!));
@@ -70,7 +75,15 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
 
     const want = expected.get('AAPL')!;
     const summary = records.filter((r) => r.kind === 'tick-summary').at(-1)!;
-    expect(summary).toMatchObject({ symbol: 'AAPL', time: want.time, price: want.last, dayVolume: want.dayVolume, dayLow: want.low, dayHigh: want.high, bars: want.bars.length });
+    expect(summary).toMatchObject({
+      symbol: 'AAPL',
+      time: want.time,
+      price: want.last,
+      dayVolume: want.dayVolume,
+      dayLow: want.low,
+      dayHigh: want.high,
+      bars: want.bars.length,
+    });
     expect(summary.changePct as number).toBeCloseTo(want.changePct, 10);
     const bars = records.filter((r) => r.kind === 'bar' && r.interval === '1m');
     expect(bars.map((b) => [b.start, b.open, b.high, b.low, b.close, b.volume, b.ticks])).toEqual(
@@ -86,10 +99,19 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
     const configFile = join(dir, 'stockstream.config.json');
     writeFileSync(configFile, JSON.stringify({ source: { synthetic: { start } } }));
     const limit = 120;
-    const result = await runCli(['watch', '--source', 'synthetic', '--rate', '2000', '--seed', '7', '--limit', String(limit), 'AAPL', 'MSFT'], { cwd: dir });
+    const result = await runCli(
+      ['watch', '--source', 'synthetic', '--rate', '2000', '--seed', '7', '--limit', String(limit), 'AAPL', 'MSFT'],
+      { cwd: dir },
+    );
     expect(result.code).toBe(0);
 
-    const generated = createSyntheticGenerator({ symbols: ['AAPL', 'MSFT'], seed: 7, volatility: 0.3, rate: 2000, start: Date.parse(start) }).next(limit);
+    const generated = createSyntheticGenerator({
+      symbols: ['AAPL', 'MSFT'],
+      seed: 7,
+      volatility: 0.3,
+      rate: 2000,
+      start: Date.parse(start),
+    }).next(limit);
     const lines = result.stdout.trimEnd().split('\n');
     for (const symbol of ['AAPL', 'MSFT']) {
       const last = generated.filter((tick) => tick.symbol === symbol).at(-1)!;
@@ -100,7 +122,11 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
   });
 
   it('stops on SIGTERM with exit code 0 and the final state of every symbol', async () => {
-    const child = spawn(process.execPath, [BIN, 'watch', '--source', 'synthetic', 'AAPL', 'MSFT'], { cwd: emptyDir(), env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, 'watch', '--source', 'synthetic', 'AAPL', 'MSFT'], {
+      cwd: emptyDir(),
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
     const deadline = Date.now() + 15_000;

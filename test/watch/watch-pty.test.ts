@@ -63,7 +63,11 @@ describe('watch in a terminal', () => {
 
     // `s` cycles the sort order.
     run.type('s');
-    await run.waitFor((output) => screenText(output).some((line) => line.includes('s sort (now: change)')), 5_000, 'the sort order to change');
+    await run.waitFor(
+      (output) => screenText(output).some((line) => line.includes('s sort (now: change)')),
+      5_000,
+      'the sort order to change',
+    );
 
     run.type('q');
     await expectRestored(run);
@@ -74,7 +78,11 @@ describe('watch in a terminal', () => {
     await run.waitFor(tableShows(['AAPL', 'MSFT']), 5_000, 'the table');
     const frames = () => run.output().split(FIRST_ROW).length - 1;
     const before = { frames: frames(), at: Date.now() };
-    await run.waitFor(() => Date.now() - before.at >= 2_000 && frames() > before.frames, 10_000, 'two seconds of redraws');
+    await run.waitFor(
+      () => Date.now() - before.at >= 2_000 && frames() > before.frames,
+      10_000,
+      'two seconds of redraws',
+    );
     const perSecond = ((frames() - before.frames) * 1000) / (Date.now() - before.at);
     console.info(`watch: ${perSecond.toFixed(1)} frames/s at 5000 ticks/s`);
     expect(perSecond).toBeLessThanOrEqual(11);
@@ -86,11 +94,16 @@ describe('watch in a terminal', () => {
   it('replays a file to the end, shows exact values, the sparkline and the alert, and waits for q', async () => {
     const expected = expectedFor(readFixture());
     const run = runInPty(['watch', '--file', FIXTURE, '--speed', '0']);
-    await run.waitFor((output) => screenText(output)[1]?.includes('source finished') ?? false, 10_000, 'the end of the replay');
+    await run.waitFor(
+      (output) => screenText(output)[1]?.includes('source finished') ?? false,
+      10_000,
+      'the end of the replay',
+    );
     const screen = screenText(run.output());
 
     for (const [symbol, want] of expected) {
-      const volume = want.dayVolume >= 1e6 ? `${(want.dayVolume / 1e6).toFixed(2)}M` : `${(want.dayVolume / 1e3).toFixed(1)}k`;
+      const volume =
+        want.dayVolume >= 1e6 ? `${(want.dayVolume / 1e6).toFixed(2)}M` : `${(want.dayVolume / 1e3).toFixed(1)}k`;
       const sign = (value: number) => (value > 0 ? '+' : '');
       expect(rowCells(screen, symbol)).toEqual([
         symbol,
@@ -110,15 +123,22 @@ describe('watch in a terminal', () => {
     }
     const wide = wideBars(expected.get('AAPL')!.bars, 1.5)[0]!;
     const spread = (((wide.high - wide.low) / wide.low) * 100).toFixed(2);
-    expect(screen.some((line) => line.includes(`warning  wide-bar  AAPL moved ${spread}% within one 1m bar`))).toBe(true);
+    expect(screen.some((line) => line.includes(`warning  wide-bar  AAPL moved ${spread}% within one 1m bar`))).toBe(
+      true,
+    );
 
     // A finished replay waits for the user instead of taking the table away, and does not redraw
     // an unchanged table (no condition to poll for an absence: give it 1.5 s, more than a timer round).
     // It also stops redrawing once nothing changes (after ticks/s fell to 0).
-    const rateFellToZero = (output: string) => / [1-9][\d.]* ticks\/s/.test(stripVTControlCharacters(output)) && (screenText(output)[0]?.includes(' 0.0 ticks/s') ?? false);
+    const rateFellToZero = (output: string) =>
+      / [1-9][\d.]* ticks\/s/.test(stripVTControlCharacters(output)) &&
+      (screenText(output)[0]?.includes(' 0.0 ticks/s') ?? false);
     await run.waitFor(rateFellToZero, 5_000, 'ticks/s to rise and fall to 0');
     const drawn = run.output().length;
-    const early = await Promise.race([run.exit.then(() => 'exited'), new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_500))]);
+    const early = await Promise.race([
+      run.exit.then(() => 'exited'),
+      new Promise((resolve) => setTimeout(() => resolve('waiting'), 1_500)),
+    ]);
     expect(early).toBe('waiting');
     expect(run.output().length).toBe(drawn);
     expect(run.output()).not.toContain(LEAVE_ALT_SCREEN);

@@ -24,7 +24,9 @@ interface Write {
  * Forwards every request to InfluxDB; a write is held until a second one is in flight (or 500 ms
  * passed, so a sink that writes one at a time is slow, not stuck), which makes overlap certain.
  */
-async function recordingProxy(target: string): Promise<{ url: string; writes: Write[]; maxInFlight(): number; close(): Promise<void> }> {
+async function recordingProxy(
+  target: string,
+): Promise<{ url: string; writes: Write[]; maxInFlight(): number; close(): Promise<void> }> {
   const writes: Write[] = [];
   let clock = 0;
   let inFlight = 0;
@@ -34,7 +36,10 @@ async function recordingProxy(target: string): Promise<{ url: string; writes: Wr
     const chunks: Buffer[] = [];
     for await (const chunk of request) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
-    const write: Write | undefined = request.url?.startsWith('/api/v2/write') && body.length > 0 ? { body: body.toString(), start: clock++ } : undefined;
+    const write: Write | undefined =
+      request.url?.startsWith('/api/v2/write') && body.length > 0
+        ? { body: body.toString(), start: clock++ }
+        : undefined;
     if (write) {
       writes.push(write);
       inFlight++;
@@ -44,7 +49,11 @@ async function recordingProxy(target: string): Promise<{ url: string; writes: Wr
     }
     const answer = await fetch(new URL(request.url ?? '/', target), {
       method: request.method,
-      headers: Object.fromEntries(Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length') as Array<[string, string]>),
+      headers: Object.fromEntries(
+        Object.entries(request.headers).filter(([name]) => name !== 'host' && name !== 'content-length') as Array<
+          [string, string]
+        >,
+      ),
       body: request.method === 'GET' || request.method === 'HEAD' ? undefined : body,
     });
     const text = await answer.text();
@@ -70,7 +79,20 @@ const START = Date.parse('2026-03-02T14:30:00Z');
 
 function bar(i: number, final: boolean): WindowOutput {
   const start = START + i * MINUTE;
-  const value: Bar = { symbol: 'AAPL', interval: '1m', start, end: start + MINUTE, open: 100, high: 101, low: 99, close: 100 + i / 100, volume: 10, vwap: 100, ticks: 3, final };
+  const value: Bar = {
+    symbol: 'AAPL',
+    interval: '1m',
+    start,
+    end: start + MINUTE,
+    open: 100,
+    high: 101,
+    low: 99,
+    close: 100 + i / 100,
+    volume: 10,
+    vwap: 100,
+    ticks: 3,
+    final,
+  };
   return { kind: 'bar', bar: value };
 }
 
@@ -86,11 +108,20 @@ describe('watch --sink delivery', () => {
       });
       const logger = createLogger({ level: 'error' });
       const failures: Error[] = [];
-      const sinks = await openWatchSinks(config, { logger, json: false, out: createOutput(false), tty: false }, logger, {
-        onFailed: (error) => failures.push(error),
-        stopped: new AbortController().signal,
-      });
-      const outputs = [...Array.from({ length: 30 }, (_, i) => bar(i, true)), bar(30, false), ...Array.from({ length: 30 }, (_, i) => bar(31 + i, true))];
+      const sinks = await openWatchSinks(
+        config,
+        { logger, json: false, out: createOutput(false), tty: false },
+        logger,
+        {
+          onFailed: (error) => failures.push(error),
+          stopped: new AbortController().signal,
+        },
+      );
+      const outputs = [
+        ...Array.from({ length: 30 }, (_, i) => bar(i, true)),
+        bar(30, false),
+        ...Array.from({ length: 30 }, (_, i) => bar(31 + i, true)),
+      ];
       sinks.add(outputs);
       await sinks.close();
       expect(failures).toEqual([]);
@@ -100,10 +131,15 @@ describe('watch --sink delivery', () => {
       const alone = proxy.writes.filter((write) => write.body.includes('final=false'));
       expect(alone).toHaveLength(1);
       const { start, end } = alone[0]!;
-      const overlapping = proxy.writes.filter((write) => write !== alone[0] && write.start < end! && write.end! > start);
+      const overlapping = proxy.writes.filter(
+        (write) => write !== alone[0] && write.start < end! && write.end! > start,
+      );
       expect(overlapping, 'writes overlapping the one with the interim bar').toEqual([]);
 
-      const rows = await flux(influx, `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "stock_bars" and r._field == "close") |> group() |> count()`);
+      const rows = await flux(
+        influx,
+        `from(bucket: "${influx.bucket}") |> range(start: 0) |> filter(fn: (r) => r._measurement == "stock_bars" and r._field == "close") |> group() |> count()`,
+      );
       expect(rows[0]?._value).toBe(61);
     } finally {
       await proxy.close();

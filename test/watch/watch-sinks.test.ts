@@ -30,20 +30,27 @@ describe('watch --sink', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     const ticks = readFixture();
     const expected = expectedFor(ticks);
-    expect(records.filter((r) => r.kind === 'tick').map((r) => [r.symbol, r.time, r.price])).toEqual(ticks.map((t) => [t.symbol, t.time, t.price]));
+    expect(records.filter((r) => r.kind === 'tick').map((r) => [r.symbol, r.time, r.price])).toEqual(
+      ticks.map((t) => [t.symbol, t.time, t.price]),
+    );
     for (const [symbol, want] of expected) {
       const bars = records.filter((r) => r.kind === 'bar' && r.symbol === symbol && r.interval === '1m');
       expect(bars.map((b) => [b.start, b.close, b.volume])).toEqual(want.bars.map((b) => [b.start, b.close, b.volume]));
     }
     expect(records.filter((r) => r.kind === 'alert').map((r) => r.rule)).toEqual(['wide-bar']);
     // The printed bar lines and the file agree.
-    expect(result.stdout.split('\n').filter((line) => line.startsWith('bar'))).toHaveLength(records.filter((r) => r.kind === 'bar').length);
+    expect(result.stdout.split('\n').filter((line) => line.startsWith('bar'))).toHaveLength(
+      records.filter((r) => r.kind === 'bar').length,
+    );
   });
 
   it('writes bars to a real InfluxDB bucket before it exits', async () => {
     const influx = await testInflux('ss_watch');
     const dir = emptyDir();
-    configIn(dir, { sinks: { enabled: ['influx'] }, influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket } });
+    configIn(dir, {
+      sinks: { enabled: ['influx'] },
+      influx: { url: influx.url, token: influx.token, org: influx.org, bucket: influx.bucket },
+    });
     const result = await runCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: dir });
     expect(result.code, result.stderr).toBe(0);
 
@@ -55,7 +62,9 @@ describe('watch --sink', () => {
          |> group() |> sort(columns: ["symbol", "_time"])`,
       );
     const expected = expectedFor(readFixture());
-    const want = [...expected].flatMap(([symbol, e]) => e.bars.map((bar) => [symbol, new Date(bar.start).toISOString(), bar.close]));
+    const want = [...expected].flatMap(([symbol, e]) =>
+      e.bars.map((bar) => [symbol, new Date(bar.start).toISOString(), bar.close]),
+    );
     expect(rows.map((row) => [row.symbol, new Date(row._time).toISOString(), row._value])).toEqual(want);
   });
 });

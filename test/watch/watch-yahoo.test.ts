@@ -37,7 +37,9 @@ describe('watch with the yahoo source', () => {
     const lines: string[] = [];
     const out: Output = { json: false, record: () => {}, line: (text) => lines.push(text) };
     const logs: string[] = [];
-    const logger = createLogger({ stream: { write: (text: string) => logs.push(text) } as unknown as NodeJS.WritableStream });
+    const logger = createLogger({
+      stream: { write: (text: string) => logs.push(text) } as unknown as NodeJS.WritableStream,
+    });
     const stop = new AbortController();
     const symbols = ['AAPL', 'MSFT'];
     const { view } = parseWatchFlags({ symbols });
@@ -47,7 +49,11 @@ describe('watch with the yahoo source', () => {
       now: () => saturday,
       // The source sleeps until Monday's open: end the run once the closes are on screen instead.
       sleep: async () => {
-        await until(() => symbols.every((s) => lines.some((line) => line.startsWith(`tick      ${s} `))), 10_000, 'both last closes');
+        await until(
+          () => symbols.every((s) => lines.some((line) => line.startsWith(`tick      ${s} `))),
+          10_000,
+          'both last closes',
+        );
         stop.abort();
       },
     };

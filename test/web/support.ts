@@ -43,11 +43,17 @@ export async function startWatchWeb(args: string[], port = '0'): Promise<WatchWe
   const waitFor = async (read: () => string, predicate: (text: string) => boolean, timeoutMs: number, what: string) => {
     const deadline = Date.now() + timeoutMs;
     while (!predicate(read())) {
-      if (child.exitCode !== null || Date.now() > deadline) throw new Error(`${what} did not happen; stderr:\n${stderr}\nstdout:\n${stdout.slice(-2000)}`);
+      if (child.exitCode !== null || Date.now() > deadline)
+        throw new Error(`${what} did not happen; stderr:\n${stderr}\nstdout:\n${stdout.slice(-2000)}`);
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
   };
-  await waitFor(() => stderr, (text) => /charts at http:\/\/127\.0\.0\.1:\d+\//.test(text), 30_000, 'the log line with the page address');
+  await waitFor(
+    () => stderr,
+    (text) => /charts at http:\/\/127\.0\.0\.1:\d+\//.test(text),
+    30_000,
+    'the log line with the page address',
+  );
   const url = /charts at (http:\/\/127\.0\.0\.1:\d+\/)/.exec(stderr)![1]!;
   const run: WatchWebRun = {
     url,

@@ -24,7 +24,8 @@ function expectedBars(ticks: readonly RecordedTick[], symbol: string, lengthMs: 
   return new Set(ticks.filter((tick) => tick.symbol === symbol).map((tick) => Math.floor(tick.time / lengthMs))).size;
 }
 
-const candleCount = (page: Page) => page.evaluate(() => (window as unknown as { stockstream: { candles(): unknown[] } }).stockstream.candles().length);
+const candleCount = (page: Page) =>
+  page.evaluate(() => (window as unknown as { stockstream: { candles(): unknown[] } }).stockstream.candles().length);
 
 let browser: Browser;
 beforeAll(async () => {
@@ -54,7 +55,11 @@ describe('watch --web against a replay', () => {
     await page.goto(run.url);
     await page.waitForFunction(() => (window as unknown as { stockstream: { ready(): boolean } }).stockstream.ready());
 
-    expect(await page.evaluate(() => (window as unknown as { stockstream: { symbol: string; interval: string } }).stockstream.symbol)).toBe('AAPL');
+    expect(
+      await page.evaluate(
+        () => (window as unknown as { stockstream: { symbol: string; interval: string } }).stockstream.symbol,
+      ),
+    ).toBe('AAPL');
     expect(await candleCount(page)).toBe(expectedBars(ticks, 'AAPL', MINUTE));
     // Every symbol of the file is in the table, with its last price.
     const lastAapl = ticks.filter((tick) => tick.symbol === 'AAPL').at(-1) as RecordedTick & { price: number };
@@ -62,7 +67,13 @@ describe('watch --web against a replay', () => {
     expect(Number(await page.locator('tr[data-symbol="AAPL"]').getAttribute('data-price'))).toBe(lastAapl.price);
     // Overlays and panes are drawn once enough bars closed: SMA 20 from the 20th bar, RSI and MACD.
     const withValue = (key: string) =>
-      page.evaluate((k) => (window as unknown as { stockstream: { line(key: string): Array<{ value?: number }> } }).stockstream.line(k).filter((point) => point.value !== undefined).length, key);
+      page.evaluate(
+        (k) =>
+          (window as unknown as { stockstream: { line(key: string): Array<{ value?: number }> } }).stockstream
+            .line(k)
+            .filter((point) => point.value !== undefined).length,
+        key,
+      );
     expect(await withValue('sma_20')).toBe(expectedBars(ticks, 'AAPL', MINUTE) - 19);
     expect(await withValue('rsi')).toBeGreaterThan(300);
     expect(await withValue('macd')).toBeGreaterThan(300);
@@ -108,9 +119,17 @@ describe('watch --web against the synthetic source', () => {
     await page.waitForFunction(
       ({ time, bucket }) => {
         const row = document.querySelector<HTMLElement>('tr[data-symbol="AAPL"]');
-        const candles = (window as unknown as { stockstream: { candles(): Array<{ time: number; close: number }> } }).stockstream.candles();
+        const candles = (
+          window as unknown as { stockstream: { candles(): Array<{ time: number; close: number }> } }
+        ).stockstream.candles();
         const lastCandle = candles.at(-1);
-        return row !== null && Number(row.dataset.time) >= time && lastCandle !== undefined && lastCandle.time * 1000 >= bucket && lastCandle.close === Number(row.dataset.price);
+        return (
+          row !== null &&
+          Number(row.dataset.time) >= time &&
+          lastCandle !== undefined &&
+          lastCandle.time * 1000 >= bucket &&
+          lastCandle.close === Number(row.dataset.price)
+        );
       },
       { time, bucket },
       { timeout: 2_000 },
@@ -119,7 +138,11 @@ describe('watch --web against the synthetic source', () => {
     await screenshot(page, 'synthetic-aapl-1m');
 
     await page.click('#intervals button[data-interval="5m"]');
-    await expect.poll(() => page.evaluate(() => (window as unknown as { stockstream: { interval: string } }).stockstream.interval)).toBe('5m');
+    await expect
+      .poll(() =>
+        page.evaluate(() => (window as unknown as { stockstream: { interval: string } }).stockstream.interval),
+      )
+      .toBe('5m');
     await page.selectOption('#symbol', 'MSFT');
     await expect.poll(() => candleCount(page)).toBeGreaterThan(0);
     expect(errors).toEqual([]);
@@ -153,7 +176,9 @@ describe('watch --web when the connection drops', () => {
       try {
         await expect.poll(() => second.stderr(), { timeout: 60_000 }).toContain('the source ended');
         await expect.poll(() => page.locator('#connection').textContent(), { timeout: 10_000 }).toBe('live');
-        await expect.poll(() => candleCount(page), { timeout: 10_000 }).toBe(expectedBars(session.ticks, 'AAPL', MINUTE));
+        await expect
+          .poll(() => candleCount(page), { timeout: 10_000 })
+          .toBe(expectedBars(session.ticks, 'AAPL', MINUTE));
         await expect.poll(() => page.locator('#source').textContent()).toBe('source: replay');
       } finally {
         await second.stop();

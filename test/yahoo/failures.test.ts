@@ -94,15 +94,26 @@ describe('doctor uses the same words', () => {
   it('offline: not reachable, the DNS cause and its fix', async () => {
     const config = testConfig();
     const result = await checkYahoo(config, { timeoutMs: 5_000, logger: quietLogger(), fetch: yahooAt(UNRESOLVABLE) });
-    expect(result).toMatchObject({ ok: false, detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed/) });
+    expect(result).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed/),
+    });
     expect(result.fix).toBe(explainYahooFailure(Object.assign(new Error('x'), { code: 'ENOTFOUND' })).fix);
   });
 
   it('rate limited: a 429 is not "reachable"', async () => {
     const server = await local(429, { handshake: false });
     const config = testConfig();
-    const result = await checkYahoo(config, { timeoutMs: 5_000, logger: quietLogger(), fetch: yahooAt(to(server.origin)) });
-    expect(result).toMatchObject({ ok: false, detail: 'not reachable: Yahoo is rate limiting (HTTP 429 Too Many Requests)', fix: expect.stringMatching(/poll less often/) });
+    const result = await checkYahoo(config, {
+      timeoutMs: 5_000,
+      logger: quietLogger(),
+      fetch: yahooAt(to(server.origin)),
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      detail: 'not reachable: Yahoo is rate limiting (HTTP 429 Too Many Requests)',
+      fix: expect.stringMatching(/poll less often/),
+    });
   });
 
   it('a server that never answers: the timeout, named', async () => {
@@ -111,7 +122,11 @@ describe('doctor uses the same words', () => {
     try {
       const { port } = silent.address() as AddressInfo;
       const config = testConfig();
-      const result = await checkYahoo(config, { timeoutMs: 300, logger: quietLogger(), fetch: yahooAt(to(`http://127.0.0.1:${port}`)) });
+      const result = await checkYahoo(config, {
+        timeoutMs: 300,
+        logger: quietLogger(),
+        fetch: yahooAt(to(`http://127.0.0.1:${port}`)),
+      });
       expect(result).toMatchObject({ ok: false, detail: 'not reachable: no answer from Yahoo Finance within 300 ms' });
     } finally {
       silent.closeAllConnections();
@@ -123,7 +138,11 @@ describe('doctor uses the same words', () => {
 describe('stockstream doctor (built CLI) offline', () => {
   it('exits 1 with the Yahoo check naming the DNS failure and the fix', async () => {
     const env = cleanEnv({ NO_COLOR: '1', NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
-    const result = await runCli(['--json', 'doctor', '--timeout', '5s'], { cwd: mkdtempSync(join(tmpdir(), 'ss-doctor-')), env, timeoutMs: 60_000 });
+    const result = await runCli(['--json', 'doctor', '--timeout', '5s'], {
+      cwd: mkdtempSync(join(tmpdir(), 'ss-doctor-')),
+      env,
+      timeoutMs: 60_000,
+    });
     expect(result.code).toBe(1);
     const yahoo = result.stdout
       .trim()
@@ -132,7 +151,9 @@ describe('stockstream doctor (built CLI) offline', () => {
       .find((check) => check.service === 'Yahoo Finance');
     expect(yahoo).toMatchObject({
       ok: false,
-      detail: expect.stringMatching(/^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)$/),
+      detail: expect.stringMatching(
+        /^not reachable: DNS lookup of query1\.finance\.yahoo\.com\.invalid failed \((ENOTFOUND|EAI_AGAIN)\)$/,
+      ),
       fix: expect.stringMatching(/^no internet connection or no DNS: .*--source synthetic or --source replay$/),
     });
   }, 60_000);
@@ -141,8 +162,23 @@ describe('stockstream doctor (built CLI) offline', () => {
 describe('stockstream produce (built CLI) offline', () => {
   it('warns once with the cause and the fix, keeps retrying with a status per retry, and stops on SIGTERM', async () => {
     const env = cleanEnv({ NODE_OPTIONS: `--import ${OFFLINE_PRELOAD}` });
-    const args = ['--json', 'produce', '--source', 'yahoo', '--symbols', 'AAPL', '--topic', uniqueName('prices_offline'), '--brokers', testKafka().join(',')];
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')), env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const args = [
+      '--json',
+      'produce',
+      '--source',
+      'yahoo',
+      '--symbols',
+      'AAPL',
+      '--topic',
+      uniqueName('prices_offline'),
+      '--brokers',
+      testKafka().join(','),
+    ];
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
@@ -157,7 +193,9 @@ describe('stockstream produce (built CLI) offline', () => {
     expect(await exited).toBe(0);
     const warnings = records().filter((record) => record.level === 'warn');
     expect(warnings).toHaveLength(1);
-    expect(JSON.stringify(warnings[0])).toMatch(/DNS lookup of \S+ failed \(\w+\) on quote; retrying — fix: no internet connection or no DNS/);
+    expect(JSON.stringify(warnings[0])).toMatch(
+      /DNS lookup of \S+ failed \(\w+\) on quote; retrying — fix: no internet connection or no DNS/,
+    );
   }, 60_000);
 });
 
@@ -165,10 +203,16 @@ describe('the yahoo source warns once per cause, with the fix, and keeps retryin
   it('offline: one warning, a status line per retry', async () => {
     const recording = recordingContext(['AAPL'], { stopAtSleep: 3 });
     await runYahoo(testConfig(), recording.ctx, { fetch: yahooAt(UNRESOLVABLE), sleep: recording.sleep });
-    expect(recording.statuses).toEqual([1, 2, 3].map((n) => expect.stringMatching(new RegExp(`^DNS lookup of \\S+ failed \\(\\w+\\) on quote; retry ${n} in`))));
+    expect(recording.statuses).toEqual(
+      [1, 2, 3].map((n) =>
+        expect.stringMatching(new RegExp(`^DNS lookup of \\S+ failed \\(\\w+\\) on quote; retry ${n} in`)),
+      ),
+    );
     const warnings = recording.logLines.filter((line) => line.startsWith('warn'));
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/DNS lookup of \S+ failed .* on quote; retrying — fix: no internet connection or no DNS/);
+    expect(warnings[0]).toMatch(
+      /DNS lookup of \S+ failed .* on quote; retrying — fix: no internet connection or no DNS/,
+    );
   });
 });
 
@@ -177,7 +221,11 @@ describe('info sync offline', () => {
     const logger = quietLogger();
     const fetch = yahooAt(UNRESOLVABLE);
     const symbols = ['AAPL', 'MSFT', 'NVDA', 'SPY', 'QQQ'];
-    const result = await fetchStockInfos(symbols, { fetchSummary: createSummaryFetcher({ logger, fetch }), targets: [], logger });
+    const result = await fetchStockInfos(symbols, {
+      fetchSummary: createSummaryFetcher({ logger, fetch }),
+      targets: [],
+      logger,
+    });
     expect(result.synced).toEqual([]);
     expect(result.failed.map((failure) => failure.symbol)).toEqual(symbols);
     for (const failure of result.failed) {

@@ -38,9 +38,13 @@ export interface LocalServer {
 export async function answering(status: number, { handshake = true } = {}): Promise<LocalServer> {
   const server = createServer((request, response) => {
     const path = request.url ?? '/';
-    if (handshake && path.startsWith('/v1/test/getcrumb')) return void response.writeHead(200, { 'content-type': 'text/plain' }).end('local-crumb');
-    if (handshake && !path.startsWith('/v')) return void response.writeHead(200, { 'set-cookie': 'A3=local; Path=/; Max-Age=86400' }).end('<html></html>');
-    response.writeHead(status, { 'content-type': 'text/plain', ...(status === 429 ? { 'retry-after': '1' } : {}) }).end(`status ${status}`);
+    if (handshake && path.startsWith('/v1/test/getcrumb'))
+      return void response.writeHead(200, { 'content-type': 'text/plain' }).end('local-crumb');
+    if (handshake && !path.startsWith('/v'))
+      return void response.writeHead(200, { 'set-cookie': 'A3=local; Path=/; Max-Age=86400' }).end('<html></html>');
+    response
+      .writeHead(status, { 'content-type': 'text/plain', ...(status === 429 ? { 'retry-after': '1' } : {}) })
+      .end(`status ${status}`);
   });
   return listen(server);
 }
@@ -48,7 +52,11 @@ export async function answering(status: number, { handshake = true } = {}): Prom
 async function listen(server: Server): Promise<LocalServer> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { origin: `http://127.0.0.1:${port}`, port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  return {
+    origin: `http://127.0.0.1:${port}`,
+    port,
+    close: () => new Promise((resolve) => server.close(() => resolve())),
+  };
 }
 
 /** A port nothing listens on (it was just free): connecting there is refused. */

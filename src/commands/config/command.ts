@@ -9,6 +9,10 @@ export const configCommand: LeafCommandSpec = {
   name: 'config',
   description: 'print the resolved config (defaults < file < environment < flags), secrets as ***',
   options: configOptions,
-  examples: ['stockstream config', 'stockstream --json config | jq .kafka', 'stockstream --config prod.config.ts config'],
+  examples: [
+    'stockstream config',
+    'stockstream --json config | jq .kafka',
+    'stockstream --config prod.config.ts config',
+  ],
   load: () => import('./run.ts'),
 };

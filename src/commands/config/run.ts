@@ -10,6 +10,8 @@ export const run: CommandRun<ConfigFlags> = async (ctx, options) => {
     ctx.out.record({ file: file ?? null }, () => file ?? '(no config file: defaults, environment and flags only)');
     return;
   }
-  ctx.logger.info(file ? `config from ${file}, environment and flags` : 'no config file found: defaults, environment and flags');
+  ctx.logger.info(
+    file ? `config from ${file}, environment and flags` : 'no config file found: defaults, environment and flags',
+  );
   ctx.out.record(config, (value) => stringify(value).trimEnd());
 };

@@ -27,7 +27,10 @@ export const dashboardsCommand: GroupCommandSpec = {
       name: 'push',
       description: 'create or update the data sources and dashboards in a running Grafana',
       options: pushOptions,
-      examples: ['GRAFANA_TOKEN=glsa_… stockstream dashboards push', 'stockstream dashboards push --url http://grafana:3000'],
+      examples: [
+        'GRAFANA_TOKEN=glsa_… stockstream dashboards push',
+        'stockstream dashboards push --url http://grafana:3000',
+      ],
       load: () => import('./push.ts'),
     },
   ],

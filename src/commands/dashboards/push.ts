@@ -20,7 +20,10 @@ export const run: CommandRun<PushOptions> = async (ctx, options) => {
   const config = await ctx.loadConfig(overrides);
   const { url, token } = config.grafana;
   if (!token) {
-    throw new ConfigError('no Grafana token', 'pass --token or set GRAFANA_TOKEN to a service-account token (Administration → Service accounts)');
+    throw new ConfigError(
+      'no Grafana token',
+      'pass --token or set GRAFANA_TOKEN to a service-account token (Administration → Service accounts)',
+    );
   }
   const client = createGrafanaClient({ url, token });
   ctx.logger.info(`pushing to ${client.url}`);

@@ -21,8 +21,14 @@ export const dlqCommand: GroupCommandSpec = {
     {
       name: 'show',
       description: 'dead letters one by one, like `tail dlq`',
-      options: defineOptions({ ...selectionOptions, limit: { flags: '--limit <n>', description: 'at most this many' } }),
-      examples: ['stockstream dlq show --stage decode --limit 5', 'stockstream --json dlq show --stage late | jq .deadLetter'],
+      options: defineOptions({
+        ...selectionOptions,
+        limit: { flags: '--limit <n>', description: 'at most this many' },
+      }),
+      examples: [
+        'stockstream dlq show --stage decode --limit 5',
+        'stockstream --json dlq show --stage late | jq .deadLetter',
+      ],
       load: () => import('./show.ts'),
     },
     {

@@ -9,8 +9,20 @@ export const run: CommandRun<DlqFlags> = async (ctx, flags) => {
   const config = await ctx.loadConfig();
   const selection = dlqSelection(config, flags);
   const letters: DeadLetterRecord[] = [];
-  await scanDeadLetters(createKafka(config, ctx.logger, { clientIdSuffix: 'dlq' }), config, ctx.logger, selection, (letter) => void letters.push(letter), ctx.signal);
+  await scanDeadLetters(
+    createKafka(config, ctx.logger, { clientIdSuffix: 'dlq' }),
+    config,
+    ctx.logger,
+    selection,
+    (letter) => void letters.push(letter),
+    ctx.signal,
+  );
   const groups = groupDeadLetters(letters);
-  if (!ctx.out.json) ctx.out.line(groups.length === 0 ? `no dead letters in ${selection.topic}` : `${letters.length} dead letters in ${selection.topic}\n${GROUP_HEADER}`);
+  if (!ctx.out.json)
+    ctx.out.line(
+      groups.length === 0
+        ? `no dead letters in ${selection.topic}`
+        : `${letters.length} dead letters in ${selection.topic}\n${GROUP_HEADER}`,
+    );
   for (const group of groups) ctx.out.record(group, () => groupLine(group));
 };

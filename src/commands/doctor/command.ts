@@ -7,7 +7,8 @@ export type DoctorFlags = FlagsOf<typeof doctorOptions>;
 
 export const doctorCommand: LeafCommandSpec = {
   name: 'doctor',
-  description: 'check every configured service (Kafka, InfluxDB, PostgreSQL, Grafana, Yahoo) and say how to fix what fails',
+  description:
+    'check every configured service (Kafka, InfluxDB, PostgreSQL, Grafana, Yahoo) and say how to fix what fails',
   options: doctorOptions,
   examples: ['stockstream doctor', 'stockstream --json doctor'],
   load: () => import('./run.ts'),

@@ -23,7 +23,11 @@ export const infoCommand: GroupCommandSpec = {
       name: 'sync',
       description: 'fetch name, sector, market cap, P/E, 52-week range… and store it (safe for cron)',
       options: infoSyncOptions,
-      examples: ['stockstream info sync', 'stockstream info sync --symbols AAPL,MSFT --to postgres,kafka', 'stockstream info sync --quiet   # from cron'],
+      examples: [
+        'stockstream info sync',
+        'stockstream info sync --symbols AAPL,MSFT --to postgres,kafka',
+        'stockstream info sync --quiet   # from cron',
+      ],
       load: () => import('./sync.ts'),
     },
     {

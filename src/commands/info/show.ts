@@ -11,7 +11,9 @@ export const run: CommandRun<{ symbol: string }> = async (ctx, options) => {
   const config = await ctx.loadConfig();
   const info = await withPostgres(config, (sql) => getStockInfo(sql, symbol!));
   if (!info) {
-    throw new StockstreamError(`no stored metadata for ${symbol}`, { hint: `fetch it with \`stockstream info sync --symbols ${symbol}\`` });
+    throw new StockstreamError(`no stored metadata for ${symbol}`, {
+      hint: `fetch it with \`stockstream info sync --symbols ${symbol}\``,
+    });
   }
   ctx.out.record(info, () => renderCard(info));
 };

@@ -33,7 +33,8 @@ function parseTo(raw: string | undefined): Destination[] {
   const parts = parseList(raw ?? 'postgres');
   if (parts.length === 0) throw new UsageError('--to is empty', 'use postgres, kafka, or postgres,kafka');
   for (const part of parts) {
-    if (!DESTINATIONS.includes(part as Destination)) throw new UsageError(`--to: "${part}" is not a target`, 'use postgres, kafka, or postgres,kafka');
+    if (!DESTINATIONS.includes(part as Destination))
+      throw new UsageError(`--to: "${part}" is not a target`, 'use postgres, kafka, or postgres,kafka');
   }
   return [...new Set(parts as Destination[])];
 }
@@ -67,7 +68,10 @@ async function openPostgres(config: Config, resources: Resources): Promise<Sql> 
 }
 
 async function lockHostWide(config: Config, resources: Resources): Promise<void> {
-  const id = createHash('sha256').update(`${config.kafka.brokers.join(',')}/${config.kafka.topics.info}`).digest('hex').slice(0, 12);
+  const id = createHash('sha256')
+    .update(`${config.kafka.brokers.join(',')}/${config.kafka.topics.info}`)
+    .digest('hex')
+    .slice(0, 12);
   const lock = await tryLockFile(join(tmpdir(), `stockstream-info-sync-${id}.lock`));
   if (!lock) throw alreadyRunning(`topic ${config.kafka.topics.info} (lock file in ${tmpdir()})`);
   resources.add(() => lock.release());
@@ -76,7 +80,10 @@ async function lockHostWide(config: Config, resources: Resources): Promise<void>
 async function openKafka(ctx: CommandContext, config: Config, resources: Resources): Promise<Publisher> {
   const kafka = createKafka(config, ctx.logger, { clientIdSuffix: 'info-sync' });
   await ensureTopics(kafka, config, ctx.logger, [{ topic: config.kafka.topics.info, compacted: true }], ctx.signal);
-  const publisher = await openPublisher(kafka, config, ctx.logger, { topic: config.kafka.topics.info, signal: ctx.signal });
+  const publisher = await openPublisher(kafka, config, ctx.logger, {
+    topic: config.kafka.topics.info,
+    signal: ctx.signal,
+  });
   resources.add(() => publisher.close());
   return publisher;
 }
@@ -85,12 +92,15 @@ function report(ctx: CommandContext, result: SyncResult, destinations: Destinati
   const total = result.synced.length + result.failed.length;
   // Symbols that failed for the same reason share one line (offline, that is all of them).
   const byReason = new Map<string, string[]>();
-  for (const failure of result.failed) byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.symbol]);
+  for (const failure of result.failed)
+    byReason.set(failure.reason, [...(byReason.get(failure.reason) ?? []), failure.symbol]);
   for (const [reason, symbols] of byReason) ctx.logger.error(`${symbols.join(', ')}: ${reason}`);
   if (ctx.out.json) {
     ctx.out.record({ to: destinations, synced: result.synced.map((info) => info.symbol), failed: result.failed });
   } else if (result.synced.length > 0) {
-    ctx.logger.success(`synced ${result.synced.length} of ${total} symbol(s) to ${destinations.join(' and ')}: ${result.synced.map((info) => info.symbol).join(', ')}`);
+    ctx.logger.success(
+      `synced ${result.synced.length} of ${total} symbol(s) to ${destinations.join(' and ')}: ${result.synced.map((info) => info.symbol).join(', ')}`,
+    );
   }
   if (result.failed.length === 0) return ExitCode.ok;
   const failedList = result.failed.map((failure) => failure.symbol).join(', ');
@@ -100,14 +110,21 @@ function report(ctx: CommandContext, result: SyncResult, destinations: Destinati
   if (result.synced.length === 0) {
     // Symbols are fetched in order, so the first failure is one Yahoo was asked for.
     const sharedReason = sharedFix ? `: ${result.failed[0]!.reason}` : ` (${failedList} failed)`;
-    throw new StockstreamError(`no symbol synced${sharedReason}`, { hint: sharedFix ?? 'check the symbols and that Yahoo Finance is reachable (`stockstream doctor`)' });
+    throw new StockstreamError(`no symbol synced${sharedReason}`, {
+      hint: sharedFix ?? 'check the symbols and that Yahoo Finance is reachable (`stockstream doctor`)',
+    });
   }
-  throw new PartialFailureError(`${result.failed.length} of ${total} symbol(s) failed: ${failedList}`, sharedFix ?? 'the others were stored; run again later for the rest');
+  throw new PartialFailureError(
+    `${result.failed.length} of ${total} symbol(s) failed: ${failedList}`,
+    sharedFix ?? 'the others were stored; run again later for the rest',
+  );
 }
 
 export const run: CommandRun<InfoSyncOptions> = async (ctx, options) => {
   const destinations = parseTo(options.to);
-  const overrides = new OverrideBuilder().set('symbols', options.symbols === undefined ? undefined : parseSymbols(options.symbols), '--symbols').build();
+  const overrides = new OverrideBuilder()
+    .set('symbols', options.symbols === undefined ? undefined : parseSymbols(options.symbols), '--symbols')
+    .build();
   const config = await ctx.loadConfig(overrides);
   const symbols = [...new Set(config.symbols)];
 
@@ -121,11 +138,19 @@ export const run: CommandRun<InfoSyncOptions> = async (ctx, options) => {
       const sql = await openPostgres(config, resources).catch((error: unknown) => {
         throw explainPostgresError(config, error);
       });
-      targets.push(postgresTarget(sql, config.windows.timezone, { logger: ctx.logger, where: redactUrl(config.postgres.url), forMs: POSTGRES_RETRY_MS, signal: ctx.signal }));
+      targets.push(
+        postgresTarget(sql, config.windows.timezone, {
+          logger: ctx.logger,
+          where: redactUrl(config.postgres.url),
+          forMs: POSTGRES_RETRY_MS,
+          signal: ctx.signal,
+        }),
+      );
     } else {
       await lockHostWide(config, resources);
     }
-    if (destinations.includes('kafka')) targets.push(kafkaTarget(await openKafka(ctx, config, resources), config.kafka.topics.info));
+    if (destinations.includes('kafka'))
+      targets.push(kafkaTarget(await openKafka(ctx, config, resources), config.kafka.topics.info));
 
     const result = await syncStockInfo(symbols, {
       fetchSummary,

@@ -27,7 +27,10 @@ function statusTable(states: MigrationState[]): string {
   const header = ['VERSION', 'NAME', 'STATUS', 'CHECKSUM', 'APPLIED AT'];
   const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => row[i]!.length)));
   const line = (row: string[], colour?: (text: string) => string) =>
-    row.map((cell, i) => (i === 2 && colour ? colour(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!))).join('  ').trimEnd();
+    row
+      .map((cell, i) => (i === 2 && colour ? colour(cell.padEnd(widths[i]!)) : cell.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [chalk.bold(line(header)), ...rows.map((row, i) => line(row, STATUS_COLOUR[states[i]!.status]))].join('\n');
 }
 
@@ -36,7 +39,10 @@ async function status(ctx: CommandContext): Promise<void> {
   const states = await withPostgres(config, (sql) => migrationStatus(sql, { schema: config.postgres.schema }));
   ctx.out.record({ schema: config.postgres.schema, migrations: states }, () => statusTable(states));
   const missing = states.filter((state) => state.status === 'missing');
-  if (missing.length > 0) ctx.logger.warn(`${missing.length} applied migration(s) have no file here: is this an older stockstream than the database?`);
+  if (missing.length > 0)
+    ctx.logger.warn(
+      `${missing.length} applied migration(s) have no file here: is this an older stockstream than the database?`,
+    );
   const changed = states.filter((state) => state.status === 'changed');
   if (changed.length > 0) throw changedMigrationsError(changed);
 }
@@ -53,12 +59,18 @@ async function up(ctx: CommandContext): Promise<void> {
   );
   const summary = {
     schema,
-    applied: result.applied.map((migration) => ({ version: migration.version, name: migration.name, checksum: migration.checksum })),
+    applied: result.applied.map((migration) => ({
+      version: migration.version,
+      name: migration.name,
+      checksum: migration.checksum,
+    })),
     upToDate: result.upToDate,
   };
   if (ctx.out.json) ctx.out.record(summary);
-  else if (result.applied.length === 0) ctx.logger.success(`schema ${schema} is up to date (${result.upToDate} migration(s) applied before)`);
-  else ctx.logger.success(`schema ${schema} migrated: ${result.applied.length} applied, ${result.upToDate} already there`);
+  else if (result.applied.length === 0)
+    ctx.logger.success(`schema ${schema} is up to date (${result.upToDate} migration(s) applied before)`);
+  else
+    ctx.logger.success(`schema ${schema} migrated: ${result.applied.length} applied, ${result.upToDate} already there`);
 }
 
 export const run: CommandRun<MigrateCommandOptions> = async (ctx, options) => {

@@ -6,7 +6,10 @@ export const produceOptions = defineOptions({
   source: sourceOptions.source,
   interval: { flags: '--interval <duration>', description: 'yahoo: time between quote polls, like 2s' },
   extendedHours: { flags: '--extended-hours', description: 'also publish pre- and post-market ticks' },
-  backfill: { flags: '--backfill <duration>', description: 'first publish historical bars from this far back, like 2d' },
+  backfill: {
+    flags: '--backfill <duration>',
+    description: 'first publish historical bars from this far back, like 2d',
+  },
   backfillInterval: { flags: '--backfill-interval <interval>', description: 'bar size of the backfill: 1m, 2m, 5m…' },
   file: sourceOptions.file,
   speed: sourceOptions.speed,

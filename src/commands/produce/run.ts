@@ -22,10 +22,22 @@ function summaryLine(summary: ProduceSummary): string {
 
 export const run: CommandRun<ProduceFlags> = async (ctx, flags) => {
   const builder = new OverrideBuilder()
-    .set('symbols', optional(flags.symbols, (raw) => parseSymbols(raw)), '--symbols')
-    .set('source.yahoo.interval', optional(flags.interval, (raw) => parseDurationFlag(raw, '--interval')), '--interval')
+    .set(
+      'symbols',
+      optional(flags.symbols, (raw) => parseSymbols(raw)),
+      '--symbols',
+    )
+    .set(
+      'source.yahoo.interval',
+      optional(flags.interval, (raw) => parseDurationFlag(raw, '--interval')),
+      '--interval',
+    )
     .set('source.extendedHours', flags.extendedHours, '--extended-hours')
-    .set('source.backfill', optional(flags.backfill, (raw) => parseDurationFlag(raw, '--backfill')), '--backfill')
+    .set(
+      'source.backfill',
+      optional(flags.backfill, (raw) => parseDurationFlag(raw, '--backfill')),
+      '--backfill',
+    )
     .set('source.backfillInterval', flags.backfillInterval, '--backfill-interval');
   const overrides = setKafkaFlags(setSourceFlags(builder, flags), flags).build();
   const { metricsPort, metricsHost } = parseMetricsFlags(flags);
@@ -34,6 +46,13 @@ export const run: CommandRun<ProduceFlags> = async (ctx, flags) => {
   if (config.source.name === 'replay' && !config.source.replay.file) {
     throw new UsageError('--source replay needs a file', 'pass --file session.ndjson (or set source.replay.file)');
   }
-  const summary = await produce(config, { logger: ctx.logger, signal: ctx.signal, limit, recordFile: flags.record, metricsPort, metricsHost });
+  const summary = await produce(config, {
+    logger: ctx.logger,
+    signal: ctx.signal,
+    limit,
+    recordFile: flags.record,
+    metricsPort,
+    metricsHost,
+  });
   ctx.out.record(summary, () => summaryLine(summary));
 };

@@ -9,5 +9,12 @@ export const run: CommandRun<TailFlags> = async (ctx, flags) => {
   const config = await ctx.loadConfig();
   const request = tailRequest(config, flags, Boolean(process.stdout.isTTY) && !ctx.globals.json);
   const kafka = createKafka(config, ctx.logger, { clientIdSuffix: 'tail' });
-  await runTail(kafka, config, ctx.logger, request, (record, bytes) => ctx.out.record(record, () => tailLine(record, bytes)), ctx.signal);
+  await runTail(
+    kafka,
+    config,
+    ctx.logger,
+    request,
+    (record, bytes) => ctx.out.record(record, () => tailLine(record, bytes)),
+    ctx.signal,
+  );
 };

@@ -16,7 +16,14 @@ export const run: CommandRun<WatchCommandFlags> = async (ctx, flags) => {
   const sources = withWarmHistory(config, await plannedSources(config));
   // Loaded only with --web: the page server is of no use to the terminal table.
   const web = view.web
-    ? await (await import('../../web/index.ts')).startWatchWeb(config, { ...view.web, interval, source: sources.map((source) => source.name).join(' → '), logger: ctx.logger })
+    ? await (
+        await import('../../web/index.ts')
+      ).startWatchWeb(config, {
+        ...view.web,
+        interval,
+        source: sources.map((source) => source.name).join(' → '),
+        logger: ctx.logger,
+      })
     : undefined;
   try {
     const summary = await runWatch({

@@ -40,7 +40,9 @@ export function recordsetColumns(columns: readonly Column[]): string {
 export function buildUpsert(spec: UpsertSpec): string {
   const names = spec.columns.map((column) => ident(column.name)).join(', ');
   const untouched = new Set([...spec.key, ...(spec.keep ?? [])]);
-  const updates = spec.columns.filter((column) => !untouched.has(column.name)).map((column) => `${ident(column.name)} = excluded.${ident(column.name)}`);
+  const updates = spec.columns
+    .filter((column) => !untouched.has(column.name))
+    .map((column) => `${ident(column.name)} = excluded.${ident(column.name)}`);
   if (spec.touched) updates.push(`${ident(spec.touched)} = now()`);
   return [
     `insert into ${spec.table} (${names})`,
@@ -81,7 +83,10 @@ export async function upsertRows(sql: Sql, statement: string, rows: readonly Row
  * An idempotent bulk writer: `toRow` maps an item to its columns (snake_case, as in `spec`);
  * duplicates of a key within one call collapse to the last one. Resolves to the rows sent.
  */
-export function defineUpsert<T>(spec: UpsertSpec, toRow: (item: T) => Row): (sql: Sql, items: readonly T[]) => Promise<number> {
+export function defineUpsert<T>(
+  spec: UpsertSpec,
+  toRow: (item: T) => Row,
+): (sql: Sql, items: readonly T[]) => Promise<number> {
   const statement = buildUpsert(spec);
   const keyOf = (row: Row) => spec.key.map((column) => String(row[column])).join('\u0000');
   return (sql, items) => upsertRows(sql, statement, lastPerKey(items.map(toRow), keyOf));

@@ -25,14 +25,23 @@ const VALUE_COLUMNS = [
   { name: 'raw', type: 'jsonb', field: 'raw' },
 ] as const satisfies readonly (Column & { field: keyof StockInfo })[];
 
-const INPUT_COLUMNS: Column[] = [{ name: 'symbol', type: 'text' }, ...VALUE_COLUMNS, { name: 'fetched_at', type: 'timestamptz' }];
+const INPUT_COLUMNS: Column[] = [
+  { name: 'symbol', type: 'text' },
+  ...VALUE_COLUMNS,
+  { name: 'fetched_at', type: 'timestamptz' },
+];
 
 function upsertInto(table: string, key: string[], extra: { name: string; value: string }[]): string {
   const values = VALUE_COLUMNS.map((column) => ident(column.name));
   const old = VALUE_COLUMNS.map((column) => `${table}.${ident(column.name)}`);
   const incoming = VALUE_COLUMNS.map((column) => `excluded.${ident(column.name)}`);
-  const insertColumns = ['symbol', ...extra.map((column) => column.name)].map(ident).concat(values, ['fetched_at', 'updated_at'].map(ident));
-  const selectList = ['r.symbol', ...extra.map((column) => column.value)].concat(values.map((name) => `r.${name}`), ['r.fetched_at', 'now()']);
+  const insertColumns = ['symbol', ...extra.map((column) => column.name)]
+    .map(ident)
+    .concat(values, ['fetched_at', 'updated_at'].map(ident));
+  const selectList = ['r.symbol', ...extra.map((column) => column.value)].concat(
+    values.map((name) => `r.${name}`),
+    ['r.fetched_at', 'now()'],
+  );
   return [
     `insert into ${table} (${insertColumns.join(', ')})`,
     `select ${selectList.join(', ')} from jsonb_to_recordset($1::jsonb) as r(${recordsetColumns(INPUT_COLUMNS)})`,
@@ -45,7 +54,11 @@ function upsertInto(table: string, key: string[], extra: { name: string; value: 
 
 const UPSERT_LATEST = upsertInto('stock_info', ['symbol'], []);
 // The day is the exchange's calendar day of the fetch ($2 is its time zone), not the UTC day.
-const UPSERT_HISTORY = upsertInto('stock_info_history', ['symbol', 'date'], [{ name: 'date', value: '(r.fetched_at at time zone $2)::date' }]);
+const UPSERT_HISTORY = upsertInto(
+  'stock_info_history',
+  ['symbol', 'date'],
+  [{ name: 'date', value: '(r.fetched_at at time zone $2)::date' }],
+);
 
 function toRow(info: StockInfo): Record<string, unknown> {
   const row: Record<string, unknown> = { symbol: info.symbol, fetched_at: isoTime(info.fetchedAt) };
@@ -62,7 +75,11 @@ export interface UpsertStockInfoOptions {
 }
 
 /** Upserts latest and daily rows for all `infos` in one transaction; returns how many symbols. */
-export async function upsertStockInfo(sql: Sql, infos: readonly StockInfo[], options: UpsertStockInfoOptions = {}): Promise<number> {
+export async function upsertStockInfo(
+  sql: Sql,
+  infos: readonly StockInfo[],
+  options: UpsertStockInfoOptions = {},
+): Promise<number> {
   if (infos.length === 0) return 0;
   const latest = new Map(infos.map((info) => [info.symbol, info]));
   const json = sql.json([...latest.values()].map(toRow) as JSONValue);
@@ -85,7 +102,11 @@ const SELECT_STORED = `select symbol, ${VALUE_COLUMNS.map((column) =>
 type StoredRow = Record<string, unknown> & { symbol: string; fetched_at: Date; updated_at: Date };
 
 function fromRow(row: StoredRow, withRaw: boolean): StoredStockInfo {
-  const info: StoredStockInfo = { symbol: row.symbol, fetchedAt: row.fetched_at.getTime(), updatedAt: row.updated_at.getTime() };
+  const info: StoredStockInfo = {
+    symbol: row.symbol,
+    fetchedAt: row.fetched_at.getTime(),
+    updatedAt: row.updated_at.getTime(),
+  };
   for (const column of VALUE_COLUMNS) {
     const value = row[column.name];
     if (value === null || value === undefined || (column.field === 'raw' && !withRaw)) continue;

@@ -8,9 +8,38 @@ import { createLiveTable } from './table.ts';
 
 chalk.level = 0;
 
-const bar: Bar = { symbol: 'AAPL', interval: '1m', start: Date.parse('2026-01-06T14:31:00Z'), end: Date.parse('2026-01-06T14:32:00Z'), open: 190, high: 191.5, low: 189.75, close: 191, volume: 1200, vwap: 190.61234, ticks: 42, final: true };
-const point: IndicatorPoint = { symbol: 'AAPL', interval: '1m', time: bar.start, values: { rsi_14: 61.25, sma_20: 190.4 }, trend: 'up' };
-const alert: Alert = { symbol: 'AAPL', rule: 'drop-2pct-5m', type: 'price-change', severity: 'warning', interval: '1m', time: bar.start, message: 'AAPL fell 2.1% in 5m', value: -2.1, threshold: 2 };
+const bar: Bar = {
+  symbol: 'AAPL',
+  interval: '1m',
+  start: Date.parse('2026-01-06T14:31:00Z'),
+  end: Date.parse('2026-01-06T14:32:00Z'),
+  open: 190,
+  high: 191.5,
+  low: 189.75,
+  close: 191,
+  volume: 1200,
+  vwap: 190.61234,
+  ticks: 42,
+  final: true,
+};
+const point: IndicatorPoint = {
+  symbol: 'AAPL',
+  interval: '1m',
+  time: bar.start,
+  values: { rsi_14: 61.25, sma_20: 190.4 },
+  trend: 'up',
+};
+const alert: Alert = {
+  symbol: 'AAPL',
+  rule: 'drop-2pct-5m',
+  type: 'price-change',
+  severity: 'warning',
+  interval: '1m',
+  time: bar.start,
+  message: 'AAPL fell 2.1% in 5m',
+  value: -2.1,
+  threshold: 2,
+};
 const outputs: WindowOutput[] = [
   { kind: 'tick', tick: { symbol: 'AAPL', time: bar.start, price: 191, source: 'test' } },
   { kind: 'bar', bar: { ...bar, final: false } },
@@ -39,7 +68,10 @@ describe('console sink', () => {
   it('writes NDJSON records of closed bars, indicators and alerts with --json', async () => {
     const { sink, text } = capture(true);
     await writeAccepted(sink);
-    const records = text().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    const records = text()
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toEqual([
       { kind: 'bar', ...bar },
       { kind: 'indicator', ...point },
@@ -62,10 +94,23 @@ describe('live table', () => {
   it('shows the latest price, bar, RSI, trend and alert per symbol', () => {
     const table = createLiveTable();
     for (const output of outputs) table.update(output);
-    table.update({ kind: 'tick', tick: { symbol: 'MSFT', time: bar.start, price: 400, previousClose: 410, source: 'test' } });
+    table.update({
+      kind: 'tick',
+      tick: { symbol: 'MSFT', time: bar.start, price: 400, previousClose: 410, source: 'test' },
+    });
     const [header, aapl, msft] = table.render();
     expect(header).toMatch(/^SYMBOL\s+PRICE\s+CHG%\s+BAR\s+VOLUME\s+VWAP\s+RSI\s+TREND\s+LAST ALERT$/);
-    expect(aapl!.split(/\s{2,}/)).toEqual(['AAPL', '191.00', '+0.00', '1m@14:31', '1200', '190.61', '61.3', 'up', '14:31 drop-2pct-5m']);
+    expect(aapl!.split(/\s{2,}/)).toEqual([
+      'AAPL',
+      '191.00',
+      '+0.00',
+      '1m@14:31',
+      '1200',
+      '190.61',
+      '61.3',
+      'up',
+      '14:31 drop-2pct-5m',
+    ]);
     expect(msft!.split(/\s{2,}/)).toEqual(['MSFT', '400.00', '-2.44']);
   });
 });

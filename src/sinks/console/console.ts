@@ -47,7 +47,8 @@ export function outputText(output: WindowOutput): string | undefined {
 function linesSink(format: (output: WindowOutput) => void): Sink {
   return {
     name: 'console',
-    accepts: (output) => output.kind === 'indicator' || output.kind === 'alert' || (output.kind === 'bar' && output.bar.final),
+    accepts: (output) =>
+      output.kind === 'indicator' || output.kind === 'alert' || (output.kind === 'bar' && output.bar.final),
     async write(batch) {
       for (const output of batch) format(output);
     },

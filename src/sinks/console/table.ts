@@ -49,7 +49,12 @@ export function createLiveTable(): LiveTable {
         case 'bar': {
           const row = rowOf(output.bar.symbol);
           // The shortest interval is the liveliest; keep showing it.
-          if (!row.bar || row.bar.interval === output.bar.interval || output.bar.end - output.bar.start < row.bar.end - row.bar.start) row.bar = output.bar;
+          if (
+            !row.bar ||
+            row.bar.interval === output.bar.interval ||
+            output.bar.end - output.bar.start < row.bar.end - row.bar.start
+          )
+            row.bar = output.bar;
           row.price ??= output.bar.close;
           row.reference ??= output.bar.open;
           break;
@@ -70,7 +75,8 @@ export function createLiveTable(): LiveTable {
       const body = [...rows.entries()]
         .sort(([a], [b]) => a.localeCompare(b))
         .map(([symbol, row]) => {
-          const change = row.price !== undefined && row.reference ? ((row.price - row.reference) / row.reference) * 100 : undefined;
+          const change =
+            row.price !== undefined && row.reference ? ((row.price - row.reference) / row.reference) * 100 : undefined;
           return [
             symbol,
             fixed(row.price),
@@ -84,7 +90,11 @@ export function createLiveTable(): LiveTable {
           ];
         });
       const widths = COLUMNS.map((title, i) => Math.max(title.length, ...body.map((cells) => cells[i]!.length)));
-      const line = (cells: string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd();
+      const line = (cells: string[]) =>
+        cells
+          .map((cell, i) => cell.padEnd(widths[i]!))
+          .join('  ')
+          .trimEnd();
       return [
         chalk.bold(line(COLUMNS)),
         ...body.map((cells) => {

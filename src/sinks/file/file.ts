@@ -30,7 +30,10 @@ export async function createFileSink(config: Config): Promise<Sink> {
   try {
     handle = await open(path, 'a');
   } catch (error) {
-    throw new ConfigError(`file sink: cannot open ${path} (${errorMessage(error)})`, `check that ${dirname(path)} exists and is writable, or pass another --file`);
+    throw new ConfigError(
+      `file sink: cannot open ${path} (${errorMessage(error)})`,
+      `check that ${dirname(path)} exists and is writable, or pass another --file`,
+    );
   }
   const writeTicks = config.sinks.writeTicks;
   return {

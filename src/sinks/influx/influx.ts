@@ -28,7 +28,8 @@ function quietClientLogs(logger: Logger): void {
 function fatalError(config: Config, error: unknown): StockstreamError | undefined {
   if (!(error instanceof HttpError)) return undefined;
   const where = `${config.influx.url} (org ${config.influx.org}, bucket ${config.influx.bucket})`;
-  const detail = (error.json as { message?: string; error?: string } | undefined)?.message ?? error.body ?? error.message;
+  const detail =
+    (error.json as { message?: string; error?: string } | undefined)?.message ?? error.body ?? error.message;
   switch (error.statusCode) {
     case 401:
     case 403:
@@ -45,7 +46,10 @@ function fatalError(config: Config, error: unknown): StockstreamError | undefine
     case 413:
     case 422:
       return new ConnectError('InfluxDB', `${where} rejected a write: ${detail}`, {
-        hint: error.statusCode === 413 ? 'lower sinks.batchSize' : 'a field changed type in an existing measurement — use a fresh bucket or rename influx.measurements',
+        hint:
+          error.statusCode === 413
+            ? 'lower sinks.batchSize'
+            : 'a field changed type in an existing measurement — use a fresh bucket or rename influx.measurements',
         cause: error,
       });
     default:
@@ -61,16 +65,36 @@ function fatalError(config: Config, error: unknown): StockstreamError | undefine
  */
 async function checkWriteAccess(config: Config, logger: Logger): Promise<void> {
   const url = new URL(`${config.influx.url.replace(/\/+$/, '')}/api/v2/write`);
-  url.search = new URLSearchParams({ org: config.influx.org, bucket: config.influx.bucket, precision: 'ms' }).toString();
+  url.search = new URLSearchParams({
+    org: config.influx.org,
+    bucket: config.influx.bucket,
+    precision: 'ms',
+  }).toString();
   let response: Response;
   try {
-    response = await fetch(url, { method: 'POST', headers: { Authorization: `Token ${config.influx.token}` }, body: '', signal: AbortSignal.timeout(10_000) });
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { Authorization: `Token ${config.influx.token}` },
+      body: '',
+      signal: AbortSignal.timeout(10_000),
+    });
   } catch (error) {
-    logger.warn(`InfluxDB at ${config.influx.url} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`);
+    logger.warn(
+      `InfluxDB at ${config.influx.url} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`,
+    );
     return;
   }
   if (response.ok) return;
-  const fatal = fatalError(config, new HttpError(response.status, response.statusText, await response.text(), null, response.headers.get('content-type')));
+  const fatal = fatalError(
+    config,
+    new HttpError(
+      response.status,
+      response.statusText,
+      await response.text(),
+      null,
+      response.headers.get('content-type'),
+    ),
+  );
   if (fatal) throw fatal;
 }
 

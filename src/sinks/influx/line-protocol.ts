@@ -36,7 +36,8 @@ function optionalField(key: string, value: number | undefined): string {
 /** Fields joined by commas; non-finite numbers are left out. */
 function numberFields(entries: ReadonlyArray<readonly [string, number | undefined]>): string {
   let fields = '';
-  for (const [key, value] of entries) if (value !== undefined && Number.isFinite(value)) fields += `${fields ? ',' : ''}${key}=${value}`;
+  for (const [key, value] of entries)
+    if (value !== undefined && Number.isFinite(value)) fields += `${fields ? ',' : ''}${key}=${value}`;
   return fields;
 }
 

@@ -23,7 +23,11 @@ function isLoopback(url: string): boolean {
 }
 
 export function createInfluxWriter(config: Config): InfluxWriter {
-  const { transport } = new InfluxDB({ url: config.influx.url, token: config.influx.token, timeout: REQUEST_TIMEOUT_MS });
+  const { transport } = new InfluxDB({
+    url: config.influx.url,
+    token: config.influx.token,
+    timeout: REQUEST_TIMEOUT_MS,
+  });
   const path = `/api/v2/write?${new URLSearchParams({ org: config.influx.org, bucket: config.influx.bucket, precision: 'ms' })}`;
   const options = {
     method: 'POST',

@@ -16,11 +16,26 @@ export function toMessage(config: Config, output: WindowOutput): OutgoingMessage
   const topics = config.kafka.topics;
   switch (output.kind) {
     case 'bar':
-      return { topic: topics.bars, key: output.bar.symbol, value: encodeRecord(output.bar), headers: { schema: `bar.v${SCHEMA_VERSION}` } };
+      return {
+        topic: topics.bars,
+        key: output.bar.symbol,
+        value: encodeRecord(output.bar),
+        headers: { schema: `bar.v${SCHEMA_VERSION}` },
+      };
     case 'indicator':
-      return { topic: topics.indicators, key: output.point.symbol, value: encodeRecord(output.point), headers: { schema: `indicator.v${SCHEMA_VERSION}` } };
+      return {
+        topic: topics.indicators,
+        key: output.point.symbol,
+        value: encodeRecord(output.point),
+        headers: { schema: `indicator.v${SCHEMA_VERSION}` },
+      };
     case 'alert':
-      return { topic: topics.alerts, key: output.alert.symbol, value: encodeRecord(output.alert), headers: { schema: `alert.v${SCHEMA_VERSION}` } };
+      return {
+        topic: topics.alerts,
+        key: output.alert.symbol,
+        value: encodeRecord(output.alert),
+        headers: { schema: `alert.v${SCHEMA_VERSION}` },
+      };
     default:
       return undefined;
   }
@@ -49,7 +64,11 @@ export function createKafkaSink(config: Config, publisher: Publisher): Sink {
 
 export const kafkaSink: SinkModule = {
   create: async (config, deps) => {
-    if (!deps.publisher) throw new UsageError('the kafka sink needs the consume engine', 'use it through `stockstream consume --sinks kafka`');
+    if (!deps.publisher)
+      throw new UsageError(
+        'the kafka sink needs the consume engine',
+        'use it through `stockstream consume --sinks kafka`',
+      );
     return createKafkaSink(config, deps.publisher);
   },
 };

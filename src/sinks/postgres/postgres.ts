@@ -32,7 +32,10 @@ export function postgresFatal(config: Config, error: unknown): StockstreamError 
       : code.startsWith('28') || code === '3D000'
         ? 'check postgres.url / DATABASE_URL (user, password, database)'
         : 'see the message; `stockstream migrate status` shows whether the schema is current';
-  return new ConnectError('PostgreSQL', `${where} rejected a write: ${errorMessage(error)} (SQLSTATE ${code})`, { hint, cause: error });
+  return new ConnectError('PostgreSQL', `${where} rejected a write: ${errorMessage(error)} (SQLSTATE ${code})`, {
+    hint,
+    cause: error,
+  });
 }
 
 /** A server that is down only gets a warning here (the engine retries); missing tables are fatal. */
@@ -45,13 +48,19 @@ async function checkTables(sql: Sql, config: Config, logger: Logger): Promise<vo
   } catch (error) {
     const fatal = postgresFatal(config, error);
     if (fatal) throw fatal;
-    logger.warn(`PostgreSQL at ${redactUrl(config.postgres.url)} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`);
+    logger.warn(
+      `PostgreSQL at ${redactUrl(config.postgres.url)} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`,
+    );
     return;
   }
   if (missing.length > 0) {
-    throw new ConnectError('PostgreSQL', `table(s) ${missing.join(', ')} missing in schema ${config.postgres.schema} of ${redactUrl(config.postgres.url)}`, {
-      hint: 'create them with `stockstream migrate up`',
-    });
+    throw new ConnectError(
+      'PostgreSQL',
+      `table(s) ${missing.join(', ')} missing in schema ${config.postgres.schema} of ${redactUrl(config.postgres.url)}`,
+      {
+        hint: 'create them with `stockstream migrate up`',
+      },
+    );
   }
 }
 

@@ -26,7 +26,10 @@ describe('chart request plan', () => {
     expect(now - oneMinute.from).toBeLessThan(30 * DAY);
     expect(now - oneMinute.from).toBeGreaterThan(29 * DAY);
     expect(oneMinute.windows.every(([a, b]) => b - a <= 8 * DAY)).toBe(true);
-    expect(planChartRequests(45 * DAY, '5m', now)).toMatchObject({ shortened: false, windows: [[now - 45 * DAY, now]] });
+    expect(planChartRequests(45 * DAY, '5m', now)).toMatchObject({
+      shortened: false,
+      windows: [[now - 45 * DAY, now]],
+    });
     expect(planChartRequests(90 * DAY, '15m', now).shortened).toBe(true);
   });
 });
@@ -34,7 +37,9 @@ describe('chart request plan', () => {
 describe('bar ticker', () => {
   it('accumulates day volume per symbol and trading day, across calls', () => {
     const ticker = createBarTicker({ source: 'replay' });
-    const first = ticker.ticks('AAPL', [{ time: at('2026-03-06T20:58:00Z'), open: 10, high: 11, low: 9, close: 10.5, volume: 100 }]);
+    const first = ticker.ticks('AAPL', [
+      { time: at('2026-03-06T20:58:00Z'), open: 10, high: 11, low: 9, close: 10.5, volume: 100 },
+    ]);
     const next = ticker.ticks('AAPL', [
       { time: at('2026-03-06T20:59:00Z'), open: 10.5, high: 12, low: 10, close: 11, volume: 50 },
       { time: at('2026-03-09T13:30:00Z'), open: 11.2, high: 11.4, low: 11.1, close: 11.3, volume: 70 },
@@ -55,15 +60,65 @@ describe('backfill source', () => {
       '/v8/finance/chart/MSFT': [{ status: 404, fixture: 'chart-not-found' }],
     });
     const recording = recordingContext(['AAPL', 'MSFT']);
-    await runBackfill(testConfig({ source: { backfill: '3d', backfillInterval: '1m' } }), recording.ctx, { fetch: yahoo.fetch, now: () => now });
+    await runBackfill(testConfig({ source: { backfill: '3d', backfillInterval: '1m' } }), recording.ctx, {
+      fetch: yahoo.fetch,
+      now: () => now,
+    });
 
-    const common = { symbol: 'AAPL', source: 'backfill', backfill: true, currency: 'USD', exchange: 'NMS', marketState: 'REGULAR' };
+    const common = {
+      symbol: 'AAPL',
+      source: 'backfill',
+      backfill: true,
+      currency: 'USD',
+      exchange: 'NMS',
+      marketState: 'REGULAR',
+    };
     expect(recording.ticks()).toEqual([
-      { ...common, time: at('2026-03-06T20:57:00Z'), price: 229.75, dayVolume: 310200, open: 229.7, dayHigh: 229.8, dayLow: 229.6 },
-      { ...common, time: at('2026-03-06T20:58:00Z'), price: 229.81, dayVolume: 712300, open: 229.7, dayHigh: 229.9, dayLow: 229.6 },
-      { ...common, time: at('2026-03-06T20:59:00Z'), price: 229.88, dayVolume: 1932800, open: 229.7, dayHigh: 229.92, dayLow: 229.6 },
-      { ...common, time: at('2026-03-09T13:30:00Z'), price: 230.3, dayVolume: 1120330, open: 229.95, dayHigh: 230.35, dayLow: 229.8 },
-      { ...common, time: at('2026-03-09T13:32:00Z'), price: 230.4, dayVolume: 1502330, open: 229.95, dayHigh: 230.6, dayLow: 229.8 },
+      {
+        ...common,
+        time: at('2026-03-06T20:57:00Z'),
+        price: 229.75,
+        dayVolume: 310200,
+        open: 229.7,
+        dayHigh: 229.8,
+        dayLow: 229.6,
+      },
+      {
+        ...common,
+        time: at('2026-03-06T20:58:00Z'),
+        price: 229.81,
+        dayVolume: 712300,
+        open: 229.7,
+        dayHigh: 229.9,
+        dayLow: 229.6,
+      },
+      {
+        ...common,
+        time: at('2026-03-06T20:59:00Z'),
+        price: 229.88,
+        dayVolume: 1932800,
+        open: 229.7,
+        dayHigh: 229.92,
+        dayLow: 229.6,
+      },
+      {
+        ...common,
+        time: at('2026-03-09T13:30:00Z'),
+        price: 230.3,
+        dayVolume: 1120330,
+        open: 229.95,
+        dayHigh: 230.35,
+        dayLow: 229.8,
+      },
+      {
+        ...common,
+        time: at('2026-03-09T13:32:00Z'),
+        price: 230.4,
+        dayVolume: 1502330,
+        open: 229.95,
+        dayHigh: 230.6,
+        dayLow: 229.8,
+      },
     ]);
     const [request] = yahoo.calls('/v8/finance/chart/AAPL');
     expect(Object.fromEntries(request!.searchParams)).toMatchObject({
@@ -79,8 +134,13 @@ describe('backfill source', () => {
   it('asks window after window and publishes each bar once', async () => {
     const yahoo = fakeYahoo({ '/v8/finance/chart/AAPL': [{ fixture: 'chart-aapl-1m' }] });
     const recording = recordingContext(['AAPL']);
-    await runBackfill(testConfig({ source: { backfill: '20d' } }), recording.ctx, { fetch: yahoo.fetch, now: () => now });
-    const periods = yahoo.calls('/v8/finance/chart/AAPL').map((url) => [Number(url.searchParams.get('period1')), Number(url.searchParams.get('period2'))]);
+    await runBackfill(testConfig({ source: { backfill: '20d' } }), recording.ctx, {
+      fetch: yahoo.fetch,
+      now: () => now,
+    });
+    const periods = yahoo
+      .calls('/v8/finance/chart/AAPL')
+      .map((url) => [Number(url.searchParams.get('period1')), Number(url.searchParams.get('period2'))]);
     expect(periods).toHaveLength(3);
     for (let i = 1; i < periods.length; i++) expect(periods[i]![0]).toBe(periods[i - 1]![1]);
     expect(recording.ticks()).toHaveLength(5);

@@ -26,7 +26,9 @@ export interface ChartPlan {
 }
 
 export function chartLimits(interval: ChartInterval): { maxLookbackMs: number; maxRequestMs: number } {
-  return interval === '1m' ? { maxLookbackMs: 30 * DAY, maxRequestMs: 7 * DAY } : { maxLookbackMs: 60 * DAY, maxRequestMs: 60 * DAY };
+  return interval === '1m'
+    ? { maxLookbackMs: 30 * DAY, maxRequestMs: 7 * DAY }
+    : { maxLookbackMs: 60 * DAY, maxRequestMs: 60 * DAY };
 }
 
 export function planChartRequests(lookbackMs: number, interval: ChartInterval, now: number): ChartPlan {
@@ -49,7 +51,9 @@ export async function runBackfill(config: Config, ctx: SourceContext, deps: Sour
   if (!lookback) return;
   const plan = planChartRequests(parseDuration(lookback), interval, (deps.now ?? Date.now)());
   if (plan.shortened) {
-    ctx.logger.warn(`backfill ${lookback} reaches past Yahoo's ${formatDuration(chartLimits(interval).maxLookbackMs)} of ${interval} bars; starting at ${new Date(plan.from).toISOString()}`);
+    ctx.logger.warn(
+      `backfill ${lookback} reaches past Yahoo's ${formatDuration(chartLimits(interval).maxLookbackMs)} of ${interval} bars; starting at ${new Date(plan.from).toISOString()}`,
+    );
   }
   const caller = createYahooCaller(ctx, deps);
   const ticker = createBarTicker({ source: 'backfill', backfill: true });
@@ -74,7 +78,9 @@ export async function runBackfill(config: Config, ctx: SourceContext, deps: Sour
         ctx.logger.warn(`backfill: ${errorMessage(error)}; skipping ${skipSymbol ? symbol : 'this range'}`);
       }
       const done = symbolIndex * plan.windows.length + (skipSymbol ? plan.windows.length : windowIndex + 1);
-      ctx.status(`backfill ${progressBar(done, total)} requests · ${symbol} · ${published.toLocaleString('en-US')} bars`);
+      ctx.status(
+        `backfill ${progressBar(done, total)} requests · ${symbol} · ${published.toLocaleString('en-US')} bars`,
+      );
       if (skipSymbol) break;
     }
   }

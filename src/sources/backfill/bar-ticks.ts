@@ -41,7 +41,11 @@ export interface BarTicker {
   /** Ticks for consecutive bars of one symbol; day volume carries over between calls. */
   ticks(symbol: string, bars: BarRow[], meta?: BarMeta): Tick[];
   /** Continues a day whose volume is already known (the stream's last state before a gap). */
-  seed(symbol: string, tick: Pick<Tick, 'time' | 'price' | 'dayVolume' | 'open' | 'dayHigh' | 'dayLow'>, timezone?: string): void;
+  seed(
+    symbol: string,
+    tick: Pick<Tick, 'time' | 'price' | 'dayVolume' | 'open' | 'dayHigh' | 'dayLow'>,
+    timezone?: string,
+  ): void;
 }
 
 const NEW_YORK = 'America/New_York';

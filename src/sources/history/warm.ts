@@ -73,7 +73,13 @@ export function syntheticHistory(config: Config, now: number): Tick[] {
   const options = config.source.synthetic;
   const symbols = config.symbols;
   const liveStart = options.start ? Date.parse(options.start) : defaultStart(now);
-  const live = createSyntheticGenerator({ symbols, seed: options.seed, volatility: options.volatility, rate: options.rate, start: liveStart });
+  const live = createSyntheticGenerator({
+    symbols,
+    seed: options.seed,
+    volatility: options.volatility,
+    rate: options.rate,
+    start: liveStart,
+  });
   const liveSession = currentOrNextSession(liveStart);
   const prior = latestSession(liveSession.open - 1);
   const history = createSyntheticGenerator({
@@ -88,7 +94,8 @@ export function syntheticHistory(config: Config, now: number): Tick[] {
   const reference = new Map(live.next(symbols.length).map((tick) => [tick.symbol, tick.previousClose ?? tick.price]));
   const lastPrice = new Map<string, number>();
   for (const tick of ticks) lastPrice.set(tick.symbol, tick.price);
-  const cents = (value: number | undefined, factor: number) => (value === undefined ? undefined : Math.max(0.01, Math.round(value * factor * 100) / 100));
+  const cents = (value: number | undefined, factor: number) =>
+    value === undefined ? undefined : Math.max(0.01, Math.round(value * factor * 100) / 100);
   return ticks.map((tick) => {
     const factor = (reference.get(tick.symbol) as number) / (lastPrice.get(tick.symbol) as number);
     const scaled: Tick = { ...tick, source: 'backfill', backfill: true, price: cents(tick.price, factor) as number };

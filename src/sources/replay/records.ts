@@ -10,7 +10,8 @@ import { DecodeError, decodeTick, SCHEMA_VERSION, TICK_OPTIONAL_NUMBERS, type Ti
 import type { BarRow } from '../backfill/bar-ticks.ts';
 import { epochMs, text } from '../fields.ts';
 
-export type ReplayRecord = { kind: 'tick'; tick: Tick } | { kind: 'bar'; symbol: string; bar: BarRow } | { kind: 'skip' };
+export type ReplayRecord =
+  { kind: 'tick'; tick: Tick } | { kind: 'bar'; symbol: string; bar: BarRow } | { kind: 'skip' };
 
 const SHAPE_HINT = 'neither a tick (symbol, time, price) nor a bar (symbol, start, open, high, low, close)';
 
@@ -21,7 +22,8 @@ function withoutBlanks(row: Record<string, unknown>): Record<string, unknown> {
   return out;
 }
 
-const numberOrNull = (value: unknown) => (typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : null);
+const numberOrNull = (value: unknown) =>
+  typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : null;
 
 /**
  * The one rule for numbers written as strings: a record with the schema version `v` (a Kafka
@@ -47,17 +49,30 @@ export function parseRecord(raw: Record<string, unknown>, line?: string): Replay
     const time = epochMs(row.time ?? row.timestamp);
     if (time === undefined) throw new DecodeError('time must be epoch milliseconds, epoch seconds or an ISO 8601 date');
     const symbol = typeof row.symbol === 'string' ? row.symbol.trim().toUpperCase() : row.symbol;
-    return { kind: 'tick', tick: decodeTick(JSON.stringify({ ...foreignNumbers(row), v: SCHEMA_VERSION, symbol, time, source: row.source ?? 'replay' })) };
+    return {
+      kind: 'tick',
+      tick: decodeTick(
+        JSON.stringify({ ...foreignNumbers(row), v: SCHEMA_VERSION, symbol, time, source: row.source ?? 'replay' }),
+      ),
+    };
   }
   if (row.close !== undefined) {
     if (row.final === false) return { kind: 'skip' };
     const symbol = text(row.symbol);
     if (!symbol) throw new DecodeError('symbol must be a non-empty string');
     const time = epochMs(row.start ?? row.time ?? row.date ?? row.timestamp);
-    if (time === undefined) throw new DecodeError('start must be epoch milliseconds, epoch seconds or an ISO 8601 date');
+    if (time === undefined)
+      throw new DecodeError('start must be epoch milliseconds, epoch seconds or an ISO 8601 date');
     const close = numberOrNull(row.close);
     if (close === null || !(close > 0)) throw new DecodeError('close must be a positive number');
-    const bar: BarRow = { time, open: numberOrNull(row.open), high: numberOrNull(row.high), low: numberOrNull(row.low), close, volume: numberOrNull(row.volume) };
+    const bar: BarRow = {
+      time,
+      open: numberOrNull(row.open),
+      high: numberOrNull(row.high),
+      low: numberOrNull(row.low),
+      close,
+      volume: numberOrNull(row.volume),
+    };
     return { kind: 'bar', symbol: symbol.toUpperCase(), bar };
   }
   throw new DecodeError(SHAPE_HINT);

@@ -16,7 +16,8 @@ const MAX_BATCH = 1_000;
 
 export async function runReplay(config: Config, ctx: SourceContext, deps: SourceDeps = {}): Promise<void> {
   const { file, speed } = config.source.replay;
-  if (!file) throw new UsageError('the replay source needs a file', 'pass --file session.ndjson (or set source.replay.file)');
+  if (!file)
+    throw new UsageError('the replay source needs a file', 'pass --file session.ndjson (or set source.replay.file)');
   await assertReadable(file);
   const now = deps.now ?? Date.now;
   const pause = deps.sleep ?? sleep;
@@ -46,7 +47,8 @@ export async function runReplay(config: Config, ctx: SourceContext, deps: Source
     let ticks: Tick[];
     try {
       const parsed = parseRecord(record.value, record.line);
-      ticks = parsed.kind === 'tick' ? [parsed.tick] : parsed.kind === 'bar' ? ticker.ticks(parsed.symbol, [parsed.bar]) : [];
+      ticks =
+        parsed.kind === 'tick' ? [parsed.tick] : parsed.kind === 'bar' ? ticker.ticks(parsed.symbol, [parsed.bar]) : [];
     } catch (error) {
       await reject(record.line ?? JSON.stringify(record.value), errorMessage(error));
       continue;
@@ -65,7 +67,10 @@ export async function runReplay(config: Config, ctx: SourceContext, deps: Source
     }
   }
   await flush();
-  if (rejected > 0) ctx.logger.warn(`replay: ${rejected} record${rejected === 1 ? '' : 's'} of ${file} could not be read (sent to the dead-letter topic)`);
+  if (rejected > 0)
+    ctx.logger.warn(
+      `replay: ${rejected} record${rejected === 1 ? '' : 's'} of ${file} could not be read (sent to the dead-letter topic)`,
+    );
 }
 
 export const replaySource: SourceModule = {

@@ -3,7 +3,8 @@ import type { SourceSpec } from '../types.ts';
 
 export const replaySpec = {
   name: 'replay',
-  description: 'replays an NDJSON or CSV file of ticks or bars (like one written by --record) at the original pace × speed',
+  description:
+    'replays an NDJSON or CSV file of ticks or bars (like one written by --record) at the original pace × speed',
   example: 'stockstream produce --source replay --file session.ndjson --speed 10',
   config: {
     key: 'replay',

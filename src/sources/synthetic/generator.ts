@@ -48,7 +48,16 @@ const cents = (value: number) => Math.max(0.01, Math.round(value * 100) / 100);
 function initialState(symbol: string, seed: number): SymbolState {
   const hash = hashString(`${seed}:${symbol}`);
   const level = 20 + (hash % 48_000) / 100;
-  return { symbol, level, lots: 1 + ((hash >>> 16) % 9), open: undefined, previousClose: cents(level), high: 0, low: 0, dayVolume: 0 };
+  return {
+    symbol,
+    level,
+    lots: 1 + ((hash >>> 16) % 9),
+    open: undefined,
+    previousClose: cents(level),
+    high: 0,
+    low: 0,
+    dayVolume: 0,
+  };
 }
 
 export function createSyntheticGenerator(options: SyntheticOptions): SyntheticGenerator {

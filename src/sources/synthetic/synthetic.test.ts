@@ -51,11 +51,19 @@ describe('synthetic generator', () => {
 
 describe('synthetic source', () => {
   function context(ticks: Tick[], signal = new AbortController().signal): SourceContext {
-    return { symbols, signal, logger: undefined as never, status: () => {}, emit: async (batch) => void ticks.push(...batch) };
+    return {
+      symbols,
+      signal,
+      logger: undefined as never,
+      status: () => {},
+      emit: async (batch) => void ticks.push(...batch),
+    };
   }
 
   it('paces to the rate and stops at the limit', async () => {
-    const options = configSchema.parse({ source: { synthetic: { rate: 200, limit: 100, start: '2026-03-06T15:00:00Z' } } }).source.synthetic;
+    const options = configSchema.parse({
+      source: { synthetic: { rate: 200, limit: 100, start: '2026-03-06T15:00:00Z' } },
+    }).source.synthetic;
     const ticks: Tick[] = [];
     const began = Date.now();
     await runSynthetic(options, context(ticks));
@@ -64,7 +72,15 @@ describe('synthetic source', () => {
     // 100 ticks at 200/s: the last is due after ~495 ms
     expect(elapsed).toBeGreaterThan(400);
     expect(elapsed).toBeLessThan(3000);
-    expect(ticks).toEqual(createSyntheticGenerator({ symbols, seed: 42, volatility: 0.3, rate: 200, start: Date.parse('2026-03-06T15:00:00Z') }).next(100));
+    expect(ticks).toEqual(
+      createSyntheticGenerator({
+        symbols,
+        seed: 42,
+        volatility: 0.3,
+        rate: 200,
+        start: Date.parse('2026-03-06T15:00:00Z'),
+      }).next(100),
+    );
   });
 
   it('stops when the signal fires', async () => {

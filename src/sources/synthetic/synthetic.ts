@@ -20,7 +20,11 @@ export function defaultStart(now: number): number {
   return marketStateAt(now) === 'REGULAR' ? now : latestSession(now).open;
 }
 
-export async function runSynthetic(options: SyntheticConfig, ctx: SourceContext, now: () => number = Date.now): Promise<void> {
+export async function runSynthetic(
+  options: SyntheticConfig,
+  ctx: SourceContext,
+  now: () => number = Date.now,
+): Promise<void> {
   const generator = createSyntheticGenerator({
     symbols: ctx.symbols,
     seed: options.seed,
@@ -35,7 +39,7 @@ export async function runSynthetic(options: SyntheticConfig, ctx: SourceContext,
     // The first tick is due at once; then one every 1000/rate ms.
     const due = Math.floor(((now() - started) * options.rate) / 1000) + 1 - emitted;
     if (due <= 0) {
-      const untilNext = ((emitted * 1000) / options.rate) - (now() - started);
+      const untilNext = (emitted * 1000) / options.rate - (now() - started);
       await sleep(Math.max(MIN_SLEEP_MS, untilNext), ctx.signal);
       continue;
     }

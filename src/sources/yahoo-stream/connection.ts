@@ -15,11 +15,17 @@ const HIGH_WATER = 10_000;
 const LOW_WATER = 1_000;
 
 /** Resolves once the socket is open; rejects when it cannot connect. */
-export async function connectStream(url: string, options: { handshakeTimeoutMs?: number } = {}): Promise<StreamConnection> {
+export async function connectStream(
+  url: string,
+  options: { handshakeTimeoutMs?: number } = {},
+): Promise<StreamConnection> {
   // Loaded on first use: `watch` and `produce` with other sources never pay for it at start-up.
   const { default: WebSocket } = await import('ws');
   // Yahoo's streamer expects a browser-like origin.
-  const socket = new WebSocket(url, { headers: { origin: 'https://finance.yahoo.com' }, handshakeTimeout: options.handshakeTimeoutMs ?? 10_000 });
+  const socket = new WebSocket(url, {
+    headers: { origin: 'https://finance.yahoo.com' },
+    handshakeTimeout: options.handshakeTimeoutMs ?? 10_000,
+  });
   const queue: string[] = [];
   let closed = false;
   let wake: (() => void) | undefined;

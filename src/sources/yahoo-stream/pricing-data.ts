@@ -62,7 +62,12 @@ const WIRE_FIXED64 = 1;
 const WIRE_BYTES = 2;
 const WIRE_FIXED32 = 5;
 
-const WIRE_OF: Record<FieldType, number> = { string: WIRE_BYTES, float: WIRE_FIXED32, sint64: WIRE_VARINT, enum: WIRE_VARINT };
+const WIRE_OF: Record<FieldType, number> = {
+  string: WIRE_BYTES,
+  float: WIRE_FIXED32,
+  sint64: WIRE_VARINT,
+  enum: WIRE_VARINT,
+};
 
 export class ProtobufError extends Error {
   override readonly name = 'ProtobufError';

@@ -15,7 +15,8 @@ const MARKET_HOURS: readonly MarketState[] = ['PRE', 'REGULAR', 'POST'];
 export function roundPrice(value: number | undefined, priceHint: number | undefined): number | undefined {
   const v = positive(value);
   if (v === undefined) return undefined;
-  if (priceHint !== undefined && priceHint >= 0 && priceHint <= 8) return Math.round(v * 10 ** priceHint) / 10 ** priceHint;
+  if (priceHint !== undefined && priceHint >= 0 && priceHint <= 8)
+    return Math.round(v * 10 ** priceHint) / 10 ** priceHint;
   return Number(v.toPrecision(7));
 }
 
@@ -36,28 +37,38 @@ export function createStreamState(extendedHours: boolean): StreamState {
       const symbol = message.id?.toUpperCase();
       if (!symbol) return undefined;
       const state = { ...merged.get(symbol) };
-      for (const [key, value] of Object.entries(message)) if (value !== undefined) Object.assign(state, { [key]: value });
+      for (const [key, value] of Object.entries(message))
+        if (value !== undefined) Object.assign(state, { [key]: value });
       merged.set(symbol, state);
 
       const marketState = MARKET_HOURS[message.marketHours ?? 0] ?? 'CLOSED';
       const price = roundPrice(state.price, state.priceHint);
       const time = epochMs(state.time);
       if (!isTrading(marketState, extendedHours) || price === undefined || time === undefined) return undefined;
-      const tick = assignDefined<Tick>({ symbol, time, price, source: 'yahoo-stream', marketState }, {
-        dayVolume: nonNegative(state.dayVolume),
-        size: positive(state.lastSize),
-        bid: roundPrice(state.bid, state.priceHint),
-        ask: roundPrice(state.ask, state.priceHint),
-        dayHigh: roundPrice(state.dayHigh, state.priceHint),
-        dayLow: roundPrice(state.dayLow, state.priceHint),
-        open: roundPrice(state.openPrice, state.priceHint),
-        previousClose: roundPrice(state.previousClose, state.priceHint),
-        currency: state.currency || undefined,
-        exchange: state.exchange || undefined,
-      });
+      const tick = assignDefined<Tick>(
+        { symbol, time, price, source: 'yahoo-stream', marketState },
+        {
+          dayVolume: nonNegative(state.dayVolume),
+          size: positive(state.lastSize),
+          bid: roundPrice(state.bid, state.priceHint),
+          ask: roundPrice(state.ask, state.priceHint),
+          dayHigh: roundPrice(state.dayHigh, state.priceHint),
+          dayLow: roundPrice(state.dayLow, state.priceHint),
+          open: roundPrice(state.openPrice, state.priceHint),
+          previousClose: roundPrice(state.previousClose, state.priceHint),
+          currency: state.currency || undefined,
+          exchange: state.exchange || undefined,
+        },
+      );
 
       const previous = last.get(symbol);
-      if (previous && previous.price === tick.price && previous.time === tick.time && previous.dayVolume === tick.dayVolume) return undefined;
+      if (
+        previous &&
+        previous.price === tick.price &&
+        previous.time === tick.time &&
+        previous.dayVolume === tick.dayVolume
+      )
+        return undefined;
       last.set(symbol, tick);
       return tick;
     },

@@ -14,7 +14,8 @@ afterEach(async () => {
   streamer = undefined;
 });
 
-const subscriptions = (s: FakeStreamer) => s.received.filter((m) => m === JSON.stringify({ subscribe: ['AAPL', 'MSFT'] })).length;
+const subscriptions = (s: FakeStreamer) =>
+  s.received.filter((m) => m === JSON.stringify({ subscribe: ['AAPL', 'MSFT'] })).length;
 
 describe('yahoo-stream source', () => {
   it('subscribes, merges partial messages, re-subscribes, reconnects and fills the gap from chart bars', async () => {
@@ -24,11 +25,34 @@ describe('yahoo-stream source', () => {
     const recording = recordingContext(['AAPL', 'MSFT']);
     let clock = at('2026-03-09T13:30:06Z');
     const config = testConfig({ source: { yahooStream: { url: fake.url, resubscribeEvery: '100ms' } } });
-    const running = runYahooStream(config, recording.ctx, { fetch: yahoo.fetch, now: () => clock, sleep: recording.sleep });
+    const running = runYahooStream(config, recording.ctx, {
+      fetch: yahoo.fetch,
+      now: () => clock,
+      sleep: recording.sleep,
+    });
 
     await waitFor('the first subscription', () => subscriptions(fake) >= 1);
     // A full message, then partial ones: only what changed (proto3 also leaves out zeros).
-    fake.send(pricingFrame({ id: 'AAPL', price: 230.3, time: at('2026-03-09T13:30:05Z'), currency: 'USD', exchange: 'NMS', quoteType: 8, marketHours: 1, dayVolume: 1_000_000, dayHigh: 230.35, dayLow: 229.8, openPrice: 229.95, previousClose: 229.88, lastSize: 200, bid: 230.28, ask: 230.32, priceHint: 2 }));
+    fake.send(
+      pricingFrame({
+        id: 'AAPL',
+        price: 230.3,
+        time: at('2026-03-09T13:30:05Z'),
+        currency: 'USD',
+        exchange: 'NMS',
+        quoteType: 8,
+        marketHours: 1,
+        dayVolume: 1_000_000,
+        dayHigh: 230.35,
+        dayLow: 229.8,
+        openPrice: 229.95,
+        previousClose: 229.88,
+        lastSize: 200,
+        bid: 230.28,
+        ask: 230.32,
+        priceHint: 2,
+      }),
+    );
     fake.send(pricingFrame({ id: 'AAPL', marketHours: 1, bid: 230.29 })); // nothing traded: no tick
     fake.send(pricingFrame({ id: 'MSFT', price: 415.1, time: at('2026-03-09T13:30:05Z'), dayVolume: 500 })); // no market_hours: pre-market, not published
     fake.send('{"type":"pricing","message":"%%%"}');
@@ -39,17 +63,68 @@ describe('yahoo-stream source', () => {
     clock = at('2026-03-09T13:33:30Z');
     fake.dropClients();
     await waitFor('the reconnection', () => fake.connections() >= 2 && subscriptions(fake) >= 4);
-    fake.send(pricingFrame({ id: 'AAPL', price: 230.55, time: at('2026-03-09T13:33:31Z'), marketHours: 1, dayVolume: 1_400_000, lastSize: 100 }));
+    fake.send(
+      pricingFrame({
+        id: 'AAPL',
+        price: 230.55,
+        time: at('2026-03-09T13:33:31Z'),
+        marketHours: 1,
+        dayVolume: 1_400_000,
+        lastSize: 100,
+      }),
+    );
     await waitFor('the tick after the reconnection', () => recording.ticks().length >= 3);
     recording.stop();
     await running;
 
-    const live = { symbol: 'AAPL', source: 'yahoo-stream', marketState: 'REGULAR', currency: 'USD', exchange: 'NMS', previousClose: 229.88 };
+    const live = {
+      symbol: 'AAPL',
+      source: 'yahoo-stream',
+      marketState: 'REGULAR',
+      currency: 'USD',
+      exchange: 'NMS',
+      previousClose: 229.88,
+    };
     expect(recording.ticks()).toEqual([
-      { ...live, time: at('2026-03-09T13:30:05Z'), price: 230.3, dayVolume: 1_000_000, size: 200, bid: 230.28, ask: 230.32, dayHigh: 230.35, dayLow: 229.8, open: 229.95 },
+      {
+        ...live,
+        time: at('2026-03-09T13:30:05Z'),
+        price: 230.3,
+        dayVolume: 1_000_000,
+        size: 200,
+        bid: 230.28,
+        ask: 230.32,
+        dayHigh: 230.35,
+        dayLow: 229.8,
+        open: 229.95,
+      },
       // the gap: the 13:31 bar is null, 13:32 is complete; its volume continues the day
-      { symbol: 'AAPL', time: at('2026-03-09T13:32:00Z'), price: 230.4, source: 'yahoo-stream', backfill: true, dayVolume: 1_382_000, dayHigh: 230.6, dayLow: 229.8, open: 229.95, currency: 'USD', exchange: 'NMS', marketState: 'REGULAR' },
-      { ...live, time: at('2026-03-09T13:33:31Z'), price: 230.55, dayVolume: 1_400_000, size: 100, bid: 230.29, ask: 230.32, dayHigh: 230.35, dayLow: 229.8, open: 229.95 },
+      {
+        symbol: 'AAPL',
+        time: at('2026-03-09T13:32:00Z'),
+        price: 230.4,
+        source: 'yahoo-stream',
+        backfill: true,
+        dayVolume: 1_382_000,
+        dayHigh: 230.6,
+        dayLow: 229.8,
+        open: 229.95,
+        currency: 'USD',
+        exchange: 'NMS',
+        marketState: 'REGULAR',
+      },
+      {
+        ...live,
+        time: at('2026-03-09T13:33:31Z'),
+        price: 230.55,
+        dayVolume: 1_400_000,
+        size: 100,
+        bid: 230.29,
+        ask: 230.32,
+        dayHigh: 230.35,
+        dayLow: 229.8,
+        open: 229.95,
+      },
     ]);
     const [chartRequest] = yahoo.calls('/v8/finance/chart/AAPL');
     expect(chartRequest!.searchParams.get('interval')).toBe('1m');

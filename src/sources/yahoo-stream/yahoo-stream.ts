@@ -40,7 +40,13 @@ export function decodeFrame(frame: string): PricingData | undefined {
  * Publishes, per symbol seen before the disconnect, the complete 1m bars that started after its last
  * tick, continuing its day volume (bar-ticks.ts). Symbols never seen are left to the stream.
  */
-async function fillGap(ctx: SourceContext, caller: YahooCaller, state: StreamState, reconnectedAt: number, extendedHours: boolean): Promise<void> {
+async function fillGap(
+  ctx: SourceContext,
+  caller: YahooCaller,
+  state: StreamState,
+  reconnectedAt: number,
+  extendedHours: boolean,
+): Promise<void> {
   let filled = 0;
   for (const last of [...state.lastTicks().values()]) {
     if (ctx.signal.aborted) return;
@@ -48,7 +54,14 @@ async function fillGap(ctx: SourceContext, caller: YahooCaller, state: StreamSta
     if (reconnectedAt - last.time < 2 * MINUTE) continue;
     let chart;
     try {
-      chart = await fetchBars(caller, last.symbol, Math.floor(last.time / MINUTE) * MINUTE, reconnectedAt, '1m', extendedHours);
+      chart = await fetchBars(
+        caller,
+        last.symbol,
+        Math.floor(last.time / MINUTE) * MINUTE,
+        reconnectedAt,
+        '1m',
+        extendedHours,
+      );
     } catch (error) {
       if (!(error instanceof NoChartDataError || error instanceof ChartRangeError)) throw error;
       ctx.logger.warn(`gap fill: ${errorMessage(error)}`);
@@ -67,7 +80,11 @@ async function fillGap(ctx: SourceContext, caller: YahooCaller, state: StreamSta
   if (filled > 0) ctx.logger.info(`yahoo-stream: filled the gap with ${filled} bars from chart`);
 }
 
-function handleFrames(frames: string[], state: StreamState, ctx: SourceContext): { ticks: Tick[]; bad: Array<[string, string]> } {
+function handleFrames(
+  frames: string[],
+  state: StreamState,
+  ctx: SourceContext,
+): { ticks: Tick[]; bad: Array<[string, string]> } {
   const ticks: Tick[] = [];
   const bad: Array<[string, string]> = [];
   for (const frame of frames) {
@@ -104,7 +121,9 @@ export async function runYahooStream(config: Config, ctx: SourceContext, deps: S
         current = await connectStream(url);
       } catch (error) {
         const delay = backoffDelay(failures++, RECONNECT);
-        ctx.status(`cannot reach the Yahoo streamer (${errorMessage(error)}); retry in ${formatDuration(Math.round(delay))}`);
+        ctx.status(
+          `cannot reach the Yahoo streamer (${errorMessage(error)}); retry in ${formatDuration(Math.round(delay))}`,
+        );
         await pause(delay, ctx.signal);
         continue;
       }

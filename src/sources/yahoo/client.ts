@@ -47,7 +47,8 @@ export function createYahooCaller(ctx: SourceContext, deps: SourceDeps = {}): Ya
           const delay = Math.max(hinted ?? 0, backoffDelay(strikes, BACKOFF));
           strikes += 1;
           // A warning with the fix when the cause is new; while it lasts, the status line counts the retries.
-          if (failure.cause !== warned) ctx.logger.warn(`${failure.cause} on ${what}; retrying — fix: ${failure.fix}`, { kind: failure.kind });
+          if (failure.cause !== warned)
+            ctx.logger.warn(`${failure.cause} on ${what}; retrying — fix: ${failure.fix}`, { kind: failure.kind });
           warned = failure.cause;
           ctx.status(`${failure.cause} on ${what}; retry ${strikes} in ${(delay / 1000).toFixed(1)}s`);
           await pause(delay, ctx.signal);

@@ -62,16 +62,19 @@ export function quoteToTick(quote: RawQuote, extendedHours: boolean): Tick | und
   const price = positive(rawPrice);
   const time = epochMs(rawTime);
   if (price === undefined || time === undefined) return undefined;
-  return assignDefined<Tick>({ symbol, time, price, source: 'yahoo', marketState: state }, {
-    dayVolume: nonNegative(quote.regularMarketVolume),
-    // Yahoo sends 0 for a side without a quote: that is no price, not a free share.
-    bid: positive(quote.bid),
-    ask: positive(quote.ask),
-    dayHigh: positive(quote.regularMarketDayHigh),
-    dayLow: positive(quote.regularMarketDayLow),
-    open: positive(quote.regularMarketOpen),
-    previousClose: positive(quote.regularMarketPreviousClose),
-    currency: text(quote.currency),
-    exchange: text(quote.exchange),
-  });
+  return assignDefined<Tick>(
+    { symbol, time, price, source: 'yahoo', marketState: state },
+    {
+      dayVolume: nonNegative(quote.regularMarketVolume),
+      // Yahoo sends 0 for a side without a quote: that is no price, not a free share.
+      bid: positive(quote.bid),
+      ask: positive(quote.ask),
+      dayHigh: positive(quote.regularMarketDayHigh),
+      dayLow: positive(quote.regularMarketDayLow),
+      open: positive(quote.regularMarketOpen),
+      previousClose: positive(quote.regularMarketPreviousClose),
+      currency: text(quote.currency),
+      exchange: text(quote.exchange),
+    },
+  );
 }

@@ -3,7 +3,8 @@ import type { SourceSpec } from '../types.ts';
 
 export const yahooSpec = {
   name: 'yahoo',
-  description: 'polls Yahoo Finance quotes (≤100 symbols per request) and publishes what changed; sleeps while the market is closed',
+  description:
+    'polls Yahoo Finance quotes (≤100 symbols per request) and publishes what changed; sleeps while the market is closed',
   example: 'stockstream produce --symbols AAPL,MSFT --interval 2s',
   service: 'yahoo',
   config: {
@@ -12,7 +13,13 @@ export const yahooSpec = {
       z
         .object({
           interval: duration('Time between two quote polls.').default('2s'),
-          batchSize: z.number().int().min(1).max(100).default(100).describe('Symbols per quote request (Yahoo fails above ~100).'),
+          batchSize: z
+            .number()
+            .int()
+            .min(1)
+            .max(100)
+            .default(100)
+            .describe('Symbols per quote request (Yahoo fails above ~100).'),
         })
         .prefault({}),
   },

@@ -22,7 +22,9 @@ async function pollQuotes(caller: YahooCaller, symbols: string[], batchSize: num
   for (let i = 0; i < symbols.length; i += batchSize) {
     const batch = symbols.slice(i, i + batchSize);
     // Unvalidated on purpose: Yahoo's nulls fail the library's schema; quote-tick.ts reads defensively.
-    const result = await caller.call('quote', (client) => client.quote(batch, { return: 'array' }, { validateResult: false }));
+    const result = await caller.call('quote', (client) =>
+      client.quote(batch, { return: 'array' }, { validateResult: false }),
+    );
     if (result === undefined) return undefined;
     quotes.push(...(result as unknown as RawQuote[]));
   }
@@ -34,9 +36,15 @@ function dropUnknown(symbols: string[], quotes: RawQuote[], ctx: SourceContext):
   const answered = new Set(quotes.map((q) => q.symbol));
   const unknown = symbols.filter((s) => !answered.has(s));
   if (unknown.length === 0) return symbols;
-  ctx.logger.warn(`Yahoo does not know ${unknown.join(', ')}; dropping ${unknown.length === 1 ? 'it' : 'them'}`, { symbols: unknown });
+  ctx.logger.warn(`Yahoo does not know ${unknown.join(', ')}; dropping ${unknown.length === 1 ? 'it' : 'them'}`, {
+    symbols: unknown,
+  });
   const known = symbols.filter((s) => answered.has(s));
-  if (known.length === 0) throw new UsageError(`Yahoo knows none of the symbols ${symbols.join(', ')}`, 'check the tickers on finance.yahoo.com, like AAPL or BRK-B');
+  if (known.length === 0)
+    throw new UsageError(
+      `Yahoo knows none of the symbols ${symbols.join(', ')}`,
+      'check the tickers on finance.yahoo.com, like AAPL or BRK-B',
+    );
   return known;
 }
 
@@ -48,7 +56,9 @@ function dropUnknown(symbols: string[], quotes: RawQuote[], ctx: SourceContext):
 export function closedSleepMs(quotes: RawQuote[], now: number, extendedHours: boolean, strikes: number): number {
   const untilOpen = nextOpen(now, extendedHours) - now;
   if (untilOpen < MINUTE) return Math.min(MAX_UNSURE_SLEEP, 30_000 * 2 ** strikes);
-  const newYorkOnly = quotes.every((q) => q.exchangeTimezoneName === undefined || q.exchangeTimezoneName === 'America/New_York');
+  const newYorkOnly = quotes.every(
+    (q) => q.exchangeTimezoneName === undefined || q.exchangeTimezoneName === 'America/New_York',
+  );
   return newYorkOnly ? untilOpen : Math.min(untilOpen, MAX_UNSURE_SLEEP);
 }
 
@@ -80,7 +90,8 @@ export async function runYahoo(config: Config, ctx: SourceContext, deps: SourceD
     if (ticks.length > 0) await ctx.emit(ticks);
 
     if (quotes.some((q) => isTrading(marketStateOf(q), extendedHours))) {
-      if (closedStrikes > 0) ctx.status(`market open; polling ${symbols.length} symbols every ${config.source.yahoo.interval}`);
+      if (closedStrikes > 0)
+        ctx.status(`market open; polling ${symbols.length} symbols every ${config.source.yahoo.interval}`);
       closedStrikes = 0;
       await pause(Math.max(0, intervalMs - (now() - began)), ctx.signal);
     } else {

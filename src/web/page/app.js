@@ -6,7 +6,14 @@
 (() => {
   'use strict';
   const LWC = window.LightweightCharts;
-  const COLORS = { up: '#26a69a', down: '#ef5350', text: '#d6dde8', muted: '#7d8799', grid: '#1c2330', line: '#273041' };
+  const COLORS = {
+    up: '#26a69a',
+    down: '#ef5350',
+    text: '#d6dde8',
+    muted: '#7d8799',
+    grid: '#1c2330',
+    line: '#273041',
+  };
   const OVERLAYS = [
     { key: 'sma_20', color: '#f0b429', title: 'SMA 20' },
     { key: 'sma_50', color: '#c678dd', title: 'SMA 50' },
@@ -33,24 +40,73 @@
   };
   const chart = LWC.createChart($('#chart'), {
     autoSize: true,
-    layout: { background: { color: '#0f131a' }, textColor: COLORS.text, fontSize: 12, panes: { separatorColor: COLORS.line } },
+    layout: {
+      background: { color: '#0f131a' },
+      textColor: COLORS.text,
+      fontSize: 12,
+      panes: { separatorColor: COLORS.line },
+    },
     grid: { vertLines: { color: COLORS.grid }, horzLines: { color: COLORS.grid } },
     rightPriceScale: { borderColor: COLORS.line },
-    timeScale: { borderColor: COLORS.line, timeVisible: true, secondsVisible: false, rightOffset: 4,
-      tickMarkFormatter: (time, type) => format(type <= 2 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit' }).format(time * 1000) },
-    localization: { timeFormatter: (time) => format({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(time * 1000) },
+    timeScale: {
+      borderColor: COLORS.line,
+      timeVisible: true,
+      secondsVisible: false,
+      rightOffset: 4,
+      tickMarkFormatter: (time, type) =>
+        format(type <= 2 ? { month: 'short', day: 'numeric' } : { hour: '2-digit', minute: '2-digit' }).format(
+          time * 1000,
+        ),
+    },
+    localization: {
+      timeFormatter: (time) =>
+        format({ month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' }).format(time * 1000),
+    },
     crosshair: { mode: LWC.CrosshairMode.Normal },
   });
-  const candles = chart.addSeries(LWC.CandlestickSeries, { upColor: COLORS.up, downColor: COLORS.down, borderVisible: false, wickUpColor: COLORS.up, wickDownColor: COLORS.down });
-  const volume = chart.addSeries(LWC.HistogramSeries, { priceScaleId: 'volume', priceFormat: { type: 'volume' }, lastValueVisible: false, priceLineVisible: false });
+  const candles = chart.addSeries(LWC.CandlestickSeries, {
+    upColor: COLORS.up,
+    downColor: COLORS.down,
+    borderVisible: false,
+    wickUpColor: COLORS.up,
+    wickDownColor: COLORS.down,
+  });
+  const volume = chart.addSeries(LWC.HistogramSeries, {
+    priceScaleId: 'volume',
+    priceFormat: { type: 'volume' },
+    lastValueVisible: false,
+    priceLineVisible: false,
+  });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
-  const overlays = OVERLAYS.map((spec) => ({ ...spec, series: chart.addSeries(LWC.LineSeries, { color: spec.color, lineWidth: spec.dashed ? 1 : 2, lineStyle: spec.dashed ? LWC.LineStyle.Dashed : LWC.LineStyle.Solid, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false }) }));
-  const rsi = chart.addSeries(LWC.LineSeries, { color: '#c678dd', lineWidth: 2, priceLineVisible: false, title: 'RSI' }, 1);
+  const overlays = OVERLAYS.map((spec) => ({
+    ...spec,
+    series: chart.addSeries(LWC.LineSeries, {
+      color: spec.color,
+      lineWidth: spec.dashed ? 1 : 2,
+      lineStyle: spec.dashed ? LWC.LineStyle.Dashed : LWC.LineStyle.Solid,
+      priceLineVisible: false,
+      lastValueVisible: false,
+      crosshairMarkerVisible: false,
+    }),
+  }));
+  const rsi = chart.addSeries(
+    LWC.LineSeries,
+    { color: '#c678dd', lineWidth: 2, priceLineVisible: false, title: 'RSI' },
+    1,
+  );
   rsi.createPriceLine({ price: 70, color: COLORS.muted, lineStyle: LWC.LineStyle.Dotted, axisLabelVisible: false });
   rsi.createPriceLine({ price: 30, color: COLORS.muted, lineStyle: LWC.LineStyle.Dotted, axisLabelVisible: false });
   const macdHistogram = chart.addSeries(LWC.HistogramSeries, { priceLineVisible: false, lastValueVisible: false }, 2);
-  const macd = chart.addSeries(LWC.LineSeries, { color: '#4c8dff', lineWidth: 2, priceLineVisible: false, title: 'MACD' }, 2);
-  const macdSignal = chart.addSeries(LWC.LineSeries, { color: '#f0b429', lineWidth: 1, priceLineVisible: false, title: 'signal' }, 2);
+  const macd = chart.addSeries(
+    LWC.LineSeries,
+    { color: '#4c8dff', lineWidth: 2, priceLineVisible: false, title: 'MACD' },
+    2,
+  );
+  const macdSignal = chart.addSeries(
+    LWC.LineSeries,
+    { color: '#f0b429', lineWidth: 1, priceLineVisible: false, title: 'signal' },
+    2,
+  );
   const markers = LWC.createSeriesMarkers(candles, []);
   const panes = chart.panes();
   // The price pane takes most of the height; RSI and MACD a strip each.
@@ -59,9 +115,22 @@
   panes[2]?.setStretchFactor(1.2);
 
   const seconds = (ms) => Math.floor(ms / 1000);
-  const candleOf = (bar) => ({ time: seconds(bar.start), open: bar.open, high: bar.high, low: bar.low, close: bar.close });
-  const volumeOf = (bar) => ({ time: seconds(bar.start), value: bar.volume, color: bar.close >= bar.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)' });
-  const lineOf = (point, key) => (point.values[key] === undefined ? { time: seconds(point.time) } : { time: seconds(point.time), value: point.values[key] });
+  const candleOf = (bar) => ({
+    time: seconds(bar.start),
+    open: bar.open,
+    high: bar.high,
+    low: bar.low,
+    close: bar.close,
+  });
+  const volumeOf = (bar) => ({
+    time: seconds(bar.start),
+    value: bar.volume,
+    color: bar.close >= bar.open ? 'rgba(38,166,154,0.45)' : 'rgba(239,83,80,0.45)',
+  });
+  const lineOf = (point, key) =>
+    point.values[key] === undefined
+      ? { time: seconds(point.time) }
+      : { time: seconds(point.time), value: point.values[key] };
 
   /** Inserts or replaces by start time in a list sorted by start; true when it is (now) the last. */
   function upsert(list, item, key) {
@@ -87,10 +156,14 @@
     rsi.setData(points.map((point) => lineOf(point, rsiKey)));
     macd.setData(points.map((point) => lineOf(point, 'macd')));
     macdSignal.setData(points.map((point) => lineOf(point, 'macd_signal')));
-    macdHistogram.setData(points.map((point) => {
-      const value = point.values.macd_histogram;
-      return value === undefined ? { time: seconds(point.time) } : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' };
-    }));
+    macdHistogram.setData(
+      points.map((point) => {
+        const value = point.values.macd_histogram;
+        return value === undefined
+          ? { time: seconds(point.time) }
+          : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' };
+      }),
+    );
   }
 
   function drawMarkers() {
@@ -100,7 +173,13 @@
       .map((alert) => {
         // Which way it points: the message says (bearish, below, fell…), else the sign of the value.
         const up = !/bearish|below|down|drop|fell/i.test(alert.message) && alert.value >= 0;
-        return { time: seconds(alert.time), position: up ? 'belowBar' : 'aboveBar', shape: up ? 'arrowUp' : 'arrowDown', color: alert.severity === 'critical' ? COLORS.down : alert.severity === 'warning' ? '#f0b429' : '#4c8dff', text: alert.rule };
+        return {
+          time: seconds(alert.time),
+          position: up ? 'belowBar' : 'aboveBar',
+          shape: up ? 'arrowUp' : 'arrowDown',
+          color: alert.severity === 'critical' ? COLORS.down : alert.severity === 'warning' ? '#f0b429' : '#4c8dff',
+          text: alert.rule,
+        };
       });
     markers.setMarkers(list);
   }
@@ -111,7 +190,8 @@
     const parts = [`<span><b>${symbol ?? ''}</b> · ${interval ?? ''}</span>`];
     for (const overlay of overlays) {
       const value = last?.values[overlay.key];
-      if (value !== undefined) parts.push(`<span style="color:${overlay.color}">${overlay.title} ${value.toFixed(2)}</span>`);
+      if (value !== undefined)
+        parts.push(`<span style="color:${overlay.color}">${overlay.title} ${value.toFixed(2)}</span>`);
     }
     $('#legend').innerHTML = parts.join('');
   }
@@ -127,8 +207,14 @@
   }
 
   // ---- table, controls, alerts ---------------------------------------------------------------
-  const number = (value, digits = 2) => (value === undefined || value === null ? '—' : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
-  const compact = (value) => (value === undefined ? '—' : Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value));
+  const number = (value, digits = 2) =>
+    value === undefined || value === null
+      ? '—'
+      : value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+  const compact = (value) =>
+    value === undefined
+      ? '—'
+      : Intl.NumberFormat('en-US', { notation: 'compact', maximumFractionDigits: 1 }).format(value);
   const signed = (value) => (value === undefined ? '—' : `${value >= 0 ? '+' : ''}${number(value)}%`);
   const direction = (value) => (value === undefined ? '' : value > 0 ? 'up' : value < 0 ? 'down' : '');
 
@@ -166,7 +252,8 @@
   }
 
   function drawQuote(row) {
-    $('#quote').innerHTML = `<b>${number(row.price)}</b> <span class="${direction(row.changePct)}">${row.change === undefined ? '' : (row.change >= 0 ? '+' : '') + number(row.change)} (${signed(row.changePct)})</span>`;
+    $('#quote').innerHTML =
+      `<b>${number(row.price)}</b> <span class="${direction(row.changePct)}">${row.change === undefined ? '' : (row.change >= 0 ? '+' : '') + number(row.change)} (${signed(row.changePct)})</span>`;
   }
 
   function addSymbol(sym) {
@@ -196,18 +283,30 @@
   }
 
   // Messages start with the symbol, which the list already shows in bold.
-  const withoutSymbol = (alert) => (alert.message.startsWith(`${alert.symbol} `) ? alert.message.slice(alert.symbol.length + 1) : alert.message);
+  const withoutSymbol = (alert) =>
+    alert.message.startsWith(`${alert.symbol} `) ? alert.message.slice(alert.symbol.length + 1) : alert.message;
 
   function drawAlerts() {
     const list = $('#alerts');
     const time = format({ hour: '2-digit', minute: '2-digit' });
-    list.innerHTML = state.alerts.length === 0 ? '<li class="muted">none yet</li>' : state.alerts.slice(-30).reverse()
-      .map((alert) => `<li><span class="sev ${alert.severity}">${alert.severity}</span> <b>${alert.symbol}</b> ${time.format(alert.time)} ${withoutSymbol(alert)}</li>`).join('');
+    list.innerHTML =
+      state.alerts.length === 0
+        ? '<li class="muted">none yet</li>'
+        : state.alerts
+            .slice(-30)
+            .reverse()
+            .map(
+              (alert) =>
+                `<li><span class="sev ${alert.severity}">${alert.severity}</span> <b>${alert.symbol}</b> ${time.format(alert.time)} ${withoutSymbol(alert)}</li>`,
+            )
+            .join('');
   }
 
   function drawStatus() {
     $('#source').textContent = `source: ${state.source}`;
-    $('#status').textContent = [state.finished ? 'the source ended — the last bars are closed' : '', state.status ?? ''].filter(Boolean).join(' · ');
+    $('#status').textContent = [state.finished ? 'the source ended — the last bars are closed' : '', state.status ?? '']
+      .filter(Boolean)
+      .join(' · ');
   }
 
   function choose(sym, int) {
@@ -231,7 +330,15 @@
   // each one (a table row, the chart's series, the legend) took milliseconds, so under load the page
   // fell tens of seconds behind its stream although nothing was lost. Applying an event to `state` is
   // cheap; what it changed is noted here and drawn once per animation frame.
-  const changed = { rows: new Set(), bars: new Map(), allBars: false, points: new Map(), allPoints: false, alerts: false, status: false };
+  const changed = {
+    rows: new Set(),
+    bars: new Map(),
+    allBars: false,
+    points: new Map(),
+    allPoints: false,
+    alerts: false,
+    status: false,
+  };
   let frame = 0;
 
   function later() {
@@ -255,12 +362,19 @@
     changed.rows.clear();
     // The series take updates of their last bar or point; anything older needs the whole data again.
     if (changed.allBars) drawBars();
-    else for (const bar of changed.bars.values()) { candles.update(candleOf(bar)); volume.update(volumeOf(bar)); }
+    else
+      for (const bar of changed.bars.values()) {
+        candles.update(candleOf(bar));
+        volume.update(volumeOf(bar));
+      }
     if (changed.allPoints) drawIndicators();
     else for (const point of changed.points.values()) drawPoint(point);
     if (changed.allPoints || changed.points.size > 0) drawLegend();
     chartDrawn();
-    if (changed.alerts) { drawAlerts(); drawMarkers(); }
+    if (changed.alerts) {
+      drawAlerts();
+      drawMarkers();
+    }
     if (changed.status) drawStatus();
     changed.alerts = false;
     changed.status = false;
@@ -312,7 +426,11 @@
     macd.update(lineOf(point, 'macd'));
     macdSignal.update(lineOf(point, 'macd_signal'));
     const value = point.values.macd_histogram;
-    macdHistogram.update(value === undefined ? { time: seconds(point.time) } : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' });
+    macdHistogram.update(
+      value === undefined
+        ? { time: seconds(point.time) }
+        : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' },
+    );
   }
 
   function onIndicator({ point }) {
@@ -337,7 +455,12 @@
     bar: ({ bar }) => applyBar(bar),
     indicator: onIndicator,
     alert: onAlert,
-    status: ({ status, finished }) => { state.status = status; state.finished = finished; changed.status = true; later(); },
+    status: ({ status, finished }) => {
+      state.status = status;
+      state.finished = finished;
+      changed.status = true;
+      later();
+    },
   };
   for (const [type, handle] of Object.entries(handlers)) {
     events.addEventListener(type, (event) => {
@@ -346,19 +469,33 @@
       eventsSeen += 1;
     });
   }
-  events.addEventListener('open', () => { connection.textContent = 'live'; connection.className = 'connection live'; });
+  events.addEventListener('open', () => {
+    connection.textContent = 'live';
+    connection.className = 'connection live';
+  });
   // EventSource reconnects by itself; the server starts every stream with a snapshot.
-  events.addEventListener('error', () => { connection.textContent = 'reconnecting…'; connection.className = 'connection down'; });
+  events.addEventListener('error', () => {
+    connection.textContent = 'reconnecting…';
+    connection.className = 'connection down';
+  });
 
   // What the browser tests read: the chart's own data, not pixels.
   window.stockstream = {
-    get symbol() { return symbol; },
-    get interval() { return interval; },
-    get eventsSeen() { return eventsSeen; },
+    get symbol() {
+      return symbol;
+    },
+    get interval() {
+      return interval;
+    },
+    get eventsSeen() {
+      return eventsSeen;
+    },
     ready: () => state !== undefined,
     candles: () => candles.data(),
     volume: () => volume.data(),
-    line: (key) => (key === 'rsi' ? rsi : key === 'macd' ? macd : overlays.find((overlay) => overlay.key === key)?.series)?.data() ?? [],
+    line: (key) =>
+      (key === 'rsi' ? rsi : key === 'macd' ? macd : overlays.find((overlay) => overlay.key === key)?.series)?.data() ??
+      [],
     markers: () => markers.markers(),
   };
 })();

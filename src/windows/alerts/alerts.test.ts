@@ -13,7 +13,14 @@ const MINUTE = 60_000;
 function series(closes: number[], fields: (i: number) => Partial<Bar> = () => ({})): Bar[] {
   return closes.map((close, i) => {
     const open = i === 0 ? close : (closes[i - 1] as number);
-    return makeBar({ start: start + i * MINUTE, open, close, high: Math.max(open, close), low: Math.min(open, close), ...fields(i) });
+    return makeBar({
+      start: start + i * MINUTE,
+      open,
+      close,
+      high: Math.max(open, close),
+      low: Math.min(open, close),
+      ...fields(i),
+    });
   });
 }
 
@@ -39,7 +46,15 @@ describe('alerts', () => {
   it('price-change fires once per episode, re-arms when it clears, and swallows an episode inside the cooldown', () => {
     const closes = [...flat(100, 6), ...flat(97.9, 8), ...flat(95.5, 11), 93];
     const bars = series(closes);
-    const rule = { name: 'drop-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'down', cooldown: '15m', severity: 'critical' } as const;
+    const rule = {
+      name: 'drop-2pct-5m',
+      type: 'price-change',
+      window: '5m',
+      thresholdPct: 2,
+      direction: 'down',
+      cooldown: '15m',
+      severity: 'critical',
+    } as const;
     const fired = alertsFor([rule, { ...rule, name: 'spike', direction: 'up' }], bars);
     // Bar 6: −2.1% (fires). It holds until bar 10, clears at 11; bar 14 (−2.45%) is 8 min after the
     // first alert, inside the cooldown; bar 25 (−2.6%) is 19 min after it.
@@ -60,7 +75,10 @@ describe('alerts', () => {
 
   it('price-change in both directions measures from the first open inside the window', () => {
     const bars = series([10, 10, 10.25, 10.25, 10.25, 10.25, 10.25, 10.25, 10]);
-    const fired = alertsFor([{ name: 'move', type: 'price-change', window: '3m', thresholdPct: 2, direction: 'both', cooldown: '1m' }], bars);
+    const fired = alertsFor(
+      [{ name: 'move', type: 'price-change', window: '3m', thresholdPct: 2, direction: 'both', cooldown: '1m' }],
+      bars,
+    );
     // Bar 2 rises 2.5% from bar 0's open; bar 8 falls 2.44% from bar 6's open (10.25).
     expect(fired.map(({ index, alert }) => [index, alert.message])).toEqual([
       [2, 'AAPL rose 2.50% in 3m (10.00 → 10.25), past the 2% threshold'],
@@ -71,7 +89,10 @@ describe('alerts', () => {
   it('volume-spike compares a bar with the average of the bars before it', () => {
     const volumes = [100, 100, 100, 100, 100, 400, 400, 1_000];
     const bars = series(flat(50, volumes.length), (i) => ({ volume: volumes[i] }));
-    const fired = alertsFor([{ name: 'volume-3x', type: 'volume-spike', multiple: 3, lookback: 5, cooldown: '1m' }], bars);
+    const fired = alertsFor(
+      [{ name: 'volume-3x', type: 'volume-spike', multiple: 3, lookback: 5, cooldown: '1m' }],
+      bars,
+    );
     // Bar 5: 400 vs 100 → 4×. Bar 6: 400 vs 160 → 2.5× clears. Bar 7: 1000 vs 220 → 4.5×.
     expect(fired.map(({ index, alert }) => [index, alert.value, alert.threshold])).toEqual([
       [5, 4, 3],
@@ -83,7 +104,10 @@ describe('alerts', () => {
   it('volatility fires on a wide bar, once while bars stay wide, and again after a calm bar', () => {
     const ranges = [0.5, 2, 2, 0.5, 2];
     const bars = series(flat(100, ranges.length), (i) => ({ low: 100, high: 100 + (ranges[i] as number) }));
-    const fired = alertsFor([{ name: 'wide-bar', type: 'volatility', spreadPct: 1.5, cooldown: '2m', severity: 'info' }], bars);
+    const fired = alertsFor(
+      [{ name: 'wide-bar', type: 'volatility', spreadPct: 1.5, cooldown: '2m', severity: 'info' }],
+      bars,
+    );
     expect(fired.map(({ index, alert }) => [index, alert.severity, alert.value])).toEqual([
       [1, 'info', 2],
       [4, 'info', 2],
@@ -94,7 +118,8 @@ describe('alerts', () => {
   it('ma-crossover fires where a reference SMA / EMA pair changes sides', () => {
     const closes = [10, 9, 8, 7, 6, 7, 8, 9, 10, 9, 8, 7, 6, 6, 7, 9];
     const bars = series(closes);
-    const smaOf = (period: number, i: number) => (i + 1 >= period ? closes.slice(i + 1 - period, i + 1).reduce((a, b) => a + b, 0) / period : undefined);
+    const smaOf = (period: number, i: number) =>
+      i + 1 >= period ? closes.slice(i + 1 - period, i + 1).reduce((a, b) => a + b, 0) / period : undefined;
     const expected: [number, string][] = [];
     let side = 0;
     closes.forEach((_, i) => {
@@ -106,18 +131,30 @@ describe('alerts', () => {
       if (now !== 0) side = now;
     });
     expect(expected.length).toBeGreaterThanOrEqual(2);
-    const fired = alertsFor([{ name: 'sma-2-4', type: 'ma-crossover', kind: 'sma', fast: 2, slow: 4, cooldown: '0s' }], bars);
-    expect(fired.map(({ index, alert }) => [index, /crossed (above|below)/.exec(alert.message)?.[1]])).toEqual(expected);
+    const fired = alertsFor(
+      [{ name: 'sma-2-4', type: 'ma-crossover', kind: 'sma', fast: 2, slow: 4, cooldown: '0s' }],
+      bars,
+    );
+    expect(fired.map(({ index, alert }) => [index, /crossed (above|below)/.exec(alert.message)?.[1]])).toEqual(
+      expected,
+    );
 
-    const emaFired = alertsFor([{ name: 'ema-2-4', type: 'ma-crossover', kind: 'ema', fast: 2, slow: 4, cooldown: '0s' }], bars);
+    const emaFired = alertsFor(
+      [{ name: 'ema-2-4', type: 'ma-crossover', kind: 'ema', fast: 2, slow: 4, cooldown: '0s' }],
+      bars,
+    );
     expect(emaFired.length).toBeGreaterThanOrEqual(2);
     expect(emaFired[0]?.alert.message).toMatch(/^AAPL EMA 2 crossed (above|below) EMA 4 \((bullish|bearish)\)/);
   });
 
   it('watches only its symbols and its interval, with state per symbol', () => {
     const rule: RuleInput = { name: 'wide', type: 'volatility', spreadPct: 1, symbols: ['msft'] };
-    const wide = (symbol: string, interval: string, i: number) => makeBar({ symbol, interval, start: start + i * MINUTE, close: 100, low: 100, high: 102 });
-    const fired = alertsFor([rule, { name: 'wide-5m', type: 'volatility', spreadPct: 1, interval: '5m' }], [wide('AAPL', '1m', 0), wide('MSFT', '1m', 0), wide('MSFT', '5m', 0)]);
+    const wide = (symbol: string, interval: string, i: number) =>
+      makeBar({ symbol, interval, start: start + i * MINUTE, close: 100, low: 100, high: 102 });
+    const fired = alertsFor(
+      [rule, { name: 'wide-5m', type: 'volatility', spreadPct: 1, interval: '5m' }],
+      [wide('AAPL', '1m', 0), wide('MSFT', '1m', 0), wide('MSFT', '5m', 0)],
+    );
     expect(fired.map(({ alert }) => [alert.rule, alert.symbol, alert.interval])).toEqual([
       ['wide', 'MSFT', '1m'],
       ['wide-5m', 'MSFT', '5m'],

@@ -69,7 +69,17 @@ export function createAlertsOperator(rules: AlertRule[], env: OperatorEnv): BarO
 
   function fire(compiled: CompiledRule, bar: Bar, value: number, threshold: number, message: string): Alert {
     const { rule } = compiled;
-    return { symbol: bar.symbol, rule: rule.name, type: rule.type, severity: rule.severity, interval: bar.interval, time: bar.start, message, value, threshold };
+    return {
+      symbol: bar.symbol,
+      rule: rule.name,
+      type: rule.type,
+      severity: rule.severity,
+      interval: bar.interval,
+      time: bar.start,
+      message,
+      value,
+      threshold,
+    };
   }
 
   return {
@@ -81,7 +91,11 @@ export function createAlertsOperator(rules: AlertRule[], env: OperatorEnv): BarO
       for (const [name, ruleState] of savedEntries(saved, 'rules')) {
         const compiled = byName.get(name);
         if (!compiled || ruleState.type !== compiled.rule.type) continue;
-        state.rules[name] = { type: compiled.rule.type, gate: reviveGate(ruleState.gate), history: compiled.check.reviveState(ruleState.history) };
+        state.rules[name] = {
+          type: compiled.rule.type,
+          gate: reviveGate(ruleState.gate),
+          history: compiled.check.reviveState(ruleState.history),
+        };
       }
       return state;
     },
@@ -92,7 +106,11 @@ export function createAlertsOperator(rules: AlertRule[], env: OperatorEnv): BarO
       for (const compiled of compiledRules) {
         if (compiled.symbols && !compiled.symbols.has(bar.symbol)) continue;
         const name = compiled.rule.name;
-        const ruleState = (state.rules[name] ??= { type: compiled.rule.type, gate: createGate(), history: compiled.check.createState() });
+        const ruleState = (state.rules[name] ??= {
+          type: compiled.rule.type,
+          gate: createGate(),
+          history: compiled.check.createState(),
+        });
         const measured = compiled.check.measure(ruleState.history, bar);
         if (!measured || !passGate(ruleState.gate, measured.triggered, bar.start, compiled.cooldownMs)) continue;
         out.push({ kind: 'alert', alert: fire(compiled, bar, measured.value, measured.threshold, measured.message) });
@@ -104,7 +122,10 @@ export function createAlertsOperator(rules: AlertRule[], env: OperatorEnv): BarO
 export const alertsModule: BarOperatorModule = {
   name: 'alerts',
   stage: 'bars',
-  description: 'Alert rules on closed bars: price change, volume spike, volatility and moving-average crossover, with cooldown and hysteresis.',
-  example: "windows: { alerts: { rules: [{ name: 'drop-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'down', severity: 'warning', cooldown: '15m' }] } }",
-  create: (windows, env) => (windows.alerts.rules.length > 0 ? createAlertsOperator(windows.alerts.rules, env) : undefined),
+  description:
+    'Alert rules on closed bars: price change, volume spike, volatility and moving-average crossover, with cooldown and hysteresis.',
+  example:
+    "windows: { alerts: { rules: [{ name: 'drop-2pct-5m', type: 'price-change', window: '5m', thresholdPct: 2, direction: 'down', severity: 'warning', cooldown: '15m' }] } }",
+  create: (windows, env) =>
+    windows.alerts.rules.length > 0 ? createAlertsOperator(windows.alerts.rules, env) : undefined,
 };

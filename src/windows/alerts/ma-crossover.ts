@@ -41,9 +41,17 @@ export function maCrossoverCheck(rule: CrossoverRule): RuleCheck<CrossoverState>
     reviveState(saved) {
       const old = saved as Partial<CrossoverState> | undefined;
       if (typeof old?.side !== 'number') return createState();
-      if (isSma) return old.closes ? { closes: reviveCloses(old.closes, rule.slow), fast: null, slow: null, side: old.side } : createState();
+      if (isSma)
+        return old.closes
+          ? { closes: reviveCloses(old.closes, rule.slow), fast: null, slow: null, side: old.side }
+          : createState();
       if (old.fast?.period !== rule.fast || old.slow?.period !== rule.slow) return createState();
-      return { closes: null, fast: reviveEma(old.fast, rule.fast), slow: reviveEma(old.slow, rule.slow), side: old.side };
+      return {
+        closes: null,
+        fast: reviveEma(old.fast, rule.fast),
+        slow: reviveEma(old.slow, rule.slow),
+        side: old.side,
+      };
     },
     measure(state, bar) {
       const [fast, slow] = averages(state, bar.close);

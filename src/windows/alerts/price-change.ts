@@ -22,7 +22,8 @@ export function priceChangeCheck(rule: PriceChangeRule): RuleCheck<PriceChangeSt
     createState: () => ({ starts: [], opens: [] }),
     reviveState(saved) {
       const old = saved as Partial<PriceChangeState> | undefined;
-      if (!Array.isArray(old?.starts) || !Array.isArray(old.opens) || old.starts.length !== old.opens.length) return { starts: [], opens: [] };
+      if (!Array.isArray(old?.starts) || !Array.isArray(old.opens) || old.starts.length !== old.opens.length)
+        return { starts: [], opens: [] };
       return { starts: old.starts, opens: old.opens };
     },
     measure(state, bar) {

@@ -11,11 +11,17 @@ const HOUR = 60 * MINUTE;
 
 /** A pipeline with only the bars operator (1m bars unless told); the clock is pinned so nothing here depends on it. */
 function barsPipeline(windows: NonNullable<UserConfig['windows']> = {}) {
-  return createWindowPipeline(windowsConfig({ allowedLateness: '5s', bars: { intervals: ['1m'] }, ...windows }), { operators: [barsModule], clock: () => PINNED_NOW });
+  return createWindowPipeline(windowsConfig({ allowedLateness: '5s', bars: { intervals: ['1m'] }, ...windows }), {
+    operators: [barsModule],
+    clock: () => PINNED_NOW,
+  });
 }
 
 /** Pushes the ticks, then lets the idle timer close every window. */
-function run(ticks: Tick[], windows: NonNullable<UserConfig['windows']> = {}): { out: WindowOutput[]; late: LateTick[] } {
+function run(
+  ticks: Tick[],
+  windows: NonNullable<UserConfig['windows']> = {},
+): { out: WindowOutput[]; late: LateTick[] } {
   const pipeline = barsPipeline(windows);
   const out: WindowOutput[] = [];
   const late: LateTick[] = [];
@@ -63,7 +69,16 @@ describe('bars', () => {
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);
     const fiveMinutes = barsIn(out, '5m');
     expect(fiveMinutes).toHaveLength(1);
-    expect(fiveMinutes[0]).toMatchObject({ start: t0, end: t0 + 5 * MINUTE, open: 100, high: 102, low: 99.5, close: 102, volume: 1_600, ticks: 5 });
+    expect(fiveMinutes[0]).toMatchObject({
+      start: t0,
+      end: t0 + 5 * MINUTE,
+      open: 100,
+      high: 102,
+      low: 99.5,
+      close: 102,
+      volume: 1_600,
+      ticks: 5,
+    });
   });
 
   it('takes open and close by event time, not arrival order, within the lateness', () => {
@@ -89,7 +104,9 @@ describe('bars', () => {
     expect(barsIn(out)).toHaveLength(1);
     const late = pipeline.push(makeTick('MSFT', t0 + 59_000, 99), out);
     expect(late?.tick.price).toBe(99);
-    expect(late?.reason).toMatch(/late tick: event time 2024-03-11T13:30:59.000Z is behind the watermark 2024-03-11T13:31:01.000Z/);
+    expect(late?.reason).toMatch(
+      /late tick: event time 2024-03-11T13:30:59.000Z is behind the watermark 2024-03-11T13:31:01.000Z/,
+    );
     expect(late?.reason).toMatch(/1m window ending 2024-03-11T13:31:00.000Z/);
     pipeline.onTimer(Number.MAX_SAFE_INTEGER, out);
     const bars = barsIn(out);
@@ -148,7 +165,10 @@ describe('bars', () => {
     for (const offset of ['-05:00', '-04:00']) {
       const date = offset === '-05:00' ? '2024-03-08' : '2024-03-11';
       const times = ['09:29:59', '09:30:00', '10:29:59', '10:30:00'].map((time) => at(`${date}T${time}${offset}`));
-      const { out } = run(times.map((time, i) => makeTick('SPY', time, 500 + i)), { bars: { intervals: ['1h'] } });
+      const { out } = run(
+        times.map((time, i) => makeTick('SPY', time, 500 + i)),
+        { bars: { intervals: ['1h'] } },
+      );
       expect(barsIn(out).map((bar) => [bar.start, bar.end, bar.ticks])).toEqual([
         [at(`${date}T08:30:00${offset}`), at(`${date}T09:30:00${offset}`), 1],
         [at(`${date}T09:30:00${offset}`), at(`${date}T10:30:00${offset}`), 2],
@@ -160,18 +180,28 @@ describe('bars', () => {
   it('keeps 1h bars one real hour long across the spring-forward jump, and the 1d bar 23 hours', () => {
     const beforeJump = at('2024-03-10T01:45:00-05:00');
     const open = at('2024-03-10T09:45:00-04:00');
-    const { out } = run([makeTick('BTC-USD', beforeJump, 1), makeTick('BTC-USD', open, 2)], { bars: { intervals: ['1h', '1d'] } });
+    const { out } = run([makeTick('BTC-USD', beforeJump, 1), makeTick('BTC-USD', open, 2)], {
+      bars: { intervals: ['1h', '1d'] },
+    });
     expect(barsIn(out, '1h').map((bar) => [bar.start, bar.end])).toEqual([
       [at('2024-03-10T01:30:00-05:00'), at('2024-03-10T03:30:00-04:00')], // 1:30 EST to 3:30 EDT is one hour
       [at('2024-03-10T09:30:00-04:00'), at('2024-03-10T10:30:00-04:00')],
     ]);
-    expect(barsIn(out, '1d').map((bar) => [bar.start, bar.end - bar.start, bar.ticks])).toEqual([[at('2024-03-10T00:00:00-05:00'), 23 * HOUR, 2]]);
+    expect(barsIn(out, '1d').map((bar) => [bar.start, bar.end - bar.start, bar.ticks])).toEqual([
+      [at('2024-03-10T00:00:00-05:00'), 23 * HOUR, 2],
+    ]);
   });
 
   it('cuts a window at local midnight so no bar spans two trading days', () => {
-    const { out } = run([makeTick('BTC-USD', at('2024-06-03T23:45:00-04:00'), 1), makeTick('BTC-USD', at('2024-06-04T00:10:00-04:00'), 2)], {
-      bars: { intervals: ['1h'] },
-    });
+    const { out } = run(
+      [
+        makeTick('BTC-USD', at('2024-06-03T23:45:00-04:00'), 1),
+        makeTick('BTC-USD', at('2024-06-04T00:10:00-04:00'), 2),
+      ],
+      {
+        bars: { intervals: ['1h'] },
+      },
+    );
     expect(barsIn(out).map((bar) => [bar.start, bar.end])).toEqual([
       [at('2024-06-03T23:30:00-04:00'), at('2024-06-04T00:00:00-04:00')],
       [at('2024-06-04T00:00:00-04:00'), at('2024-06-04T00:30:00-04:00')],
@@ -180,7 +210,11 @@ describe('bars', () => {
 
   it('aligns intervals that divide 30 minutes with the plain epoch grid', () => {
     const intervals = { '1m': MINUTE, '5m': 5 * MINUTE, '15m': 15 * MINUTE, '30m': 30 * MINUTE };
-    const times = [at('2024-01-02T03:07:11-05:00'), at('2024-07-02T11:59:59.999-04:00'), at('2024-11-03T01:30:00-05:00')];
+    const times = [
+      at('2024-01-02T03:07:11-05:00'),
+      at('2024-07-02T11:59:59.999-04:00'),
+      at('2024-11-03T01:30:00-05:00'),
+    ];
     const { out } = run(
       times.map((time) => makeTick('QQQ', time, 1)),
       { bars: { intervals: Object.keys(intervals) } },

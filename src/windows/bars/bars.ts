@@ -83,7 +83,12 @@ export function createBarsOperator(env: OperatorEnv): TickOperator<BarsState> {
       const price = tick.price;
       for (let i = 0; i < count; i++) {
         const length = lengths[i] as number;
-        const bar = openBarAt(state.open[i] as OpenBar[], windowStart(day, time, length), windowEnd(day, time, length), tick);
+        const bar = openBarAt(
+          state.open[i] as OpenBar[],
+          windowStart(day, time, length),
+          windowEnd(day, time, length),
+          tick,
+        );
         if (time < bar.openTime) {
           bar.open = price;
           bar.openTime = time;
@@ -191,6 +196,7 @@ export const barsModule: TickOperatorModule = {
   name: 'bars',
   stage: 'ticks',
   description: 'Tumbling OHLCV bars in event time, aligned to the exchange session, with VWAP and tick count.',
-  example: "windows: { allowedLateness: '5s', idleTimeout: '10s', bars: { intervals: ['1m', '5m', '1h'], interim: '1s' } }",
+  example:
+    "windows: { allowedLateness: '5s', idleTimeout: '10s', bars: { intervals: ['1m', '5m', '1h'], interim: '1s' } }",
   create: (_windows, env) => createBarsOperator(env),
 };

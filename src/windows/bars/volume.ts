@@ -75,8 +75,11 @@ function insert(marks: DayMark[], day: number, volume: number): void {
 /** Day marks from a snapshot, also of the older form with one running value. */
 export function reviveDayMarks(saved: { dayMarks?: unknown; dayVolume?: unknown; dayVolumeDay?: unknown }): DayMark[] {
   if (Array.isArray(saved.dayMarks)) {
-    return saved.dayMarks.filter((mark): mark is DayMark => typeof mark?.day === 'number' && typeof mark?.volume === 'number').map((mark) => ({ day: mark.day, volume: mark.volume }));
+    return saved.dayMarks
+      .filter((mark): mark is DayMark => typeof mark?.day === 'number' && typeof mark?.volume === 'number')
+      .map((mark) => ({ day: mark.day, volume: mark.volume }));
   }
-  if (typeof saved.dayVolume === 'number' && saved.dayVolume >= 0 && typeof saved.dayVolumeDay === 'number') return [{ day: saved.dayVolumeDay, volume: saved.dayVolume }];
+  if (typeof saved.dayVolume === 'number' && saved.dayVolume >= 0 && typeof saved.dayVolumeDay === 'number')
+    return [{ day: saved.dayVolumeDay, volume: saved.dayVolume }];
   return [];
 }

@@ -34,6 +34,7 @@ export function emaValue(ema: EmaState): number | undefined {
 /** A saved EMA when it has the period asked for, else a fresh one. */
 export function reviveEma(saved: unknown, period: number): EmaState {
   const old = saved as Partial<EmaState> | undefined;
-  if (old?.period === period && typeof old.seen === 'number' && typeof old.value === 'number') return { period, seen: old.seen, value: old.value };
+  if (old?.period === period && typeof old.seen === 'number' && typeof old.value === 'number')
+    return { period, seen: old.seen, value: old.value };
   return createEma(period);
 }

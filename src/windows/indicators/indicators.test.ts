@@ -94,7 +94,9 @@ function expectClose(actual: number | undefined, expected: number | undefined, w
     return;
   }
   expect(actual, what).toBeDefined();
-  expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(1e-9 * Math.max(1, Math.abs(expected)));
+  expect(Math.abs((actual as number) - expected), `${what}: ${actual} vs ${expected}`).toBeLessThanOrEqual(
+    1e-9 * Math.max(1, Math.abs(expected)),
+  );
 }
 
 describe('indicators', () => {
@@ -132,33 +134,59 @@ describe('indicators', () => {
       const signalValue = signal[i];
       expectClose(values.macd, signalValue === undefined ? undefined : macdLine[i], `macd at ${i}`);
       expectClose(values.macd_signal, signalValue, `macd_signal at ${i}`);
-      expectClose(values.macd_histogram, signalValue === undefined ? undefined : (macdLine[i] as number) - signalValue, `macd_histogram at ${i}`);
+      expectClose(
+        values.macd_histogram,
+        signalValue === undefined ? undefined : (macdLine[i] as number) - signalValue,
+        `macd_histogram at ${i}`,
+      );
       expectClose(values.bb_upper, bands[i]?.upper, `bb_upper at ${i}`);
       expectClose(values.bb_middle, bands[i]?.middle, `bb_middle at ${i}`);
       expectClose(values.bb_lower, bands[i]?.lower, `bb_lower at ${i}`);
 
       const sameDay = bars.slice(0, i + 1).filter((_, j) => day[j] === day[i]);
       const volume = sameDay.reduce((sum, b) => sum + b.volume, 0);
-      expectClose(values.vwap, volume > 0 ? sameDay.reduce((sum, b) => sum + b.vwap * b.volume, 0) / volume : undefined, `vwap at ${i}`);
+      expectClose(
+        values.vwap,
+        volume > 0 ? sameDay.reduce((sum, b) => sum + b.vwap * b.volume, 0) / volume : undefined,
+        `vwap at ${i}`,
+      );
 
       const fast = ema12[i];
       const slow = ema26[i];
-      const trend = fast === undefined || slow === undefined ? undefined : bar.close > fast && fast > slow ? 'up' : bar.close < fast && fast < slow ? 'down' : 'flat';
+      const trend =
+        fast === undefined || slow === undefined
+          ? undefined
+          : bar.close > fast && fast > slow
+            ? 'up'
+            : bar.close < fast && fast < slow
+              ? 'down'
+              : 'flat';
       expect(points[i]?.trend, `trend at ${i}`).toBe(trend);
     }
     // The stability thresholds, spelled out: first bar (index) where each appears.
     const firstWith = (key: string) => points.findIndex((point) => point?.values[key] !== undefined);
-    expect([firstWith('sma_20'), firstWith('ema_12'), firstWith('ema_26'), firstWith('rsi_14'), firstWith('macd'), firstWith('bb_upper')]).toEqual([19, 11, 25, 14, 33, 19]);
+    expect([
+      firstWith('sma_20'),
+      firstWith('ema_12'),
+      firstWith('ema_26'),
+      firstWith('rsi_14'),
+      firstWith('macd'),
+      firstWith('bb_upper'),
+    ]).toEqual([19, 11, 25, 14, 33, 19]);
     expect(new Set(points.map((point) => point?.trend))).toEqual(new Set([undefined, 'up', 'down', 'flat']));
   });
 
   it('keeps a separate series per interval and uses the configured periods', () => {
-    const windows = windowsConfig({ bars: { intervals: ['1m', '5m'] }, indicators: { sma: [3], ema: [2], rsi: 2, bollinger: { period: 3, stdDev: 1 } } });
+    const windows = windowsConfig({
+      bars: { intervals: ['1m', '5m'] },
+      indicators: { sma: [3], ema: [2], rsi: 2, bollinger: { period: 3, stdDev: 1 } },
+    });
     const operator = createIndicatorsOperator(windows.indicators, operatorEnv(windows));
     const state = operator.createState('AAPL');
     const out: WindowOutput[] = [];
     const start = at('2024-03-11T09:30:00-04:00');
-    for (const [i, close] of [10, 11, 12].entries()) operator.onBar(state, makeBar({ start: start + i * 60_000, close }), out);
+    for (const [i, close] of [10, 11, 12].entries())
+      operator.onBar(state, makeBar({ start: start + i * 60_000, close }), out);
     operator.onBar(state, makeBar({ start, interval: '5m', close: 50 }), out);
     const points = out.flatMap((output) => (output.kind === 'indicator' ? [output.point] : []));
     // No point for the first 1m bar nor for the lone 5m bar: nothing is stable there (and no volume).

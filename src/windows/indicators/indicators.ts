@@ -31,7 +31,10 @@ export interface IndicatorsState {
   series: Record<string, SeriesState>;
 }
 
-export function createIndicatorsOperator(config: WindowsConfig['indicators'], env: OperatorEnv): BarOperator<IndicatorsState> {
+export function createIndicatorsOperator(
+  config: WindowsConfig['indicators'],
+  env: OperatorEnv,
+): BarOperator<IndicatorsState> {
   const smaPeriods = [...new Set(config.sma)];
   const emaPeriods = [...new Set(config.ema)];
   const smaKeys = smaPeriods.map((period) => `sma_${period}`);
@@ -54,7 +57,12 @@ export function createIndicatorsOperator(config: WindowsConfig['indicators'], en
     const savedEma = Array.isArray(saved.ema) ? saved.ema : [];
     return {
       closes: reviveCloses(saved.closes, capacity),
-      ema: emaPeriods.map((period) => reviveEma(savedEma.find((ema) => ema?.period === period), period)),
+      ema: emaPeriods.map((period) =>
+        reviveEma(
+          savedEma.find((ema) => ema?.period === period),
+          period,
+        ),
+      ),
       rsi: reviveRsi(saved.rsi, config.rsi),
       macd: reviveMacd(saved.macd, config.macd),
       vwap: reviveSessionVwap(saved.vwap),
@@ -116,6 +124,8 @@ export const indicatorsModule: BarOperatorModule = {
   name: 'indicators',
   stage: 'bars',
   description: 'SMA, EMA, RSI, MACD, Bollinger bands, session VWAP and a trend label on every closed bar.',
-  example: 'windows: { indicators: { sma: [20, 50], ema: [12, 26], rsi: 14, macd: { fast: 12, slow: 26, signal: 9 }, bollinger: { period: 20, stdDev: 2 } } }',
-  create: (windows, env) => (windows.indicators.enabled ? createIndicatorsOperator(windows.indicators, env) : undefined),
+  example:
+    'windows: { indicators: { sma: [20, 50], ema: [12, 26], rsi: 14, macd: { fast: 12, slow: 26, signal: 9 }, bollinger: { period: 20, stdDev: 2 } } }',
+  create: (windows, env) =>
+    windows.indicators.enabled ? createIndicatorsOperator(windows.indicators, env) : undefined,
 };

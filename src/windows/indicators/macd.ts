@@ -47,6 +47,11 @@ export function macdAverages(macd: MacdState): { fast: number; slow: number } | 
 export function reviveMacd(saved: unknown, params: MacdParams): MacdState {
   const old = saved as Partial<MacdState> | undefined;
   // The three lines only make sense together: a change of any period restarts them all.
-  if (old?.fast?.period !== params.fast || old.slow?.period !== params.slow || old.signal?.period !== params.signal) return createMacd(params);
-  return { fast: reviveEma(old.fast, params.fast), slow: reviveEma(old.slow, params.slow), signal: reviveEma(old.signal, params.signal) };
+  if (old?.fast?.period !== params.fast || old.slow?.period !== params.slow || old.signal?.period !== params.signal)
+    return createMacd(params);
+  return {
+    fast: reviveEma(old.fast, params.fast),
+    slow: reviveEma(old.slow, params.slow),
+    signal: reviveEma(old.signal, params.signal),
+  };
 }

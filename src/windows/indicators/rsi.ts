@@ -48,6 +48,18 @@ function rsiOf(gain: number, loss: number): number {
 
 export function reviveRsi(saved: unknown, period: number): RsiState {
   const old = saved as Partial<RsiState> | undefined;
-  if (old?.period !== period || typeof old.changes !== 'number' || typeof old.gain !== 'number' || typeof old.loss !== 'number') return createRsi(period);
-  return { period, previous: typeof old.previous === 'number' ? old.previous : null, changes: old.changes, gain: old.gain, loss: old.loss };
+  if (
+    old?.period !== period ||
+    typeof old.changes !== 'number' ||
+    typeof old.gain !== 'number' ||
+    typeof old.loss !== 'number'
+  )
+    return createRsi(period);
+  return {
+    period,
+    previous: typeof old.previous === 'number' ? old.previous : null,
+    changes: old.changes,
+    gain: old.gain,
+    loss: old.loss,
+  };
 }

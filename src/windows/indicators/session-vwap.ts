@@ -11,7 +11,12 @@ export function createSessionVwap(): SessionVwapState {
 }
 
 /** Adds a bar of trading day `day`; returns the VWAP once the day had volume. */
-export function updateSessionVwap(state: SessionVwapState, day: number, vwap: number, volume: number): number | undefined {
+export function updateSessionVwap(
+  state: SessionVwapState,
+  day: number,
+  vwap: number,
+  volume: number,
+): number | undefined {
   if (day !== state.day) {
     state.day = day;
     state.priceVolume = 0;
@@ -24,6 +29,7 @@ export function updateSessionVwap(state: SessionVwapState, day: number, vwap: nu
 
 export function reviveSessionVwap(saved: unknown): SessionVwapState {
   const old = saved as Partial<SessionVwapState> | undefined;
-  if (typeof old?.day !== 'number' || typeof old.priceVolume !== 'number' || typeof old.volume !== 'number') return createSessionVwap();
+  if (typeof old?.day !== 'number' || typeof old.priceVolume !== 'number' || typeof old.volume !== 'number')
+    return createSessionVwap();
   return { day: old.day, priceVolume: old.priceVolume, volume: old.volume };
 }

@@ -28,7 +28,9 @@ async function freePort(): Promise<number> {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -45,12 +47,20 @@ export function parseMetrics(text: string): Map<string, number> {
 }
 
 /** `nodeOptions` go to node itself, before the script (the benchmarks try V8 heap flags). */
-export async function startConsumer(configPath: string, args: string[] = [], nodeOptions: string[] = []): Promise<ConsumerProcess> {
+export async function startConsumer(
+  configPath: string,
+  args: string[] = [],
+  nodeOptions: string[] = [],
+): Promise<ConsumerProcess> {
   const metricsPort = await freePort();
-  const child = spawn(process.execPath, [...nodeOptions, BIN, '--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args], {
-    env: cleanEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...nodeOptions, BIN, '--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args],
+    {
+      env: cleanEnv(),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -91,7 +101,8 @@ export async function waitFor<T>(
   for (;;) {
     const value = await check();
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${explain ? `\n${await explain()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${explain ? `\n${await explain()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
@@ -99,15 +110,23 @@ export async function waitFor<T>(
 /** The consumer's log and main counters, for failure messages. */
 export async function describeConsumer(consumer: ConsumerProcess): Promise<string> {
   const metrics = await consumer.metrics();
-  const counters = [...metrics].filter(([name]) => /ticks_consumed|late|invalid|dlq|windows_closed|lag|buffered|paused|retries|checkpoints/.test(name));
+  const counters = [...metrics].filter(([name]) =>
+    /ticks_consumed|late|invalid|dlq|windows_closed|lag|buffered|paused|retries|checkpoints/.test(name),
+  );
   return `metrics: ${JSON.stringify(Object.fromEntries(counters))}\nstderr:\n${consumer.stderr().slice(-4_000)}`;
 }
 
 /** Waits until the consumer's metric reaches `at least`; fails early if the process died. */
-export async function waitForMetric(consumer: ConsumerProcess, name: string, atLeast: number, timeoutMs = 60_000): Promise<number> {
+export async function waitForMetric(
+  consumer: ConsumerProcess,
+  name: string,
+  atLeast: number,
+  timeoutMs = 60_000,
+): Promise<number> {
   return waitFor(
     async () => {
-      if (consumer.child.exitCode !== null) throw new Error(`consumer exited (${consumer.child.exitCode}) while waiting for ${name}: ${consumer.stderr()}`);
+      if (consumer.child.exitCode !== null)
+        throw new Error(`consumer exited (${consumer.child.exitCode}) while waiting for ${name}: ${consumer.stderr()}`);
       const value = (await consumer.metrics()).get(name) ?? 0;
       return value >= atLeast ? value : undefined;
     },

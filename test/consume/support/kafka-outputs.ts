@@ -25,7 +25,12 @@ export async function readAtLeast(topic: string, count: number): Promise<string[
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({ eachMessage: async ({ message }) => void values.push(message.value?.toString() ?? 'null') });
-    await waitFor(() => (values.length >= count ? true : undefined), `${count} records in ${topic}`, 60_000, () => `${values.length} arrived`);
+    await waitFor(
+      () => (values.length >= count ? true : undefined),
+      `${count} records in ${topic}`,
+      60_000,
+      () => `${values.length} arrived`,
+    );
     await new Promise((resolve) => setTimeout(resolve, EXTRA_WAIT_MS)); // not a condition: looking for what should not come
   } finally {
     await consumer.disconnect();

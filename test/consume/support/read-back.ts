@@ -8,10 +8,25 @@ import { canonicalAlert, canonicalBar, canonicalPoint, sortResults, type Results
 
 type Row = Record<string, unknown>;
 
-const FLUX_COLUMNS = new Set(['result', 'table', '_start', '_stop', '_time', '_measurement', 'symbol', 'interval', 'trend', 'rule', 'severity', 'type']);
+const FLUX_COLUMNS = new Set([
+  'result',
+  'table',
+  '_start',
+  '_stop',
+  '_time',
+  '_measurement',
+  'symbol',
+  'interval',
+  'trend',
+  'rule',
+  'severity',
+  'type',
+]);
 
 export async function flux(influx: TestInflux, query: string): Promise<Row[]> {
-  return new InfluxDB({ url: influx.url, token: influx.token, timeout: 30_000 }).getQueryApi(influx.org).collectRows<Row>(query);
+  return new InfluxDB({ url: influx.url, token: influx.token, timeout: 30_000 })
+    .getQueryApi(influx.org)
+    .collectRows<Row>(query);
 }
 
 function measurement(influx: TestInflux, name: string): string {
@@ -53,7 +68,13 @@ function barFrom(row: Row, start: number, end: number): Bar {
 }
 
 function pointFrom(row: Row, at: number, values: Record<string, number>): IndicatorPoint {
-  return canonicalPoint({ symbol: String(row.symbol), interval: String(row.interval), time: at, values, trend: (row.trend ?? undefined) as IndicatorPoint['trend'] });
+  return canonicalPoint({
+    symbol: String(row.symbol),
+    interval: String(row.interval),
+    time: at,
+    values,
+    trend: (row.trend ?? undefined) as IndicatorPoint['trend'],
+  });
 }
 
 export async function influxResults(influx: TestInflux, config: Config): Promise<Results> {
@@ -64,10 +85,13 @@ export async function influxResults(influx: TestInflux, config: Config): Promise
     flux(influx, measurement(influx, m.alerts)),
   ]);
   const intervalMs = (interval: string) => Number(interval.slice(0, -1)) * 60_000; // tests use minute intervals
-  const bars = barRows.filter((row) => row.final === true).map((row) => barFrom(row, time(row._time), time(row._time) + intervalMs(String(row.interval))));
+  const bars = barRows
+    .filter((row) => row.final === true)
+    .map((row) => barFrom(row, time(row._time), time(row._time) + intervalMs(String(row.interval))));
   const indicators = pointRows.map((row) => {
     const values: Record<string, number> = {};
-    for (const [key, value] of Object.entries(row)) if (!FLUX_COLUMNS.has(key) && typeof value === 'number') values[key] = value;
+    for (const [key, value] of Object.entries(row))
+      if (!FLUX_COLUMNS.has(key) && typeof value === 'number') values[key] = value;
     return pointFrom(row, time(row._time), values);
   });
   const alerts = alertRows.map((row) => alertFrom(row, time(row._time)));

@@ -10,7 +10,15 @@ import { CompressionTypes } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../../src/config/schema.ts';
 import { createPostgres } from '../../../src/postgres/client.ts';
 import { migrateUp } from '../../../src/postgres/migrate.ts';
-import { createTopic, testInflux, testKafka, testKafkaClient, testPostgres, uniqueName, type TestInflux } from '../../support/services.ts';
+import {
+  createTopic,
+  testInflux,
+  testKafka,
+  testKafkaClient,
+  testPostgres,
+  uniqueName,
+  type TestInflux,
+} from '../../support/services.ts';
 import type { Message } from './ticks.ts';
 
 export interface ConsumeSuite {
@@ -65,7 +73,10 @@ interface SuitePlaces {
 }
 
 /** The user config of a suite: only where its resources are, the rest comes from the defaults. */
-export function suiteUserConfig({ name, dir, partitions, influx, postgresUrl }: SuitePlaces, options: SuiteOptions = {}): UserConfig {
+export function suiteUserConfig(
+  { name, dir, partitions, influx, postgresUrl }: SuitePlaces,
+  options: SuiteOptions = {},
+): UserConfig {
   return {
     kafka: {
       brokers: testKafka(),
@@ -91,8 +102,15 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
   const name = uniqueName(prefix);
   const dir = mkdtempSync(join(tmpdir(), `${prefix}-`));
   const partitions = options.partitions ?? 4;
-  const [influx, postgresUrl] = await Promise.all([testInflux(), testPostgres(), createTopic(`${name}_prices`, partitions)]);
-  const userConfig = suiteUserConfig({ name, dir, partitions, influx: { ...influx, url: options.influxUrl ?? influx.url }, postgresUrl }, options);
+  const [influx, postgresUrl] = await Promise.all([
+    testInflux(),
+    testPostgres(),
+    createTopic(`${name}_prices`, partitions),
+  ]);
+  const userConfig = suiteUserConfig(
+    { name, dir, partitions, influx: { ...influx, url: options.influxUrl ?? influx.url }, postgresUrl },
+    options,
+  );
   const config = configSchema.parse(userConfig);
   // Two connections: the migration lock holds one while the pool answers on the other.
   const sql = createPostgres(config, { max: 2 });
@@ -108,7 +126,11 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
 
 /** Publishes in order (idempotent producer, one request in flight): per-key order is kept. */
 export async function produce(topic: string, messages: Message[], headers?: Record<string, string>): Promise<void> {
-  const producer = testKafkaClient().producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = testKafkaClient().producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     for (let i = 0; i < messages.length; i += 2_000) {
@@ -145,7 +167,13 @@ export async function readTopic(topic: string, count: number, timeoutMs = 30_000
       eachMessage: async ({ partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        messages.push({ key: message.key?.toString() ?? null, value: message.value?.toString() ?? null, partition, offset: Number(message.offset), headers });
+        messages.push({
+          key: message.key?.toString() ?? null,
+          value: message.value?.toString() ?? null,
+          partition,
+          offset: Number(message.offset),
+          headers,
+        });
         if (messages.length >= count) done();
       },
     });
@@ -159,7 +187,10 @@ export async function readTopic(topic: string, count: number, timeoutMs = 30_000
 }
 
 /** Committed offsets of a group and the end offsets of the topic, per partition. */
-export async function groupProgress(groupId: string, topic: string): Promise<Array<{ partition: number; committed: number; end: number }>> {
+export async function groupProgress(
+  groupId: string,
+  topic: string,
+): Promise<Array<{ partition: number; committed: number; end: number }>> {
   const admin = testKafkaClient().admin();
   await admin.connect();
   try {

@@ -4,7 +4,14 @@
  * by running the same stream through createWindowPipeline.
  */
 import type { Config } from '../../../src/config/schema.ts';
-import { encodeTick, type Alert, type Bar, type IndicatorPoint, type Tick, type WindowOutput } from '../../../src/model.ts';
+import {
+  encodeTick,
+  type Alert,
+  type Bar,
+  type IndicatorPoint,
+  type Tick,
+  type WindowOutput,
+} from '../../../src/model.ts';
 import { createWindowPipeline } from '../../../src/windows/index.ts';
 import { seededRandom } from '../../../src/windows/testing.ts';
 
@@ -22,7 +29,12 @@ export interface StreamOptions {
 export function tickStream({ seed, symbols, minutes, start = SESSION_OPEN }: StreamOptions): Tick[] {
   const random = seededRandom(seed);
   const end = start + minutes * 60_000;
-  const state = symbols.map((symbol, i) => ({ symbol, time: start + i * 37, price: 100 + 50 * i, dayVolume: 10_000 * (i + 1) }));
+  const state = symbols.map((symbol, i) => ({
+    symbol,
+    time: start + i * 37,
+    price: 100 + 50 * i,
+    dayVolume: 10_000 * (i + 1),
+  }));
   const ticks: Tick[] = [];
   for (;;) {
     const s = state.reduce((a, b) => (b.time < a.time ? b : a));
@@ -48,7 +60,11 @@ export function tickStream({ seed, symbols, minutes, start = SESSION_OPEN }: Str
 export function closingTicks(ticks: Tick[]): Tick[] {
   const last = new Map<string, Tick>();
   for (const tick of ticks) last.set(tick.symbol, tick);
-  return [...last.values()].map((tick) => ({ ...tick, time: tick.time + 10 * 60_000, dayVolume: (tick.dayVolume ?? 0) + 1 }));
+  return [...last.values()].map((tick) => ({
+    ...tick,
+    time: tick.time + 10 * 60_000,
+    dayVolume: (tick.dayVolume ?? 0) + 1,
+  }));
 }
 
 /**
@@ -122,7 +138,13 @@ export function canonicalBar(bar: Bar): Bar {
 
 export function canonicalPoint(point: IndicatorPoint): IndicatorPoint {
   const values = Object.fromEntries(Object.entries(point.values).sort(([a], [b]) => a.localeCompare(b)));
-  return { symbol: point.symbol, interval: point.interval, time: point.time, values, ...(point.trend ? { trend: point.trend } : {}) };
+  return {
+    symbol: point.symbol,
+    interval: point.interval,
+    time: point.time,
+    values,
+    ...(point.trend ? { trend: point.trend } : {}),
+  };
 }
 
 export function canonicalAlert(alert: Alert): Alert {
@@ -131,5 +153,9 @@ export function canonicalAlert(alert: Alert): Alert {
 }
 
 export function sortResults(results: Results): Results {
-  return { bars: sortBy(results.bars, barKey), indicators: sortBy(results.indicators, pointKey), alerts: sortBy(results.alerts, alertKey) };
+  return {
+    bars: sortBy(results.bars, barKey),
+    indicators: sortBy(results.indicators, pointKey),
+    alerts: sortBy(results.alerts, alertKey),
+  };
 }

@@ -14,7 +14,11 @@ export interface CliProcess {
 }
 
 export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string } = {}): CliProcess {
-  const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env ?? cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: options.cwd,
+    env: options.env ?? cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -31,7 +35,10 @@ export function startCli(args: string[], options: { env?: NodeJS.ProcessEnv; cwd
       await waitFor(
         () => {
           if (pattern.test(stderr)) return true;
-          if (child.exitCode !== null) throw new Error(`stockstream ${args.join(' ')} exited ${child.exitCode} before printing ${pattern}:\n${stderr}`);
+          if (child.exitCode !== null)
+            throw new Error(
+              `stockstream ${args.join(' ')} exited ${child.exitCode} before printing ${pattern}:\n${stderr}`,
+            );
           return undefined;
         },
         `stderr to match ${pattern}`,

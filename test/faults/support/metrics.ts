@@ -4,7 +4,9 @@ import type { ConsumerProcess } from '../../consume/support/consumer-process.ts'
 /** Every sample by its full name, labels included: `stockstream_sink_buffered{sink="influx"}`. */
 export async function metricLines(consumer: ConsumerProcess): Promise<Map<string, number>> {
   try {
-    const response = await fetch(`http://127.0.0.1:${consumer.metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) });
+    const response = await fetch(`http://127.0.0.1:${consumer.metricsPort}/metrics`, {
+      signal: AbortSignal.timeout(2_000),
+    });
     const values = new Map<string, number>();
     for (const line of (await response.text()).split('\n')) {
       if (line === '' || line.startsWith('#')) continue;

@@ -17,8 +17,10 @@ export interface Poison {
 
 type Make = (tick: Tick, random: () => number) => { value: Buffer | string | null; reason: RegExp };
 
-const text = (random: () => number, bytes: number) => Buffer.from(Array.from({ length: Math.ceil((bytes * 3) / 4) }, () => Math.floor(random() * 256))).toString('base64');
-const json = (tick: Tick, changes: Record<string, unknown>) => JSON.stringify({ ...JSON.parse(encodeTick(tick)), ...changes });
+const text = (random: () => number, bytes: number) =>
+  Buffer.from(Array.from({ length: Math.ceil((bytes * 3) / 4) }, () => Math.floor(random() * 256))).toString('base64');
+const json = (tick: Tick, changes: Record<string, unknown>) =>
+  JSON.stringify({ ...JSON.parse(encodeTick(tick)), ...changes });
 const without = (tick: Tick, key: string) => {
   const copy: Record<string, unknown> = JSON.parse(encodeTick(tick));
   delete copy[key];
@@ -28,29 +30,62 @@ const without = (tick: Tick, key: string) => {
 /** Kinds in rotation; the reasons are the consumer's decode errors (src/model.ts). */
 const KINDS: Record<string, Make> = {
   'not-json': () => ({ value: 'price=231.54 symbol=AAPL', reason: /^not JSON/ }),
-  'empty': () => ({ value: '', reason: /^not JSON/ }),
-  'binary': (_, random) => ({ value: Buffer.from([0xff, 0xfe, ...Array.from({ length: 40 }, () => Math.floor(random() * 256))]), reason: /^not JSON/ }),
-  'truncated': (tick, random) => {
+  empty: () => ({ value: '', reason: /^not JSON/ }),
+  binary: (_, random) => ({
+    value: Buffer.from([0xff, 0xfe, ...Array.from({ length: 40 }, () => Math.floor(random() * 256))]),
+    reason: /^not JSON/,
+  }),
+  truncated: (tick, random) => {
     const whole = encodeTick(tick);
     return { value: whole.slice(0, 1 + Math.floor(random() * (whole.length - 2))), reason: /^not JSON/ };
   },
-  'price-as-text': (tick) => ({ value: json(tick, { price: String(tick.price) }), reason: /^price must be a positive number$/ }),
-  'negative-price': (tick) => ({ value: json(tick, { price: -tick.price }), reason: /^price must be a positive number$/ }),
-  'time-as-iso': (tick) => ({ value: json(tick, { time: new Date(tick.time).toISOString() }), reason: /^time must be epoch milliseconds$/ }),
+  'price-as-text': (tick) => ({
+    value: json(tick, { price: String(tick.price) }),
+    reason: /^price must be a positive number$/,
+  }),
+  'negative-price': (tick) => ({
+    value: json(tick, { price: -tick.price }),
+    reason: /^price must be a positive number$/,
+  }),
+  'time-as-iso': (tick) => ({
+    value: json(tick, { time: new Date(tick.time).toISOString() }),
+    reason: /^time must be epoch milliseconds$/,
+  }),
   'no-time': (tick) => ({ value: without(tick, 'time'), reason: /^time must be epoch milliseconds$/ }),
-  'negative-volume': (tick) => ({ value: json(tick, { dayVolume: -5 }), reason: /^dayVolume must be a non-negative number$/ }),
+  'negative-volume': (tick) => ({
+    value: json(tick, { dayVolume: -5 }),
+    reason: /^dayVolume must be a non-negative number$/,
+  }),
   'bid-as-text': (tick) => ({ value: json(tick, { bid: 'n/a' }), reason: /^bid must be a non-negative number$/ }),
   'symbol-as-number': (tick) => ({ value: json(tick, { symbol: 42 }), reason: /^symbol must be a non-empty string$/ }),
-  'market-state': (tick) => ({ value: json(tick, { marketState: 'OPEN' }), reason: /^marketState must be PRE, REGULAR, POST or CLOSED$/ }),
+  'market-state': (tick) => ({
+    value: json(tick, { marketState: 'OPEN' }),
+    reason: /^marketState must be PRE, REGULAR, POST or CLOSED$/,
+  }),
   'source-as-number': (tick) => ({ value: json(tick, { source: 7 }), reason: /^source must be a string$/ }),
   'schema-v2': (tick) => ({ value: json(tick, { v: 2 }), reason: /^unsupported schema version 2 \(expected 1\)$/ }),
-  'no-version': (tick) => ({ value: without(tick, 'v'), reason: /^unsupported schema version undefined \(expected 1\)$/ }),
-  'array': (tick) => ({ value: `[${encodeTick(tick)}]`, reason: /^not a JSON object$/ }),
+  'no-version': (tick) => ({
+    value: without(tick, 'v'),
+    reason: /^unsupported schema version undefined \(expected 1\)$/,
+  }),
+  array: (tick) => ({ value: `[${encodeTick(tick)}]`, reason: /^not a JSON object$/ }),
   'json-null': () => ({ value: 'null', reason: /^not a JSON object$/ }),
-  'number': () => ({ value: '42', reason: /^not a JSON object$/ }),
-  'a-bar': (tick) => ({ value: JSON.stringify({ v: 1, symbol: tick.symbol, start: tick.time, open: 1, high: 2, low: 1, close: 2, volume: 10 }), reason: /^time must be epoch milliseconds$/ }),
-  'tombstone': () => ({ value: null, reason: /^empty message \(null value\)$/ }),
-  'huge': (tick, random) => {
+  number: () => ({ value: '42', reason: /^not a JSON object$/ }),
+  'a-bar': (tick) => ({
+    value: JSON.stringify({
+      v: 1,
+      symbol: tick.symbol,
+      start: tick.time,
+      open: 1,
+      high: 2,
+      low: 1,
+      close: 2,
+      volume: 10,
+    }),
+    reason: /^time must be epoch milliseconds$/,
+  }),
+  tombstone: () => ({ value: null, reason: /^empty message \(null value\)$/ }),
+  huge: (tick, random) => {
     const pad = text(random, 70_000 + Math.floor(random() * 500_000));
     return { value: json(tick, { note: pad }), reason: /^message too large \(\d+ bytes > 65536\)$/ };
   },

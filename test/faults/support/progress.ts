@@ -8,7 +8,12 @@ export async function committedOffsets(suite: ConsumeSuite): Promise<number[]> {
 }
 
 /** Waits until the group committed the end of every partition that holds data. */
-export async function waitForAllCommitted(suite: ConsumeSuite, consumer: ConsumerProcess | undefined, what: string, timeoutMs = 120_000): Promise<void> {
+export async function waitForAllCommitted(
+  suite: ConsumeSuite,
+  consumer: ConsumerProcess | undefined,
+  what: string,
+  timeoutMs = 120_000,
+): Promise<void> {
   await waitFor(
     async () => {
       try {

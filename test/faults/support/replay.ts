@@ -24,7 +24,11 @@ export interface ReplayStream {
 }
 
 /** `sinks`: the sinks the test reads back (InfluxDB unless it says otherwise). */
-export async function replayStream(prefix: string, seed: number, sinks: SinkName[] = ['influx']): Promise<ReplayStream> {
+export async function replayStream(
+  prefix: string,
+  seed: number,
+  sinks: SinkName[] = ['influx'],
+): Promise<ReplayStream> {
   const suite = await createSuite(prefix, { sinks: { enabled: sinks } });
   const ticks = session({ seed, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 }).all;
   const file = join(suite.dir, 'session.ndjson');
@@ -33,6 +37,21 @@ export async function replayStream(prefix: string, seed: number, sinks: SinkName
     suite,
     ticks,
     expected: expectedResults(suite.config.windows, ticks),
-    produce: () => runCli(['--config', suite.configPath, '--json', 'produce', '--source', 'replay', '--file', file, '--speed', String(SPEED)], { timeoutMs: 240_000 }),
+    produce: () =>
+      runCli(
+        [
+          '--config',
+          suite.configPath,
+          '--json',
+          'produce',
+          '--source',
+          'replay',
+          '--file',
+          file,
+          '--speed',
+          String(SPEED),
+        ],
+        { timeoutMs: 240_000 },
+      ),
   };
 }

@@ -21,7 +21,9 @@ function services(args: string[]): Promise<string> {
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
     child.on('error', reject);
-    child.on('exit', (code) => (code === 0 ? resolve(output) : reject(new Error(`scripts/services ${args.join(' ')} exited ${code}:\n${output}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(output) : reject(new Error(`scripts/services ${args.join(' ')} exited ${code}:\n${output}`)),
+    );
   });
 }
 
@@ -56,7 +58,11 @@ export async function allUp(): Promise<void> {
 }
 
 /** Stops `server`, keeps it down for `downMs` (the fault being tested), and starts it again. */
-export async function outage(server: Server, downMs: number, how: 'stop' | 'SIGKILL' = 'stop'): Promise<{ stoppedAt: number; startedAt: number; answeringAt: number }> {
+export async function outage(
+  server: Server,
+  downMs: number,
+  how: 'stop' | 'SIGKILL' = 'stop',
+): Promise<{ stoppedAt: number; startedAt: number; answeringAt: number }> {
   if (how === 'SIGKILL' && server !== 'postgres') await killServer(server);
   else await stopServer(server);
   const stoppedAt = Date.now();

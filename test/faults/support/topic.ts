@@ -9,13 +9,18 @@ const MAX_REQUEST_MESSAGES = 2_000;
 
 /** Sends in order (idempotent producer, one request in flight), so each partition keeps this order. */
 export async function sendInOrder(topic: string, messages: Message[]): Promise<void> {
-  const producer = testKafkaClient().producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+  const producer = testKafkaClient().producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   try {
     let chunk: Message[] = [];
     let bytes = 0;
     const flush = async () => {
-      if (chunk.length > 0) await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
+      if (chunk.length > 0)
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
       chunk = [];
       bytes = 0;
     };
@@ -39,7 +44,11 @@ export interface RawMessage {
 
 /** Every message of a topic, bytes as stored (null stays null), once `count` have arrived. */
 export async function readAll(topic: string, count: number, timeoutMs = 60_000): Promise<RawMessage[]> {
-  const consumer = testKafkaClient().consumer({ groupId: uniqueName('raw_reader'), maxWaitTimeInMs: 100, maxBytesPerPartition: 8 * 1024 * 1024 });
+  const consumer = testKafkaClient().consumer({
+    groupId: uniqueName('raw_reader'),
+    maxWaitTimeInMs: 100,
+    maxBytesPerPartition: 8 * 1024 * 1024,
+  });
   const messages: RawMessage[] = [];
   await consumer.connect();
   try {
@@ -51,7 +60,12 @@ export async function readAll(topic: string, count: number, timeoutMs = 60_000):
         messages.push({ key: message.key?.toString() ?? null, value: message.value, headers });
       },
     });
-    await waitFor(() => (messages.length >= count ? true : undefined), `${count} messages in ${topic}`, timeoutMs, () => `${messages.length} arrived`);
+    await waitFor(
+      () => (messages.length >= count ? true : undefined),
+      `${count} messages in ${topic}`,
+      timeoutMs,
+      () => `${messages.length} arrived`,
+    );
   } finally {
     await consumer.disconnect();
   }

@@ -24,7 +24,12 @@ export interface ConsumedMessage {
 }
 
 /** Reads a topic from the beginning until `count` messages arrived (or the deadline passed). */
-export async function consumeAll(kafka: Kafka, topic: string, count: number, timeoutMs = 30_000): Promise<ConsumedMessage[]> {
+export async function consumeAll(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 30_000,
+): Promise<ConsumedMessage[]> {
   const consumer = kafka.consumer({ groupId: uniqueName('reader') });
   const messages: ConsumedMessage[] = [];
   await consumer.connect();
@@ -36,7 +41,13 @@ export async function consumeAll(kafka: Kafka, topic: string, count: number, tim
       eachMessage: async ({ partition, message }) => {
         const headers: Record<string, string> = {};
         for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        messages.push({ key: String(message.key), value: message.value ?? Buffer.alloc(0), partition, offset: message.offset, headers });
+        messages.push({
+          key: String(message.key),
+          value: message.value ?? Buffer.alloc(0),
+          partition,
+          offset: message.offset,
+          headers,
+        });
         if (messages.length >= count) done();
       },
     });
