@@ -43,7 +43,8 @@ export interface Checkpointer {
 export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
   let running: Promise<void> | undefined;
 
-  const round = async () => {
+  /** `last`: the stop's final round, whose failed commit must reach the user (the run exits 1). */
+  const round = async (last = false) => {
     const taken: Array<{ state: PartitionState; checkpoint: PartitionCheckpoint }> = [];
     for (const state of deps.partitions()) {
       const checkpoint = takeCheckpoint(state, deps.stateTopic, deps.prefixOf(state.partition));
@@ -73,6 +74,8 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       );
       for (const { state, offset } of commits) state.committed = offset;
     } catch (error) {
+      // At the stop nobody retries: say so, since the next start re-reads (and re-writes) from the last commit.
+      if (last) throw error;
       // A rebalance in progress refuses commits; the state topic already says where to resume.
       deps.logger.debug(`offset commit postponed: ${errorMessage(error)}`);
     }
@@ -109,18 +112,18 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
     deps.metrics.checkpoints.inc();
   };
 
-  const run = () => {
-    running ??= round().finally(() => {
+  const run = (last = false) => {
+    running ??= round(last).finally(() => {
       running = undefined;
     });
     return running;
   };
 
   return {
-    run,
+    run: () => run(),
     async final() {
       while (running) await running.catch(() => {});
-      await run();
+      await run(true);
     },
   };
 }
