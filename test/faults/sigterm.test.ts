@@ -38,7 +38,7 @@ beforeAll(async () => {
   // closing ticks) 10 s after its last tick; whether that happened before the read-back depends on
   // how long the catch-up took (a CI run stored 2 such bars), so compare what the stream closes.
   const symbols = new Set(all.map((tick) => tick.symbol)).size;
-  lastTime = Math.max(...all.slice(0, -symbols).map((tick) => tick.time)); // one closing tick a symbol ends `all`
+  lastTime = all.slice(0, -symbols).reduce((last, tick) => Math.max(last, tick.time), 0); // one closing tick a symbol ends `all`
   expected = beforeClosingTicks(expectedResults(suite.config.windows, all), lastTime);
   await produce(suite.config.kafka.topics.prices, tickMessages(all));
 });
