@@ -141,8 +141,9 @@ export const TICK_OPTIONAL_NUMBERS = [
   'open',
   'previousClose',
 ] as const;
-const TICK_OPTIONAL_STRINGS = ['currency', 'exchange'] as const;
-const MARKET_STATES = new Set<string>(['PRE', 'REGULAR', 'POST', 'CLOSED']);
+export const TICK_OPTIONAL_STRINGS = ['currency', 'exchange'] as const;
+/** The market states a tick may carry (`marketState`). */
+export const MARKET_STATES: ReadonlySet<unknown> = new Set(['PRE', 'REGULAR', 'POST', 'CLOSED']);
 const MAX_MESSAGE_BYTES = 64 * 1024;
 
 /**

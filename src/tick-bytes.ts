@@ -7,7 +7,16 @@
  * `decodeTick`, so the result and every error message are `decodeTick`'s by construction
  * (src/tick-bytes.test.ts checks that on random input against a naive reference).
  */
-import { decodeTick, SCHEMA_VERSION, TICK_LIMITS, type MarketState, type Tick } from './model.ts';
+import {
+  decodeTick,
+  MARKET_STATES,
+  SCHEMA_VERSION,
+  TICK_LIMITS,
+  TICK_OPTIONAL_NUMBERS,
+  TICK_OPTIONAL_STRINGS,
+  type MarketState,
+  type Tick,
+} from './model.ts';
 
 const MAX_MESSAGE_BYTES = 64 * 1024;
 const QUOTE = 0x22;
@@ -111,16 +120,8 @@ const KEYS = [
   'time',
   'price',
   'source',
-  'dayVolume',
-  'size',
-  'bid',
-  'ask',
-  'dayHigh',
-  'dayLow',
-  'open',
-  'previousClose',
-  'currency',
-  'exchange',
+  ...TICK_OPTIONAL_NUMBERS,
+  ...TICK_OPTIONAL_STRINGS,
   'marketState',
   'backfill',
 ] as const;
@@ -180,7 +181,6 @@ function readFields(message: Buffer): boolean {
 }
 
 const { minTime, maxTime, minPrice, maxPrice, maxVolume } = TICK_LIMITS;
-const MARKET_STATES = new Set<unknown>(['PRE', 'REGULAR', 'POST', 'CLOSED']);
 
 /** An optional number in range, `absent` when missing or null, NOT_SIMPLE when decodeTick would refuse it. */
 function optionalNumber(value: Value | undefined, max: number): number | undefined | typeof NOT_SIMPLE {
