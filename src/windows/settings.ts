@@ -2,7 +2,8 @@
  * The `windows` config turned into numbers once (durations in ms), with the checks the schema
  * cannot express on its own: they need several fields at a time.
  */
-import type { AlertRule, Config } from '../config/schema.ts';
+import type { AlertRule } from '../config/alert-rules.ts';
+import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../errors.ts';
 import { formatDuration, parseDuration } from '../util/duration.ts';
 
