@@ -6,9 +6,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import type { IHeaders } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { BIN, cleanEnv, runCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
 
 export interface OpsSuite {
@@ -100,4 +101,32 @@ export function ndjson<T = Record<string, unknown>>(stdout: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/** `status --watch --json` running in the background: its NDJSON reports so far, and how it ended. */
+export interface StatusWatch {
+  stdout(): string;
+  reports<T>(): T[];
+  /** Ctrl-C; resolves with the exit code. */
+  interrupt(): Promise<number | null>;
+}
+
+export function watchStatus(suite: OpsSuite, intervalArg = '1s'): StatusWatch {
+  const child = spawn(
+    process.execPath,
+    [BIN, '--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg],
+    { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let stdout = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    stdout: () => stdout,
+    // Whole lines only: the last one may still be arriving.
+    reports: <T>() => ndjson<T>(stdout.slice(0, stdout.lastIndexOf('\n') + 1)),
+    interrupt() {
+      child.kill('SIGINT');
+      return exited;
+    },
+  };
 }
