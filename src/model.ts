@@ -3,6 +3,7 @@
  * message, with a schema version `v`). Times are epoch milliseconds (UTC) of the event itself.
  * Decoding validates by hand rather than through the config schema: it is the consumer's hot path.
  */
+import type { AlertType, Severity } from './config/alert-rules.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -56,23 +57,29 @@ export interface Bar {
   exchange?: string;
 }
 
-/** Indicator values computed on a closed bar (keys like sma_20, ema_12, rsi_14, macd, bb_upper). */
+/** The trend label of an indicator point (src/windows/indicators/trend.ts says how it is chosen). */
+export type Trend = 'up' | 'down' | 'flat';
+
+/**
+ * Indicator values computed on a closed bar; the keys (sma_20, ema_12, rsi_14, macd, bb_upper…) are
+ * named in src/windows/indicators/fields.ts.
+ */
 export interface IndicatorPoint {
   symbol: string;
   interval: string;
   /** Start of the bar the values belong to. */
   time: number;
   values: Record<string, number>;
-  trend?: 'up' | 'down' | 'flat';
+  trend?: Trend;
 }
 
-export type Severity = 'info' | 'warning' | 'critical';
+export type { Severity };
 
 export interface Alert {
   symbol: string;
   /** Rule name from the config. */
   rule: string;
-  type: 'price-change' | 'volume-spike' | 'volatility' | 'ma-crossover';
+  type: AlertType;
   severity: Severity;
   interval: string;
   /** Event time the alert refers to (start of the bar that triggered it). */
