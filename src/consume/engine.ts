@@ -17,7 +17,6 @@ import type { WindowOutput } from '../model.ts';
 import { connectKafka, dlqTopic, ensureTopics, type TopicSpec } from '../kafka/topics.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { partitionKey } from './changelog.ts';
 import { createCheckpointer } from './checkpointer.ts';
@@ -309,7 +308,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         if (paused && transactor) void checkpointer.run().catch(fail); // only a round drains what waits for it
         resumeIfRoomy();
       }, TIMER_MS),
-      setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
+      setInterval(() => void checkpointer.run().catch(fail), config.kafka.checkpointInterval.ms),
       statusTimer(logger, summary, () => partitions.size()),
     );
 
