@@ -28,8 +28,8 @@ import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createMembershipGate, SESSION_TIMEOUT_MS, type MembershipGate } from './fencing.ts';
 import { FETCH } from './fetch.ts';
 import { createConsumeMetrics, deliveryMetrics, type ConsumeMetrics } from './metrics.ts';
-import { createEngineOutputs } from './outputs.ts';
-import type { ApplyCounts, PartitionState } from './partition-state.ts';
+import { createEngineOutputs, type EngineOutputsDeps } from './outputs.ts';
+import type { ApplyCounts } from './partition-state.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
 export interface ConsumeOptions {
@@ -270,7 +270,10 @@ async function joinGroup(kafka: Kafka, config: Config, options: ConsumeOptions, 
   const { run, res, metrics } = ctx;
   const topic = config.kafka.topics.prices;
   const group = config.kafka.groupId;
-  const { valve, gate, outputs } = wireOutputs(config, logger, ctx, () => partitions.states());
+  const { valve, gate, outputs } = wireOutputs(config, logger, ctx, {
+    partitions: () => partitions.states(),
+    inTransaction: () => checkpointer.inTransaction(),
+  });
   const { store, consumer, admin } = await openGroupClients(kafka, config, logger, run.halt.signal, res);
   valve.attach(consumer);
 
@@ -328,7 +331,12 @@ async function joinGroup(kafka: Kafka, config: Config, options: ConsumeOptions, 
 }
 
 /** Backpressure on the fetch, the membership gate and the outputs' way to the sinks, which need one another. */
-function wireOutputs(config: Config, logger: Logger, ctx: JoinContext, partitions: () => Iterable<PartitionState>) {
+function wireOutputs(
+  config: Config,
+  logger: Logger,
+  ctx: JoinContext,
+  held: Pick<EngineOutputsDeps, 'partitions' | 'inTransaction'>,
+) {
   const { run, res, metrics } = ctx;
   const topic = config.kafka.topics.prices;
   const valve = createFetchValve({
@@ -355,7 +363,8 @@ function wireOutputs(config: Config, logger: Logger, ctx: JoinContext, partition
       metrics: deliveryMetrics(metrics),
     },
     metrics,
-    partitions,
+    ...held,
+    dlqTopic: dlqTopic(topic),
   });
 
   return { valve, gate, outputs };
