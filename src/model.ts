@@ -56,14 +56,20 @@ export interface Bar {
   exchange?: string;
 }
 
-/** Indicator values computed on a closed bar (keys like sma_20, ema_12, rsi_14, macd, bb_upper). */
+/** The trend label of an indicator point (src/windows/indicators/trend.ts says how it is chosen). */
+export type Trend = 'up' | 'down' | 'flat';
+
+/**
+ * Indicator values computed on a closed bar; the keys (sma_20, ema_12, rsi_14, macd, bb_upper…) are
+ * named in src/windows/indicators/fields.ts.
+ */
 export interface IndicatorPoint {
   symbol: string;
   interval: string;
   /** Start of the bar the values belong to. */
   time: number;
   values: Record<string, number>;
-  trend?: 'up' | 'down' | 'flat';
+  trend?: Trend;
 }
 
 export type Severity = 'info' | 'warning' | 'critical';

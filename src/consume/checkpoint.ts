@@ -6,7 +6,7 @@
  */
 import type { OutgoingMessage } from '../kafka/publisher.ts';
 import { encodeCheckpoint, encodeSymbolRecord, symbolKey } from './changelog.ts';
-import { stateDigest, type PartitionState, type PersistedSymbol } from './partition.ts';
+import { stateDigest, type PartitionState, type PersistedSymbol } from './partition-state.ts';
 
 export interface PartitionCheckpoint {
   partition: number;

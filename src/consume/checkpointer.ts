@@ -11,7 +11,7 @@ import type { Transactor } from '../kafka/transactions.ts';
 import { markPersisted, putBack, takeCheckpoint, type PartitionCheckpoint } from './checkpoint.ts';
 import type { MembershipGate } from './fencing.ts';
 import type { ConsumeMetrics } from './metrics.ts';
-import type { PartitionState } from './partition.ts';
+import type { PartitionState } from './partition-state.ts';
 import type { Router } from '../delivery/router.ts';
 
 export interface CheckpointerDeps {
@@ -85,7 +85,7 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
    * The exactly-once round: the other sinks first (they are idempotent), then in one transaction
    * the Kafka outputs, the state records and the offsets of the partitions still ours. A partition
    * that is not ours at that moment is left out whole; its outputs wait in case it comes back
-   * unchanged (partitions.ts), else its next owner produces them again from the last commit.
+   * unchanged (assigned-partitions.ts), else its next owner produces them again from the last commit.
    */
   const transact = async (
     transactor: Transactor,

@@ -10,7 +10,7 @@ import { encodeTick, type WindowOutput } from '../model.ts';
 import { createWindowPipeline } from '../windows/index.ts';
 import { makeTick, PINNED_NOW, windowsConfig } from '../windows/testing.ts';
 import type { WindowPipeline } from '../windows/types.ts';
-import { applyMessages, createPartitionState, type ApplyContext } from './partition.ts';
+import { applyMessages, createPartitionState, type ApplyContext } from './partition-state.ts';
 
 const T0 = Date.UTC(2026, 2, 10, 14, 30);
 

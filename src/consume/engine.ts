@@ -28,8 +28,8 @@ import { closeSinks, describeUnwritten, flushUntilStopped, settledWithin, unwrit
 import { createMembershipGate, SESSION_TIMEOUT_MS } from './fencing.ts';
 import { createConsumeMetrics, deliveryMetrics } from './metrics.ts';
 import { FETCH } from './fetch.ts';
-import { createPartitions } from './partitions.ts';
-import type { PartitionState } from './partition.ts';
+import { createAssignedPartitions } from './assigned-partitions.ts';
+import type { PartitionState } from './partition-state.ts';
 import type { Router } from '../delivery/router.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
@@ -223,7 +223,7 @@ export async function runConsume(config: Config, options: ConsumeOptions): Promi
         `a sink buffer is full (sinks.maxBuffered ${config.sinks.maxBuffered}): pausing fetch until it drains`,
       );
     };
-    const partitions = createPartitions({
+    const partitions = createAssignedPartitions({
       topic,
       group,
       dlqTopic: deadTopic,

@@ -3,7 +3,7 @@
  * for longer than the group's session timeout may have been replaced by another member, which
  * already stored complete results. When it wakes up, nothing it holds may be written — not a bar,
  * not a dead letter, not a state record — until the group confirmed it is still a member (a
- * heartbeat answered, or a new assignment after rejoining; partitions.ts then decides per
+ * heartbeat answered, or a new assignment after rejoining; assigned-partitions.ts then decides per
  * partition whether its in-memory state is still good).
  *
  * The test is on the wall clock at the moment of writing, so it holds even when the first thing

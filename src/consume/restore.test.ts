@@ -19,7 +19,7 @@ import {
   createPartitionState,
   type ApplyContext,
   type PartitionState,
-} from './partition.ts';
+} from './partition-state.ts';
 
 const TOPIC = 'prices';
 const STATE_TOPIC = 'state';

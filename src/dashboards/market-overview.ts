@@ -9,9 +9,8 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import type { Config } from '../config/schema.ts';
 import { dashboardFrame, panelIds } from './frame.ts';
-import { barIntervals } from './indicator-fields.ts';
 import { DASHBOARD_UIDS, INFLUX_DATASOURCE } from './names.ts';
-import { overviewQueries } from './queries.ts';
+import { barIntervals, overviewQueries } from './queries.ts';
 import { flux } from './targets.ts';
 
 const PER_SYMBOL = '${__field.labels.symbol}';

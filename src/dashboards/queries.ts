@@ -5,11 +5,17 @@
  */
 import type { Config } from '../config/schema.ts';
 import { anyOf, fluxList, fluxString, fromRange, lines, pivotKeep } from './flux.ts';
-import { barIntervals, indicatorFields } from './indicator-fields.ts';
+import { parseDuration } from '../util/duration.ts';
+import { indicatorFields } from '../windows/indicators/fields.ts';
 
 const SYMBOL = 'r.symbol == "${symbol}"';
 const SYMBOL_AND_INTERVAL = `${SYMBOL} and r.interval == "\${interval}"`;
 const OHLC = ['open', 'high', 'low', 'close'];
+
+/** Bar intervals from the shortest to the longest: the shortest is the finest view of a session. */
+export function barIntervals(config: Config): string[] {
+  return [...config.windows.bars.intervals].sort((a, b) => parseDuration(a) - parseDuration(b));
+}
 
 function measurement(name: string): string {
   return `r._measurement == ${fluxString(name)}`;
@@ -97,7 +103,7 @@ export function overviewQueries(config: Config) {
 
 export function symbolQueries(config: Config) {
   const { bucket, measurements } = config.influx;
-  const fields = indicatorFields(config);
+  const fields = indicatorFields(config.windows.indicators);
   const withIndicators = config.windows.indicators.enabled;
   const barsPredicate = `${measurement(measurements.bars)} and ${anyOf('_field', OHLC)}`;
   const overlayPredicate = `${measurement(measurements.indicators)} and ${anyOf('_field', fields.overlays)}`;

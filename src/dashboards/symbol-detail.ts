@@ -9,9 +9,9 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
 import type { Config } from '../config/schema.ts';
 import { dashboardFrame, panelIds } from './frame.ts';
-import { barIntervals, indicatorFields } from './indicator-fields.ts';
+import { indicatorFields } from '../windows/indicators/fields.ts';
 import { DASHBOARD_UIDS, INFLUX_DATASOURCE, POSTGRES_DATASOURCE } from './names.ts';
-import { symbolQueries } from './queries.ts';
+import { barIntervals, symbolQueries } from './queries.ts';
 import { flux, sql } from './targets.ts';
 
 function option(value: string, selected = false): dashboard.VariableOption {
@@ -58,7 +58,7 @@ const dashed = { id: 'custom.lineStyle', value: { fill: 'dash', dash: [10, 10] }
 
 export function symbolDetail(config: Config): dashboard.Dashboard {
   const q = symbolQueries(config);
-  const fields = indicatorFields(config);
+  const fields = indicatorFields(config.windows.indicators);
   const withIndicators = config.windows.indicators.enabled;
   const id = panelIds();
 

@@ -3,13 +3,11 @@
  * window outputs, with no I/O. A version number that moves on every change lets the screen redraw
  * only when something changed.
  */
-import type { Alert, MarketState, Tick, WindowOutput } from '../model.ts';
+import type { Alert, MarketState, Tick, Trend, WindowOutput } from '../model.ts';
 import type { SessionCalendar } from '../windows/calendar.ts';
 
 export const SORT_FIELDS = ['symbol', 'change', 'volume', 'price'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
-
-export type Trend = 'up' | 'down' | 'flat';
 
 /** What the change is measured against: Yahoo's previous close, or the best stand-in we have. */
 export type ReferenceKind = 'previous-close' | 'open' | 'first-tick';

@@ -5,11 +5,12 @@
  * arguments.
  */
 import type { ChalkInstance } from 'chalk';
-import type { Alert, MarketState } from '../model.ts';
+import type { Alert, MarketState, Trend } from '../model.ts';
 import { truncateVisible, visibleWidth } from './ansi.ts';
 import { fitColumns, fitRows } from './fit.ts';
 import { formatCompact, formatIndicator, formatPrice, formatSignedPercent, formatSignedPrice } from './format.ts';
-import { changeOf, isClosed, sortedRows, type SymbolRow, type Trend, type WatchModel } from './model.ts';
+import { emaField, rsiField, smaField } from '../windows/index.ts';
+import { changeOf, isClosed, sortedRows, type SymbolRow, type WatchModel } from './model.ts';
 import { sparkline } from './sparkline.ts';
 
 /** Which indicator values get a column (periods from the config); a missing one has no column. */
@@ -135,22 +136,26 @@ function columnsFor(model: WatchModel, options: TableOptions): Column[] {
       cell: (row) => ({ text: sparkline(row.closes, sparkBars), paint: colors.cyan }),
     },
   ];
-  if (indicators.sma !== undefined)
+  if (indicators.sma !== undefined) {
+    const key = smaField(indicators.sma);
     columns.push({
       header: `SMA${indicators.sma}`,
       align: 'right',
       dropRank: DROP_RANK.sma,
-      cell: (row) => indicatorCell(row, `sma_${indicators.sma}`),
+      cell: (row) => indicatorCell(row, key),
     });
-  if (indicators.ema !== undefined)
+  }
+  if (indicators.ema !== undefined) {
+    const key = emaField(indicators.ema);
     columns.push({
       header: `EMA${indicators.ema}`,
       align: 'right',
       dropRank: DROP_RANK.ema,
-      cell: (row) => indicatorCell(row, `ema_${indicators.ema}`),
+      cell: (row) => indicatorCell(row, key),
     });
+  }
   if (indicators.rsi !== undefined) {
-    const key = `rsi_${indicators.rsi}`;
+    const key = rsiField(indicators.rsi);
     columns.push({
       header: `RSI${indicators.rsi}`,
       align: 'right',

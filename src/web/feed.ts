@@ -4,9 +4,9 @@
  * rows. A new page (or one that reconnects) gets `snapshot()` first and then every `FeedEvent`, so
  * it catches up on whatever it missed.
  */
-import type { Alert, Bar, IndicatorPoint, Tick, WindowOutput } from '../model.ts';
+import type { Alert, Bar, IndicatorPoint, Tick, Trend, WindowOutput } from '../model.ts';
 import { windowStart } from '../windows/bars/grid.ts';
-import type { BarInterval, SessionCalendar } from '../windows/index.ts';
+import { BOLLINGER_FIELDS, type BarInterval, type IndicatorFields, type SessionCalendar } from '../windows/index.ts';
 import { changeOf, type SymbolRow } from '../watch/model.ts';
 
 /** Bars kept per symbol and interval: a full session of 1m bars with room to spare. */
@@ -25,7 +25,7 @@ export interface TableRow {
   dayVolume?: number;
   bars: number;
   indicators: Record<string, number>;
-  trend?: string;
+  trend?: Trend;
   marketState?: string;
 }
 
@@ -53,8 +53,8 @@ export interface FeedSnapshot {
   interval: string;
   /** Exchange time zone, for the page's clock. */
   timezone: string;
-  /** The RSI key of the configured period, like rsi_14. */
-  rsiKey: string;
+  /** The indicator fields to draw, by the names the pipeline writes (src/windows/indicators/fields.ts). */
+  fields: PageFields;
   symbols: string[];
   rows: TableRow[];
   /** By symbol, then interval. */
@@ -80,7 +80,8 @@ export interface WebFeedOptions {
   intervals: readonly BarInterval[];
   interval: string;
   calendar: SessionCalendar;
-  rsiPeriod: number;
+  /** The indicator fields the pipeline writes (windows/indicators/fields.ts). */
+  fields: IndicatorFields;
   /** Symbols to list before their first tick. */
   symbols: readonly string[];
 }
@@ -106,6 +107,25 @@ function tableRow(row: SymbolRow): TableRow {
     indicators: row.indicators,
     trend: row.trend,
     marketState: row.marketState,
+  };
+}
+
+/** What the page draws: over the candles the averages (solid) and the outer bands (dashed), RSI and MACD below. */
+export interface PageFields {
+  overlays: { key: string; band: boolean }[];
+  rsi: string;
+  macd: IndicatorFields['macd'];
+}
+
+function pageFields(fields: IndicatorFields): PageFields {
+  const bands: string[] = [BOLLINGER_FIELDS.upper, BOLLINGER_FIELDS.lower];
+  return {
+    // The middle band is the moving average of the band's period: drawn once, as that average.
+    overlays: fields.overlays
+      .filter((key) => key !== BOLLINGER_FIELDS.middle)
+      .map((key) => ({ key, band: bands.includes(key) })),
+    rsi: fields.rsi,
+    macd: fields.macd,
   };
 }
 
@@ -252,7 +272,7 @@ export function createWebFeed(options: WebFeedOptions): WebFeed {
         intervals: options.intervals.map((interval) => interval.label),
         interval: options.interval,
         timezone: options.calendar.timezone,
-        rsiKey: `rsi_${options.rsiPeriod}`,
+        fields: pageFields(options.fields),
         symbols,
         rows: [...rows.values()].map(tableRow).sort((a, b) => (a.symbol < b.symbol ? -1 : 1)),
         bars,

@@ -1,7 +1,7 @@
 /** `watch --web`: the feed that follows the watch run and the local server that shows it. */
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseWindowSettings, SessionCalendar } from '../windows/index.ts';
+import { indicatorFields, parseWindowSettings, SessionCalendar } from '../windows/index.ts';
 import { createWebFeed, type WebFeed } from './feed.ts';
 import { openBrowser } from './open.ts';
 import { startWebServer, type WebServer } from './server.ts';
@@ -21,7 +21,7 @@ export async function startWatchWeb(
     intervals: settings.intervals,
     interval: options.interval,
     calendar: new SessionCalendar(config.windows.timezone),
-    rsiPeriod: config.windows.indicators.rsi,
+    fields: indicatorFields(config.windows.indicators),
     // A replay lists the symbols of its file as they come.
     symbols: config.source.name === 'replay' ? [] : config.symbols,
   });

@@ -3,4 +3,12 @@ export { createWindowPipeline, SNAPSHOT_VERSION, type WindowPipelineOptions } fr
 export { windowOperators } from './operators.ts';
 export { parseWindowSettings, type WindowSettings, type BarInterval } from './settings.ts';
 export { SessionCalendar, type TradingDay } from './calendar.ts';
+export {
+  BOLLINGER_FIELDS,
+  emaField,
+  indicatorFields,
+  rsiField,
+  smaField,
+  type IndicatorFields,
+} from './indicators/fields.ts';
 export type { LateTick, SymbolSnapshot, WindowPipeline, WindowOperatorModule, WindowsConfig } from './types.ts';

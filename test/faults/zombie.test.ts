@@ -3,7 +3,7 @@
  * consumer B joins, the group drops A and B takes every partition over and commits. Then A resumes
  * (SIGCONT) with its stale windows and buffers. A writes nothing until the group confirmed it is a
  * member again (fencing.ts), and a partition it gets back after B committed on it is restored from
- * the state topic instead of continuing from its stale memory (partitions.ts). Together with the
+ * the state topic instead of continuing from its stale memory (assigned-partitions.ts). Together with the
  * PostgreSQL version column (a bar from an older stream position never replaces a newer one) and
  * exactly-once Kafka outputs they leave exactly the results of an undisturbed run in InfluxDB,
  * PostgreSQL and the kafka sink's topics (each record once), and an empty DLQ. Runs on the shipped

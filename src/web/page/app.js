@@ -14,21 +14,17 @@
     grid: '#1c2330',
     line: '#273041',
   };
-  const OVERLAYS = [
-    { key: 'sma_20', color: '#f0b429', title: 'SMA 20' },
-    { key: 'sma_50', color: '#c678dd', title: 'SMA 50' },
-    { key: 'ema_12', color: '#4c8dff', title: 'EMA 12' },
-    { key: 'ema_26', color: '#56b6c2', title: 'EMA 26' },
-    { key: 'bb_upper', color: 'rgba(125,135,153,0.8)', title: 'BB upper', dashed: true },
-    { key: 'bb_lower', color: 'rgba(125,135,153,0.8)', title: 'BB lower', dashed: true },
-  ];
+  // Moving averages take these colours in the order the snapshot lists them; bands are dashed grey.
+  const AVERAGE_COLORS = ['#f0b429', '#c678dd', '#4c8dff', '#56b6c2', '#e06c75', '#98c379'];
+  const BAND_COLOR = 'rgba(125,135,153,0.8)';
   const $ = (selector) => document.querySelector(selector);
   const params = new URLSearchParams(location.search);
 
   let state = undefined;
   let symbol = params.get('symbol') || undefined;
   let interval = params.get('interval') || undefined;
-  let rsiKey = 'rsi_14';
+  // The indicator field names to draw (the server's configured periods); every snapshot brings them.
+  let fields = undefined;
   let eventsSeen = 0;
 
   // ---- chart --------------------------------------------------------------------------------
@@ -78,17 +74,32 @@
     priceLineVisible: false,
   });
   volume.priceScale().applyOptions({ scaleMargins: { top: 0.82, bottom: 0 } });
-  const overlays = OVERLAYS.map((spec) => ({
-    ...spec,
-    series: chart.addSeries(LWC.LineSeries, {
-      color: spec.color,
-      lineWidth: spec.dashed ? 1 : 2,
-      lineStyle: spec.dashed ? LWC.LineStyle.Dashed : LWC.LineStyle.Solid,
-      priceLineVisible: false,
-      lastValueVisible: false,
-      crosshairMarkerVisible: false,
-    }),
-  }));
+  let overlays = [];
+  // `sma_20` → `SMA 20`, `bb_upper` → `BB upper`.
+  const titleOf = (key) => key.replace(/^([a-z]+)_/, (_, kind) => `${kind.toUpperCase()} `);
+  /** Lines over the candles for the snapshot's overlay fields: keeps those still listed, adds the new ones. */
+  function setOverlays(list) {
+    const keys = list.map((overlay) => overlay.key);
+    for (const overlay of overlays) if (!keys.includes(overlay.key)) chart.removeSeries(overlay.series);
+    let averages = 0;
+    overlays = list.map(({ key, band }) => {
+      const color = band ? BAND_COLOR : AVERAGE_COLORS[averages++ % AVERAGE_COLORS.length];
+      const kept = overlays.find((overlay) => overlay.key === key);
+      if (kept) {
+        kept.series.applyOptions({ color });
+        return { ...kept, color };
+      }
+      const series = chart.addSeries(LWC.LineSeries, {
+        color,
+        lineWidth: band ? 1 : 2,
+        lineStyle: band ? LWC.LineStyle.Dashed : LWC.LineStyle.Solid,
+        priceLineVisible: false,
+        lastValueVisible: false,
+        crosshairMarkerVisible: false,
+      });
+      return { key, title: titleOf(key), color, series };
+    });
+  }
   const rsi = chart.addSeries(
     LWC.LineSeries,
     { color: '#c678dd', lineWidth: 2, priceLineVisible: false, title: 'RSI' },
@@ -153,12 +164,12 @@
   function drawIndicators() {
     const points = pointsOf(symbol, interval);
     for (const overlay of overlays) overlay.series.setData(points.map((point) => lineOf(point, overlay.key)));
-    rsi.setData(points.map((point) => lineOf(point, rsiKey)));
-    macd.setData(points.map((point) => lineOf(point, 'macd')));
-    macdSignal.setData(points.map((point) => lineOf(point, 'macd_signal')));
+    rsi.setData(points.map((point) => lineOf(point, fields.rsi)));
+    macd.setData(points.map((point) => lineOf(point, fields.macd.line)));
+    macdSignal.setData(points.map((point) => lineOf(point, fields.macd.signal)));
     macdHistogram.setData(
       points.map((point) => {
-        const value = point.values.macd_histogram;
+        const value = point.values[fields.macd.histogram];
         return value === undefined
           ? { time: seconds(point.time) }
           : { time: seconds(point.time), value, color: value >= 0 ? 'rgba(38,166,154,0.7)' : 'rgba(239,83,80,0.7)' };
@@ -219,7 +230,7 @@
   const direction = (value) => (value === undefined ? '' : value > 0 ? 'up' : value < 0 ? 'down' : '');
 
   function rowCells(row) {
-    const rsiValue = row.indicators[rsiKey];
+    const rsiValue = row.indicators[fields.rsi];
     return [
       `<td>${row.symbol}</td>`,
       `<td class="price">${number(row.price)}</td>`,
@@ -384,7 +395,8 @@
     state = snapshot;
     timezone = snapshot.timezone ?? 'UTC';
     for (const key of Object.keys(formatters)) delete formatters[key];
-    rsiKey = snapshot.rsiKey ?? rsiKey;
+    fields = snapshot.fields;
+    setOverlays(fields.overlays);
     if (!interval || !state.intervals.includes(interval)) interval = state.interval;
     if (!symbol || !state.symbols.includes(symbol)) symbol = state.symbols[0];
     // Everything is drawn from the new state right here; what the old one had pending is moot.
@@ -422,10 +434,10 @@
 
   function drawPoint(point) {
     for (const overlay of overlays) overlay.series.update(lineOf(point, overlay.key));
-    rsi.update(lineOf(point, rsiKey));
-    macd.update(lineOf(point, 'macd'));
-    macdSignal.update(lineOf(point, 'macd_signal'));
-    const value = point.values.macd_histogram;
+    rsi.update(lineOf(point, fields.rsi));
+    macd.update(lineOf(point, fields.macd.line));
+    macdSignal.update(lineOf(point, fields.macd.signal));
+    const value = point.values[fields.macd.histogram];
     macdHistogram.update(
       value === undefined
         ? { time: seconds(point.time) }

@@ -13,6 +13,7 @@ import { createEma, reviveEma, updateEma, type EmaState } from './ema.ts';
 import { createMacd, macdAverages, reviveMacd, updateMacd, type MacdState } from './macd.ts';
 import { createRsi, reviveRsi, updateRsi, type RsiState } from './rsi.ts';
 import { createSessionVwap, reviveSessionVwap, updateSessionVwap, type SessionVwapState } from './session-vwap.ts';
+import { BOLLINGER_FIELDS, emaField, MACD_FIELDS, rsiField, smaField, VWAP_FIELD } from './fields.ts';
 import { trendOf } from './trend.ts';
 
 /** Indicator state of one symbol and interval. */
@@ -37,9 +38,9 @@ export function createIndicatorsOperator(
 ): BarOperator<IndicatorsState> {
   const smaPeriods = [...new Set(config.sma)];
   const emaPeriods = [...new Set(config.ema)];
-  const smaKeys = smaPeriods.map((period) => `sma_${period}`);
-  const emaKeys = emaPeriods.map((period) => `ema_${period}`);
-  const rsiKey = `rsi_${config.rsi}`;
+  const smaKeys = smaPeriods.map(smaField);
+  const emaKeys = emaPeriods.map(emaField);
+  const rsiKey = rsiField(config.rsi);
   const bands = config.bollinger;
   const capacity = Math.max(bands.period, ...smaPeriods);
 
@@ -84,18 +85,18 @@ export function createIndicatorsOperator(
     if (rsi !== undefined) values[rsiKey] = rsi;
     const macd = updateMacd(series.macd, bar.close);
     if (macd !== undefined) {
-      values.macd = macd.macd;
-      values.macd_signal = macd.signal;
-      values.macd_histogram = macd.histogram;
+      values[MACD_FIELDS.line] = macd.macd;
+      values[MACD_FIELDS.signal] = macd.signal;
+      values[MACD_FIELDS.histogram] = macd.histogram;
     }
     const band = bollinger(series.closes, bands.period, bands.stdDev);
     if (band !== undefined) {
-      values.bb_upper = band.upper;
-      values.bb_middle = band.middle;
-      values.bb_lower = band.lower;
+      values[BOLLINGER_FIELDS.upper] = band.upper;
+      values[BOLLINGER_FIELDS.middle] = band.middle;
+      values[BOLLINGER_FIELDS.lower] = band.lower;
     }
     const vwap = updateSessionVwap(series.vwap, env.calendar.dayOf(bar.start).start, bar.vwap, bar.volume);
-    if (vwap !== undefined) values.vwap = vwap;
+    if (vwap !== undefined) values[VWAP_FIELD] = vwap;
     return values;
   }
 

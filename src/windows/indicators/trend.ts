@@ -1,4 +1,4 @@
-export type Trend = 'up' | 'down' | 'flat';
+import type { Trend } from '../../model.ts';
 
 /**
  * Up when the close is above the fast EMA and the fast EMA above the slow one (price and momentum

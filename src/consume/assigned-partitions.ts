@@ -23,7 +23,7 @@ import {
   type ApplyContext,
   type ApplyCounts,
   type PartitionState,
-} from './partition.ts';
+} from './partition-state.ts';
 import type { Router } from '../delivery/router.ts';
 import { createQuietTracker } from './quiet.ts';
 import type { StateStore } from './state-store.ts';
@@ -32,7 +32,7 @@ const RESTORE_HEARTBEAT_MS = 3_000;
 /** Messages applied between two looks at the sink buffers. */
 const SLICE = 2_000;
 
-export interface PartitionsDeps {
+export interface AssignedPartitionsDeps {
   topic: string;
   group: string;
   dlqTopic: string;
@@ -55,7 +55,7 @@ export interface PartitionsDeps {
   committedOffset(partition: number): Promise<number | undefined>;
 }
 
-export interface Partitions {
+export interface AssignedPartitions {
   eachBatch(payload: EachBatchPayload): Promise<void>;
   /** The group's new assignment of our topic. */
   assign(partitions: readonly number[]): void;
@@ -70,7 +70,7 @@ export interface Partitions {
   size(): number;
 }
 
-export function createPartitions(deps: PartitionsDeps): Partitions {
+export function createAssignedPartitions(deps: AssignedPartitionsDeps): AssignedPartitions {
   const { topic, group, consumer, logger, metrics, signal } = deps;
   const partitions = new Map<number, PartitionState>();
   const restoring = new Map<number, Promise<PartitionState | undefined>>();

@@ -33,7 +33,7 @@ export interface PartitionState {
   /** Next offset to apply; undefined until the first batch when nothing was restored. */
   position: number | undefined;
   floors: SkipFloors;
-  /** The position a gap in the offsets was last re-read from (see the engine). */
+  /** The position a gap in the offsets was last re-read from (see assigned-partitions.ts). */
   gapSeek: number | undefined;
   readonly persisted: Map<string, PersistedSymbol>;
   /** Offset of the last checkpoint written for this partition. */
