@@ -4,7 +4,6 @@
  * and healthy (exit 0) again when it is back; dead letters in the last minute and bars that stopped
  * while ticks arrive are unhealthy too.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckResult } from '../../src/doctor/checks.ts';
@@ -12,12 +11,12 @@ import { deadLetter } from '../../src/consume/dead-letter.ts';
 import { encodeTick, type Bar, type Tick } from '../../src/model.ts';
 import { createLineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 import type { StatusFacts } from '../../src/status/gather.ts';
-import { startConsumer, waitFor, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { startConsumer, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress } from '../consume/support/suite.ts';
-import { BIN, cleanEnv } from '../support/cli.ts';
+import { waitFor } from '../support/wait.ts';
 import { runInPty } from '../watch/support.ts';
 import { createTopic, testInflux, type TestInflux } from '../support/services.ts';
-import { opsSuite, writeRecords, type OpsSuite } from './support.ts';
+import { opsSuite, watchStatus, writeRecords, type OpsSuite } from './support.ts';
 
 interface Report {
   healthy: boolean;
@@ -130,33 +129,22 @@ describe('stockstream status', () => {
   });
 
   it('--watch refreshes until Ctrl-C and exits with the last verdict', async () => {
-    const child = spawn(
-      process.execPath,
-      [BIN, '--config', suite.configPath, '--json', 'status', '--watch', '--interval', '1s'],
-      { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const watch = watchStatus(suite);
     await waitFor(
-      () => (stdout.split('\n').length > 2 ? true : undefined),
+      () => (watch.reports().length >= 2 ? true : undefined),
       'two refreshes',
       30_000,
-      () => stdout,
+      () => watch.stdout(),
     );
-    child.kill('SIGINT');
-    expect(await exited).toBe(1);
-    const reports = stdout
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Report);
+    expect(await watch.interrupt()).toBe(1);
+    const reports = watch.reports<Report>();
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports.every((report) => report.healthy === false)).toBe(true);
   });
 
   it('--watch on a terminal redraws the screen in place', async () => {
     const run = runInPty(['--config', suite.configPath, 'status', '--watch', '--interval', '1s']);
-    await run.waitFor((output) => output.split('\x1b[H\x1b[2J').length > 2, 30_000, 'a second refresh');
+    await run.waitFor((output) => output.split('\x1b[H\x1b[2J').length > 2, 'a second refresh', 30_000);
     const screens = run.output().split('\x1b[H\x1b[2J').slice(1);
     for (const screen of screens.slice(0, 2)) expect(screen).toMatch(/^status at .*: unhealthy\r?\n/);
     run.signal('SIGINT');

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IHeaders } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { runCli, startCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
 
 export interface OpsSuite {
@@ -100,4 +100,24 @@ export function ndjson<T = Record<string, unknown>>(stdout: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/** `status --watch --json` running in the background: its NDJSON reports so far, and how it ended. */
+export interface StatusWatch {
+  stdout(): string;
+  reports<T>(): T[];
+  /** Ctrl-C; resolves with the exit code. */
+  interrupt(): Promise<number | null>;
+}
+
+export function watchStatus(suite: OpsSuite, intervalArg = '1s'): StatusWatch {
+  const run = startCli(['--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg]);
+  return {
+    stdout: () => run.stdout(),
+    // Whole lines only: the last one may still be arriving.
+    reports: <T>() => ndjson<T>(run.stdout().slice(0, run.stdout().lastIndexOf('\n') + 1)),
+    async interrupt() {
+      return (await run.stop('SIGINT')).code;
+    },
+  };
 }
