@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { waitFor } from '../../test/produce/helpers/wait.ts';
+import { waitFor } from '../../test/support/wait.ts';
 import { createLogger } from '../ui/logger.ts';
 import { startStatus } from './status.ts';
 
@@ -20,7 +20,7 @@ describe('produce status', () => {
     status.count('synthetic', 300);
     status.sourceStatus('synthetic', 'market closed');
     status.sourceStatus('synthetic', 'market closed');
-    await waitFor('a rate line', () => lines.some((l) => l.source === 'synthetic' && l.ticksPerSecond !== undefined));
+    await waitFor(() => lines.some((l) => l.source === 'synthetic' && l.ticksPerSecond !== undefined), 'a rate line');
     const elapsed = (Date.now() - began) / 1000;
     status.stop();
 

@@ -4,12 +4,12 @@
  * slow reader before the process exits, with the right exit code, and a reader that stops early
  * (`| head`) ends the process quietly with 0, as Unix tools do.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BIN, cleanEnv } from '../support/cli.ts';
+import { startProcess } from '../support/process.ts';
 
 /** A replay that prints a few megabytes of NDJSON: far more than a pipe buffer (64 KiB) holds. */
 function bigReplay(dir: string): string {
@@ -61,22 +61,16 @@ interface Piped {
 }
 
 /** `bash -c 'stockstream … | reader'`: a real pipe between two processes; PIPESTATUS gives both exit codes. */
-function pipeline(cliArgs: string[], reader: string, cwd: string): Promise<Piped> {
+async function pipeline(cliArgs: string[], reader: string, cwd: string): Promise<Piped> {
   const script = `${[process.execPath, BIN, ...cliArgs].map(quote).join(' ')} 2>"$CLI_STDERR" | ${reader}; echo "\${PIPESTATUS[*]}" >"$CODES"`;
   const files = { CLI_STDERR: join(cwd, 'cli.stderr'), CODES: join(cwd, 'codes') };
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', script], { cwd, env: cleanEnv(files), stdio: ['ignore', 'pipe', 'inherit'] });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.on('error', reject);
-    child.on('close', () => {
-      resolve({
-        codes: readFileSync(files.CODES, 'utf8').trim().split(' ').map(Number),
-        stdout,
-        stderr: readFileSync(files.CLI_STDERR, 'utf8'),
-      });
-    });
-  });
+  const shell = startProcess('bash', ['-c', script], { cwd, env: cleanEnv(files) });
+  await shell.exited;
+  return {
+    codes: readFileSync(files.CODES, 'utf8').trim().split(' ').map(Number),
+    stdout: shell.stdout(),
+    stderr: readFileSync(files.CLI_STDERR, 'utf8'),
+  };
 }
 
 describe('piped output', () => {

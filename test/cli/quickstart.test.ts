@@ -7,13 +7,14 @@
  * With the machine's old Node first on the PATH the same block must end in the launcher's one-line
  * version message.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { cleanEnv } from '../support/cli.ts';
+import { startProcess } from '../support/process.ts';
 import { OLD_NODE, oldNodeIsTooOld, oldNodeVersion } from '../support/old-node.ts';
 
 const REPO = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,28 +32,20 @@ interface Run {
 }
 
 /** Runs `script` with bash in its own process group; interrupts the group once `done(stdout)` holds. */
-function runUntil(
+async function runUntil(
   script: string,
   cwd: string,
   env: NodeJS.ProcessEnv,
   done: (stdout: string) => boolean,
 ): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-e', '-c', script], { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    let interrupted = false;
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (!interrupted && done(stdout)) {
-        interrupted = true;
-        process.kill(-child.pid!, 'SIGINT');
-      }
-    });
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-  });
+  const shell = startProcess('bash', ['-e', '-c', script], { cwd, env, detached: true });
+  // Until it ends by itself (then the caller's assertions say what was missing), within the test's timeout.
+  void shell.waitForStdout(done, 'the script to print what it must', 600_000).then(
+    () => process.kill(-shell.child.pid!, 'SIGINT'),
+    () => undefined,
+  );
+  const exit = await shell.exited;
+  return { ...exit, stdout: shell.stdout(), stderr: shell.stderr() };
 }
 
 function freshClone(): string {

@@ -12,7 +12,8 @@ import { dlqTopic } from '../../src/kafka/topics.ts';
 import { encodeRecord, type StockInfo } from '../../src/model.ts';
 import { cleanEnv, runCli } from '../support/cli.ts';
 import { createTopic, testKafka, testKafkaClient, testPostgres, uniqueName } from '../support/services.ts';
-import { startConsumer, waitFor, type ConsumerProcess } from './support/consumer-process.ts';
+import { startConsumer, type ConsumerProcess } from './support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { createSuite, produce, readTopic, type ConsumeSuite } from './support/suite.ts';
 
 /** An empty directory: the repository's stockstream.config.ts must not be found. */

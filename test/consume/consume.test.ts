@@ -8,13 +8,8 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dlqTopic } from '../../src/kafka/topics.ts';
 import type { Bar, Tick } from '../../src/model.ts';
-import {
-  describeConsumer,
-  startConsumer,
-  waitFor,
-  waitForMetric,
-  type ConsumerProcess,
-} from './support/consumer-process.ts';
+import { describeConsumer, startConsumer, waitForMetric, type ConsumerProcess } from './support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { influxResults, postgresCounts, postgresResults } from './support/read-back.ts';
 import { createSuite, groupProgress, produce, readTopic, type ConsumeSuite } from './support/suite.ts';
 import {

@@ -14,7 +14,7 @@ import { createLogger } from '../../src/ui/logger.ts';
 import { createOutput } from '../../src/ui/output.ts';
 import { createWindowPipeline } from '../../src/windows/index.ts';
 import { readAtLeast } from './support/kafka-outputs.ts';
-import { waitFor } from './support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { createSuite, groupProgress, produce } from './support/suite.ts';
 import { canonicalBar, expectedResults, sortResults, tickMessages, tickStream } from './support/ticks.ts';
 import type { Bar } from '../../src/model.ts';

@@ -6,13 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { services } from '../support/services.ts';
-import {
-  describeConsumer,
-  startConsumer,
-  waitFor,
-  waitForMetric,
-  type ConsumerProcess,
-} from './support/consumer-process.ts';
+import { describeConsumer, startConsumer, waitForMetric, type ConsumerProcess } from './support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { outageProxy, type OutageProxy } from './support/outage-proxy.ts';
 import { influxResults } from './support/read-back.ts';
 import { createSuite, groupProgress, produce, type ConsumeSuite } from './support/suite.ts';

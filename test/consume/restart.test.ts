@@ -7,13 +7,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Tick } from '../../src/model.ts';
-import {
-  describeConsumer,
-  startConsumer,
-  waitFor,
-  waitForMetric,
-  type ConsumerProcess,
-} from './support/consumer-process.ts';
+import { describeConsumer, startConsumer, waitForMetric, type ConsumerProcess } from './support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { influxResults, postgresCounts, postgresResults } from './support/read-back.ts';
 import { createSuite, groupProgress, produce, type ConsumeSuite } from './support/suite.ts';
 import { closingTicks, expectedResults, tickMessages, tickStream, type Results } from './support/ticks.ts';

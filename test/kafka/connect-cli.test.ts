@@ -3,14 +3,12 @@
  * after the whole `kafka.connectTimeout`), and Ctrl-C while a slow broker is being waited for ends
  * the run at once with exit 130, for both commands that connect (consume and produce).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BIN, cleanEnv, runCli } from '../support/cli.ts';
-import { waitFor } from '../consume/support/consumer-process.ts';
+import { cleanEnv, runCli, startCli } from '../support/cli.ts';
 
 /** An empty directory: the repository's stockstream.config.ts must not be found. */
 const cwd = mkdtempSync(join(tmpdir(), 'connect-cli-'));
@@ -58,29 +56,17 @@ describe('Ctrl-C while connecting', () => {
     ['consume', /consuming .* as group/],
     ['produce', /^/], // produce logs nothing until it is connected
   ])('%s exits 130 at the first SIGINT, without a connect error', { timeout: 60_000 }, async (command, started) => {
-    const child = spawn(process.execPath, [BIN, command, '--brokers', broker], {
-      cwd,
-      env: cleanEnv(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const run = startCli([command, '--brokers', broker], { cwd });
     let connecting = false;
     // Connecting: the silent broker got a connection from it.
     silent.once('connection', () => (connecting = true));
-    await waitFor(
-      async () => (connecting && started.test(stderr) ? true : undefined),
-      'a connection to the silent broker',
-      30_000,
-      () => stderr,
-    );
-    child.kill('SIGINT');
+    await run.waitForStderr((stderr) => connecting && started.test(stderr), 'a connection to the silent broker');
+    run.kill('SIGINT');
     // Killed at 8 s, well inside kafkajs' ~10 s per connect attempt: a 130 means it did not wait.
-    const force = setTimeout(() => child.kill('SIGKILL'), 8_000);
-    const code = await exited;
+    const force = setTimeout(() => run.kill('SIGKILL'), 8_000);
+    const { code } = await run.exited;
     clearTimeout(force);
-    expect(code, stderr).toBe(130);
-    expect(stderr).not.toMatch(/cannot reach|within 30s/);
+    expect(code, run.stderr()).toBe(130);
+    expect(run.stderr()).not.toMatch(/cannot reach|within 30s/);
   });
 });

@@ -3,12 +3,14 @@
  * dashboards and probes rely on: standard process/Node metric names, a build_info gauge, /healthz
  * and /readyz, a `topic` label on the lag, and a loopback-only listener unless told otherwise.
  */
-import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startConsumer, waitFor, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { createSuite, type ConsumeSuite } from '../consume/support/suite.ts';
-import { BIN, cleanEnv } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
+import { parseSamples, sampleValue } from '../support/metrics.ts';
+import { freePort } from '../support/process.ts';
 import { testKafka, uniqueName } from '../support/services.ts';
+import { waitFor } from '../support/wait.ts';
 
 const get = async (url: string) => {
   const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
@@ -18,22 +20,7 @@ const get = async (url: string) => {
 const tryGet = (url: string) => get(url).catch(() => null);
 
 /** The value of one sample, matched by name and a label substring. */
-function sample(text: string, name: string, labels = ''): number | undefined {
-  const line = text
-    .split('\n')
-    .find((l) => l.startsWith(name) && (l[name.length] === ' ' || l[name.length] === '{') && l.includes(labels));
-  return line === undefined ? undefined : Number(line.slice(line.lastIndexOf(' ') + 1));
-}
-
-async function freePort(): Promise<number> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+const sample = (text: string, name: string, labels = '') => sampleValue(parseSamples(text), name, labels);
 
 describe('produce --metrics-port', () => {
   it(
@@ -43,32 +30,21 @@ describe('produce --metrics-port', () => {
       const port = await freePort();
       const topic = uniqueName('metrics_produce');
       // A rate low enough that the run is still going while the test scrapes it.
-      const child = spawn(
-        process.execPath,
-        [
-          BIN,
-          'produce',
-          '--source',
-          'synthetic',
-          '--symbols',
-          'AAPL,MSFT',
-          '--rate',
-          '200',
-          '--topic',
-          topic,
-          '--brokers',
-          testKafka().join(','),
-          '--metrics-port',
-          String(port),
-        ],
-        {
-          env: cleanEnv(),
-          stdio: ['ignore', 'pipe', 'pipe'],
-        },
-      );
-      let stderr = '';
-      child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-      const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+      const run = startCli([
+        'produce',
+        '--source',
+        'synthetic',
+        '--symbols',
+        'AAPL,MSFT',
+        '--rate',
+        '200',
+        '--topic',
+        topic,
+        '--brokers',
+        testKafka().join(','),
+        '--metrics-port',
+        String(port),
+      ]);
       try {
         const base = `http://127.0.0.1:${port}`;
         const text = await waitFor(
@@ -81,7 +57,7 @@ describe('produce --metrics-port', () => {
           },
           '200 published ticks in the metrics',
           60_000,
-          () => stderr,
+          () => run.stderr(),
         );
         expect(sample(text, 'stockstream_kafka_send_seconds_count')).toBeGreaterThan(0);
         expect(sample(text, 'stockstream_kafka_send_retries_total')).toBe(0);
@@ -93,42 +69,33 @@ describe('produce --metrics-port', () => {
         expect(text).not.toMatch(/^stockstream_process_|^stockstream_nodejs_/m);
         expect(await get(`${base}/healthz`)).toEqual({ status: 200, body: 'ok\n' });
         expect(await get(`${base}/readyz`)).toEqual({ status: 200, body: 'ready\n' });
-        expect(stderr).toContain(`metrics on http://127.0.0.1:${port}/metrics`);
+        expect(run.stderr()).toContain(`metrics on http://127.0.0.1:${port}/metrics`);
         // Bound to 127.0.0.1 alone: another loopback address of the same host is refused.
         expect(await tryGet(`http://127.0.0.2:${port}/healthz`)).toBeNull();
       } finally {
-        child.kill('SIGINT');
+        run.kill('SIGINT');
       }
-      expect(await exited, stderr).toBe(0);
+      expect((await run.exited).code, run.stderr()).toBe(0);
     },
   );
 
   it('binds the address --metrics-host names, and wants a port with it', { timeout: 60_000 }, async () => {
     const port = await freePort();
-    const child = spawn(
-      process.execPath,
-      [
-        BIN,
-        'produce',
-        '--source',
-        'synthetic',
-        '--rate',
-        '10',
-        '--topic',
-        uniqueName('metrics_host'),
-        '--brokers',
-        testKafka().join(','),
-        '--metrics-port',
-        String(port),
-        '--metrics-host',
-        '127.0.0.2',
-      ],
-      {
-        env: cleanEnv(),
-        stdio: ['ignore', 'ignore', 'pipe'],
-      },
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const run = startCli([
+      'produce',
+      '--source',
+      'synthetic',
+      '--rate',
+      '10',
+      '--topic',
+      uniqueName('metrics_host'),
+      '--brokers',
+      testKafka().join(','),
+      '--metrics-port',
+      String(port),
+      '--metrics-host',
+      '127.0.0.2',
+    ]);
     try {
       // Ready (connected to Kafka), so the SIGINT below stops a running producer (exit 0), not a connecting one (130).
       await waitFor(
@@ -138,18 +105,13 @@ describe('produce --metrics-port', () => {
       );
       expect(await tryGet(`http://127.0.0.1:${port}/healthz`)).toBeNull();
     } finally {
-      child.kill('SIGINT');
+      run.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect((await run.exited).code).toBe(0);
 
-    const usage = spawn(process.execPath, [BIN, 'produce', '--metrics-host', '0.0.0.0'], {
-      env: cleanEnv(),
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
-    let text = '';
-    usage.stderr.setEncoding('utf8').on('data', (chunk: string) => (text += chunk));
-    expect(await new Promise((resolve) => usage.on('exit', resolve))).toBe(2);
-    expect(text).toMatch(/--metrics-host needs --metrics-port/);
+    const usage = await runCli(['produce', '--metrics-host', '0.0.0.0']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toMatch(/--metrics-host needs --metrics-port/);
   });
 });
 
@@ -179,12 +141,11 @@ describe('consume --metrics-port', () => {
       () => consumer!.stderr(),
     );
 
-    const produced = spawn(
-      process.execPath,
-      [BIN, '--config', suite.configPath, 'produce', '--source', 'synthetic', '--rate', '1000', '--limit', '50'],
-      { env: cleanEnv(), stdio: 'ignore' },
+    const produced = await runCli(
+      ['--config', suite.configPath, 'produce', '--source', 'synthetic', '--rate', '1000', '--limit', '50'],
+      { timeoutMs: 60_000 },
     );
-    expect(await new Promise((resolve) => produced.on('exit', resolve))).toBe(0);
+    expect(produced.code, produced.stderr).toBe(0);
     await waitForMetric(consumer, 'stockstream_ticks_consumed_total', 50);
     const text = (await get(`${base}/metrics`)).body;
     const topic = suite.config.kafka.topics.prices;

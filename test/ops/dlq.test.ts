@@ -81,7 +81,7 @@ describe('stockstream dlq', () => {
     const prices = suite.config.kafka.topics.prices;
     const before = await groupProgress(suite.config.kafka.groupId, prices);
     const run = runInPty(['--config', suite.configPath, 'dlq', 'redrive', '--stage', 'future']);
-    await run.waitFor((output) => output.includes('[y/N]'), 30_000, 'the confirmation question');
+    await run.waitFor((output) => output.includes('[y/N]'), 'the confirmation question', 30_000);
     expect(run.output()).toMatch(/send 2 dead letters \(stage future\) from .*\.dlq to .*_prices\? \[y\/N\]/);
     run.type('n\r');
     expect((await run.exit).code).toBe(0);

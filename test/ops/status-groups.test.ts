@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTick } from '../../src/model.ts';
 import type { StatusFacts } from '../../src/status/gather.ts';
-import { waitFor } from '../consume/support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
 import { opsSuite, watchStatus, writeRecords, type OpsSuite } from './support.ts';
 

@@ -11,8 +11,9 @@ import { deadLetter } from '../../src/consume/dead-letter.ts';
 import { encodeTick, type Bar, type Tick } from '../../src/model.ts';
 import { createLineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 import type { StatusFacts } from '../../src/status/gather.ts';
-import { startConsumer, waitFor, type ConsumerProcess } from '../consume/support/consumer-process.ts';
+import { startConsumer, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress } from '../consume/support/suite.ts';
+import { waitFor } from '../support/wait.ts';
 import { runInPty } from '../watch/support.ts';
 import { createTopic, testInflux, type TestInflux } from '../support/services.ts';
 import { opsSuite, watchStatus, writeRecords, type OpsSuite } from './support.ts';
@@ -143,7 +144,7 @@ describe('stockstream status', () => {
 
   it('--watch on a terminal redraws the screen in place', async () => {
     const run = runInPty(['--config', suite.configPath, 'status', '--watch', '--interval', '1s']);
-    await run.waitFor((output) => output.split('\x1b[H\x1b[2J').length > 2, 30_000, 'a second refresh');
+    await run.waitFor((output) => output.split('\x1b[H\x1b[2J').length > 2, 'a second refresh', 30_000);
     const screens = run.output().split('\x1b[H\x1b[2J').slice(1);
     for (const screen of screens.slice(0, 2)) expect(screen).toMatch(/^status at .*: unhealthy\r?\n/);
     run.signal('SIGINT');

@@ -6,10 +6,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
 import type { IHeaders } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
-import { BIN, cleanEnv, runCli, type CliResult } from '../support/cli.ts';
+import { runCli, startCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
 
 export interface OpsSuite {
@@ -112,21 +111,13 @@ export interface StatusWatch {
 }
 
 export function watchStatus(suite: OpsSuite, intervalArg = '1s'): StatusWatch {
-  const child = spawn(
-    process.execPath,
-    [BIN, '--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg],
-    { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  const run = startCli(['--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg]);
   return {
-    stdout: () => stdout,
+    stdout: () => run.stdout(),
     // Whole lines only: the last one may still be arriving.
-    reports: <T>() => ndjson<T>(stdout.slice(0, stdout.lastIndexOf('\n') + 1)),
-    interrupt() {
-      child.kill('SIGINT');
-      return exited;
+    reports: <T>() => ndjson<T>(run.stdout().slice(0, run.stdout().lastIndexOf('\n') + 1)),
+    async interrupt() {
+      return (await run.stop('SIGINT')).code;
     },
   };
 }

@@ -3,12 +3,12 @@
  * written there, read_committed hides an aborted transaction, dead letters show why and where from,
  * no consumer group ends up with committed offsets, and `| head` and Ctrl-C end it.
  */
-import { spawn } from 'node:child_process';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deadLetter } from '../../src/consume/dead-letter.ts';
 import { encodeRecord, encodeTick, type Bar, type Tick } from '../../src/model.ts';
 import { barText } from '../../src/sinks/console/console.ts';
-import { BIN, cleanEnv } from '../support/cli.ts';
+import { BIN, cleanEnv, startCli } from '../support/cli.ts';
+import { startProcess } from '../support/process.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
 import { runInPty } from '../watch/support.ts';
 import { ndjson, opsSuite, writeRecords, type OpsSuite, type Written } from './support.ts';
@@ -274,15 +274,8 @@ describe('stockstream tail', () => {
   it('--follow prints new records; piped into head it ends quietly with 0 once head is gone', async () => {
     // A real OS pipe between the CLI and head, as a shell makes it; PIPESTATUS gives the CLI's exit code.
     const script = '"$0" "$1" --config "$2" tail --follow | head -n 1; echo "codes ${PIPESTATUS[*]}"';
-    const shell = spawn('bash', ['-c', script, process.execPath, BIN, suite.configPath], {
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    shell.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    shell.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const done = new Promise<void>((resolve) => shell.on('exit', () => resolve()));
+    const shell = startProcess('bash', ['-c', script, process.execPath, BIN, suite.configPath], { env: cleanEnv() });
+    const done = shell.exited;
     // Following starts at the end: keep writing until head got a line and the CLI met the closed pipe.
     let finished = false;
     void done.then(() => (finished = true));
@@ -292,8 +285,8 @@ describe('stockstream tail', () => {
       ]);
       await Promise.race([done, new Promise((resolve) => setTimeout(resolve, 200))]);
     }
-    expect(stdout).toMatch(/^tick {6}MSFT .*\ncodes 0 0\n$/);
-    expect(stderr).toBe('');
+    expect(shell.stdout()).toMatch(/^tick {6}MSFT .*\ncodes 0 0\n$/);
+    expect(shell.stderr()).toBe('');
   });
 
   it('on a terminal it follows by default, from the end: only new records', async () => {
@@ -312,19 +305,10 @@ describe('stockstream tail', () => {
   });
 
   it('ends at once on Ctrl-C while following', async () => {
-    const child = spawn(process.execPath, [BIN, '--config', suite.configPath, 'tail', '--follow', '--from-beginning'], {
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    const firstLine = new Promise<void>((resolve) =>
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => ((stdout += chunk), resolve())),
-    );
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await firstLine;
-    child.kill('SIGINT');
-    expect(await exited).toBe(130);
-    expect(stdout).toMatch(/^tick /);
+    const run = startCli(['--config', suite.configPath, 'tail', '--follow', '--from-beginning']);
+    await run.waitForStdout((stdout) => stdout !== '', 'the first record');
+    expect((await run.stop('SIGINT')).code).toBe(130);
+    expect(run.stdout()).toMatch(/^tick /);
   });
 });
 

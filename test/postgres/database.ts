@@ -35,12 +35,3 @@ export function useMigratedDatabase(): () => TestDatabase {
   });
   return () => db!;
 }
-
-/** Polls `check` until it returns true; fails after `timeoutMs`. */
-export async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}

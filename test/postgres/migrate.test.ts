@@ -7,7 +7,8 @@ import { advisoryLock } from '../../src/postgres/advisory-lock.ts';
 import { createPostgres } from '../../src/postgres/client.ts';
 import { migrateUp, migrationStatus, MigrationError } from '../../src/postgres/migrate.ts';
 import { checksum, DEFAULT_MIGRATIONS_DIR, loadMigrations } from '../../src/postgres/migrations.ts';
-import { testDatabase, waitFor, type TestDatabase } from './database.ts';
+import { testDatabase, type TestDatabase } from './database.ts';
+import { waitFor } from '../support/wait.ts';
 
 const EXPECTED_TABLES = [
   'schema_migrations',

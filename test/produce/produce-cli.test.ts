@@ -1,13 +1,12 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka/client.ts';
-import { BIN, cleanEnv, runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { testKafka, uniqueName } from '../support/services.ts';
 import { consumeAll, quietLogger, testConfig, topicSize, valuesByKey } from './helpers/kafka.ts';
-import { waitFor } from './helpers/wait.ts';
+import { waitFor } from '../support/wait.ts';
 
 // A directory without a stockstream config file, so only flags and defaults apply.
 const cwd = mkdtempSync(join(tmpdir(), 'stockstream-produce-'));
@@ -97,18 +96,10 @@ describe('stockstream produce (built CLI)', () => {
 
   it('flushes and exits 0 on SIGTERM, with every counted tick in the topic', async () => {
     const topic = uniqueName('prices_sigterm');
-    const child = spawn(process.execPath, [BIN, ...produceArgs(topic, '--source', 'synthetic', '--rate', '2000')], {
-      cwd,
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
-    await waitFor('ticks in the topic', async () => (await topicSize(kafka(), topic)) >= 500, 30_000);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    const summary = JSON.parse(stdout) as { published: number; stoppedBy: string };
+    const run = startCli(produceArgs(topic, '--source', 'synthetic', '--rate', '2000'), { cwd });
+    await waitFor(async () => (await topicSize(kafka(), topic)) >= 500, 'ticks in the topic', 30_000);
+    expect((await run.stop('SIGTERM')).code).toBe(0);
+    const summary = JSON.parse(run.stdout()) as { published: number; stoppedBy: string };
     expect(summary.stoppedBy).toBe('signal');
     expect(summary.published).toBeGreaterThanOrEqual(500);
     expect(await topicSize(kafka(), topic)).toBe(summary.published);

@@ -1,6 +1,6 @@
 /** Runs the built `stockstream` binary as a child process, the way users do. */
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { startProcess, type ProcessOptions, type RunningProcess } from './process.ts';
 
 export const BIN = fileURLToPath(new URL('../../bin/stockstream.js', import.meta.url));
 
@@ -10,11 +10,9 @@ export interface CliResult {
   stderr: string;
 }
 
-export interface CliOptions {
-  env?: NodeJS.ProcessEnv;
-  cwd?: string;
-  input?: string;
-  timeoutMs?: number;
+export interface CliOptions extends ProcessOptions {
+  /** Flags for node itself, before the script (the benchmarks try V8 heap flags). */
+  nodeOptions?: string[];
 }
 
 /** Environment without the developer's own STOCKSTREAM_* and service variables, so tests are hermetic. */
@@ -27,23 +25,16 @@ export function cleanEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return { ...env, ...extra };
 }
 
-export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: options.cwd,
-      env: options.env ?? cleanEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(options.input ?? '');
-  });
+/** Starts `stockstream <args>` and returns it running (hermetic environment unless `env` is given). */
+export function startCli(args: string[], options: CliOptions = {}): RunningProcess {
+  const { nodeOptions = [], ...rest } = options;
+  return startProcess(process.execPath, [...nodeOptions, BIN, ...args], { ...rest, env: options.env ?? cleanEnv() });
+}
+
+/** Runs `stockstream <args>` to its end (SIGKILL after `timeoutMs`); stdin is `input`, or empty. */
+export async function runCli(args: string[], options: CliOptions & { timeoutMs?: number } = {}): Promise<CliResult> {
+  const run = startCli(args, { ...options, input: options.input ?? '' });
+  const timer = setTimeout(() => run.kill('SIGKILL'), options.timeoutMs ?? 30_000);
+  const { code } = await run.exited.finally(() => clearTimeout(timer));
+  return { code, stdout: run.stdout(), stderr: run.stderr() };
 }

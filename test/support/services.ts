@@ -13,6 +13,7 @@ import { avoidNegativeTimeouts } from '../../src/kafka/negative-timeouts.ts';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { InfluxFlavor, ServiceFacts } from './global-setup.ts';
+import { waitFor } from './wait.ts';
 
 export type { InfluxFlavor, ServiceFacts };
 
@@ -68,16 +69,19 @@ export async function createTopic(name: string, partitions = 4): Promise<string>
       .catch((error: unknown) => {
         if ((error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
       });
-    const deadline = Date.now() + 30_000;
-    for (;;) {
-      const { topics } = await admin
-        .fetchTopicMetadata({ topics: [name] })
-        .catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
-      const ready = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
-      if (ready === partitions) return name;
-      if (Date.now() > deadline) throw new Error(`topic ${name}: ${ready} of ${partitions} partitions have a leader`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    let ready = 0;
+    return await waitFor(
+      async () => {
+        const { topics } = await admin
+          .fetchTopicMetadata({ topics: [name] })
+          .catch(() => ({ topics: [] as { partitions: { leader: number }[] }[] }));
+        ready = topics[0]?.partitions.filter((p) => p.leader >= 0).length ?? 0;
+        return ready === partitions ? name : undefined;
+      },
+      `topic ${name} to have a leader on each of its ${partitions} partitions`,
+      30_000,
+      () => `${ready} of ${partitions} have one`,
+    );
   } finally {
     await admin.disconnect();
   }

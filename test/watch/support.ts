@@ -3,13 +3,14 @@
  * the screen rebuilt from what was written to it, and expectations computed straight from a replay
  * fixture with textbook arithmetic (not through the window pipeline).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
 import { BIN, cleanEnv } from '../support/cli.ts';
+import { startProcess } from '../support/process.ts';
+import { waitFor } from '../support/wait.ts';
 
 export const FIXTURE = fileURLToPath(new URL('./fixtures/session.ndjson', import.meta.url));
 
@@ -61,8 +62,8 @@ export interface PtyRun {
   type(keys: string): void;
   /** Sends a signal to the CLI (the pty's child, whose pid the driver reports). */
   signal(name: NodeJS.Signals): void;
-  /** Resolves when `predicate(output)` holds; rejects with the output after `timeoutMs`. */
-  waitFor(predicate: (output: string) => boolean, timeoutMs: number, what: string): Promise<void>;
+  /** Resolves when `predicate(output)` holds; rejects with the screen after `timeoutMs`. */
+  waitFor(predicate: (output: string) => boolean, what: string, timeoutMs: number): Promise<void>;
   exit: Promise<{ code: number | null; stderr: string; modesRestored: boolean }>;
 }
 
@@ -73,45 +74,32 @@ export function runInPty(
   const env = { ...cleanEnv({ TERM: 'xterm-256color' }), ...options.env };
   // A person's terminal: chalk turns colours off whenever CI is set, even on a TTY.
   delete env.CI;
-  const child = spawn(
+  const driver = startProcess(
     'python3',
     ['-c', PTY_DRIVER, String(options.rows ?? 30), String(options.cols ?? 140), process.execPath, BIN, ...args],
-    {
-      cwd: options.cwd ?? emptyDir(),
-      env,
-      stdio: ['pipe', 'pipe', 'pipe'],
-    },
+    { cwd: options.cwd ?? emptyDir(), env, keepStdin: true },
   );
-  let output = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-  const exit = new Promise<{ code: number | null; stderr: string; modesRestored: boolean }>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stderr, modesRestored: /PTY icanon=1 echo=1/.test(stderr) });
-    });
+  const killer = setTimeout(() => driver.kill('SIGKILL'), 60_000);
+  const exit = driver.exited.then(({ code }) => {
+    clearTimeout(killer);
+    const stderr = driver.stderr();
+    return { code, stderr, modesRestored: /PTY icanon=1 echo=1/.test(stderr) };
   });
   return {
-    output: () => output,
-    type: (keys) => child.stdin.write(keys),
+    output: () => driver.stdout(),
+    type: (keys) => driver.child.stdin!.write(keys),
     signal(name) {
-      const pid = /PTY pid=(\d+)/.exec(stderr)?.[1];
+      const pid = /PTY pid=(\d+)/.exec(driver.stderr())?.[1];
       if (pid === undefined) throw new Error('the pty driver has not reported the CLI pid yet');
       process.kill(Number(pid), name);
     },
-    async waitFor(predicate, timeoutMs, what) {
-      const deadline = Date.now() + timeoutMs;
-      while (!predicate(output)) {
-        if (Date.now() > deadline)
-          throw new Error(
-            `timed out after ${timeoutMs}ms waiting for ${what}; screen:\n${screenText(output).join('\n')}\nstderr: ${stderr}`,
-          );
-        await new Promise((resolve) => setTimeout(resolve, 25));
-      }
-    },
+    waitFor: (predicate, what, timeoutMs) =>
+      waitFor(
+        () => predicate(driver.stdout()),
+        what,
+        timeoutMs,
+        () => `screen:\n${screenText(driver.stdout()).join('\n')}\nstderr: ${driver.stderr()}`,
+      ).then(() => undefined),
     exit,
   };
 }

@@ -66,8 +66,8 @@ async function finishedScreen(rows: number, cols: number): Promise<string[]> {
   const run = runInPty(['watch', '--file', replayFile(), '--speed', '0'], { rows, cols, env: { NO_COLOR: '1' } });
   await run.waitFor(
     (output) => screenText(output)[1]?.includes('source finished') ?? false,
-    15_000,
     'the end of the replay',
+    15_000,
   );
   const screen = screenText(run.output());
   run.type('q');

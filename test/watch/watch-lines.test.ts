@@ -3,12 +3,11 @@
  * process, driven by the replay and synthetic sources, its lines compared with values computed
  * straight from the input.
  */
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
-import { BIN, cleanEnv, runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { emptyDir, expectedFor, FIXTURE, iso, readFixture, wideBars, type ExpectedBar } from './support.ts';
 
 const fixed = (value: number) => value.toFixed(2);
@@ -122,21 +121,9 @@ describe('watch, plain lines (stdout is not a terminal)', () => {
   });
 
   it('stops on SIGTERM with exit code 0 and the final state of every symbol', async () => {
-    const child = spawn(process.execPath, [BIN, 'watch', '--source', 'synthetic', 'AAPL', 'MSFT'], {
-      cwd: emptyDir(),
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    const deadline = Date.now() + 15_000;
-    while (!/tick +MSFT/.test(stdout)) {
-      if (Date.now() > deadline) throw new Error(`no output within 15s: ${stdout}`);
-      await new Promise((resolve) => setTimeout(resolve, 25));
-    }
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
-    expect(stdout).toMatch(/tick +AAPL .* last=\d+\.\d\d /);
+    const run = startCli(['watch', '--source', 'synthetic', 'AAPL', 'MSFT'], { cwd: emptyDir() });
+    await run.waitForStdout(/tick +MSFT/, 'the first MSFT line', 15_000);
+    expect((await run.stop('SIGTERM')).code).toBe(0);
+    expect(run.stdout()).toMatch(/tick +AAPL .* last=\d+\.\d\d /);
   });
 });

@@ -44,7 +44,7 @@ describe('watch in a terminal', () => {
   it('shows a live synthetic table within the deadline, coloured, and quits on q', async () => {
     const started = Date.now();
     const run = runInPty(['watch', '--source', 'synthetic', 'AAPL', 'MSFT']);
-    await run.waitFor(tableShows(['AAPL', 'MSFT']), 5_000, 'the table with prices of AAPL and MSFT');
+    await run.waitFor(tableShows(['AAPL', 'MSFT']), 'the table with prices of AAPL and MSFT', 5_000);
     const firstTableMs = Date.now() - started;
     console.info(`watch: first table with prices after ${firstTableMs}ms (node start-up included)`);
 
@@ -59,14 +59,14 @@ describe('watch in a terminal', () => {
     expect(run.output()).toMatch(SGR);
     // It keeps updating: a later frame shows a later last tick.
     const header = screen[0]!;
-    await run.waitFor((output) => screenText(output)[0] !== header, 5_000, 'the header to move on');
+    await run.waitFor((output) => screenText(output)[0] !== header, 'the header to move on', 5_000);
 
     // `s` cycles the sort order.
     run.type('s');
     await run.waitFor(
       (output) => screenText(output).some((line) => line.includes('s sort (now: change)')),
-      5_000,
       'the sort order to change',
+      5_000,
     );
 
     run.type('q');
@@ -75,13 +75,13 @@ describe('watch in a terminal', () => {
 
   it('redraws at most about 10 times a second, however fast the ticks come', async () => {
     const run = runInPty(['watch', '--source', 'synthetic', '--rate', '5000', 'AAPL', 'MSFT']);
-    await run.waitFor(tableShows(['AAPL', 'MSFT']), 5_000, 'the table');
+    await run.waitFor(tableShows(['AAPL', 'MSFT']), 'the table', 5_000);
     const frames = () => run.output().split(FIRST_ROW).length - 1;
     const before = { frames: frames(), at: Date.now() };
     await run.waitFor(
       () => Date.now() - before.at >= 2_000 && frames() > before.frames,
-      10_000,
       'two seconds of redraws',
+      10_000,
     );
     const perSecond = ((frames() - before.frames) * 1000) / (Date.now() - before.at);
     console.info(`watch: ${perSecond.toFixed(1)} frames/s at 5000 ticks/s`);
@@ -96,8 +96,8 @@ describe('watch in a terminal', () => {
     const run = runInPty(['watch', '--file', FIXTURE, '--speed', '0']);
     await run.waitFor(
       (output) => screenText(output)[1]?.includes('source finished') ?? false,
-      10_000,
       'the end of the replay',
+      10_000,
     );
     const screen = screenText(run.output());
 
@@ -133,7 +133,7 @@ describe('watch in a terminal', () => {
     const rateFellToZero = (output: string) =>
       / [1-9][\d.]* ticks\/s/.test(stripVTControlCharacters(output)) &&
       (screenText(output)[0]?.includes(' 0.0 ticks/s') ?? false);
-    await run.waitFor(rateFellToZero, 5_000, 'ticks/s to rise and fall to 0');
+    await run.waitFor(rateFellToZero, 'ticks/s to rise and fall to 0', 5_000);
     const drawn = run.output().length;
     const early = await Promise.race([
       run.exit.then(() => 'exited'),
@@ -148,7 +148,7 @@ describe('watch in a terminal', () => {
 
   it('exits on Ctrl-C (a key in raw mode) and draws no colours with NO_COLOR', async () => {
     const run = runInPty(['watch', '--source', 'synthetic', 'AAPL'], { env: { NO_COLOR: '1' } });
-    await run.waitFor(tableShows(['AAPL']), 5_000, 'the AAPL row');
+    await run.waitFor(tableShows(['AAPL']), 'the AAPL row', 5_000);
     run.type('\u0003');
     await expectRestored(run);
     expect(run.output()).not.toMatch(SGR);
@@ -156,7 +156,7 @@ describe('watch in a terminal', () => {
 
   it('exits 0 on SIGTERM and restores the terminal', async () => {
     const run = runInPty(['watch', '--source', 'synthetic', 'MSFT']);
-    await run.waitFor(tableShows(['MSFT']), 5_000, 'the MSFT row');
+    await run.waitFor(tableShows(['MSFT']), 'the MSFT row', 5_000);
     run.signal('SIGTERM');
     await expectRestored(run);
   });

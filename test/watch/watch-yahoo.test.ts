@@ -13,6 +13,7 @@ import type { Output } from '../../src/ui/output.ts';
 import { parseWatchFlags, watchConfig } from '../../src/watch/options.ts';
 import { runWatch } from '../../src/watch/run.ts';
 import { fakeYahoo, fixture } from '../support/fake-yahoo.ts';
+import { waitFor } from '../support/wait.ts';
 import { iso } from './support.ts';
 
 interface Quote {
@@ -20,14 +21,6 @@ interface Quote {
   regularMarketPrice: number;
   regularMarketTime: number;
   regularMarketPreviousClose: number;
-}
-
-async function until(predicate: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
 }
 
 describe('watch with the yahoo source', () => {
@@ -49,10 +42,10 @@ describe('watch with the yahoo source', () => {
       now: () => saturday,
       // The source sleeps until Monday's open: end the run once the closes are on screen instead.
       sleep: async () => {
-        await until(
+        await waitFor(
           () => symbols.every((s) => lines.some((line) => line.startsWith(`tick      ${s} `))),
-          10_000,
           'both last closes',
+          10_000,
         );
         stop.abort();
       },

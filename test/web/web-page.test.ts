@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeSessionFile } from '../support/session-file.ts';
-import { createServer } from 'node:net';
+import { freePort } from '../support/process.ts';
 import { collectErrors, launchBrowser, screenshot, startWatchWeb, type WatchWebRun } from './support.ts';
 
 const MINUTE = 60_000;
@@ -111,7 +111,7 @@ describe('watch --web against the synthetic source', () => {
     // A tick the CLI took after the page was up: its once-a-second summary line names it.
     const seen = run.stdout().length;
     const pattern = /^tick +AAPL (\S+) last=([\d.,]+)/m;
-    await run.waitForStdout((stdout) => pattern.test(stdout.slice(seen)), 10_000, 'a tick summary of AAPL');
+    await run.waitForStdout((stdout) => pattern.test(stdout.slice(seen)), 'a tick summary of AAPL', 10_000);
     const [, iso, last] = pattern.exec(run.stdout().slice(seen))!;
     const time = Date.parse(iso!);
     const bucket = Math.floor(time / MINUTE) * MINUTE;
@@ -149,15 +149,6 @@ describe('watch --web against the synthetic source', () => {
     await page.close();
   });
 });
-
-/** A port nothing listens on right now. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('watch --web when the connection drops', () => {
   it('reconnects by itself and catches up on what the new run has', async () => {

@@ -3,7 +3,6 @@
  * `doctor`, the sources and `info sync`, fed the real errors Node and yahoo-finance2 produce for a
  * name that does not resolve, a server that does not speak TLS, a closed port and HTTP statuses.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,8 +17,8 @@ import { runYahoo } from '../../src/sources/yahoo/yahoo.ts';
 import { createYahooClient } from '../../src/yahoo/client.ts';
 import { explainYahooFailure } from '../../src/yahoo/failure.ts';
 import { quietLogger, testConfig } from '../produce/helpers/kafka.ts';
-import { waitFor } from '../produce/helpers/wait.ts';
-import { BIN, cleanEnv, runCli } from '../support/cli.ts';
+import { waitFor } from '../support/wait.ts';
+import { cleanEnv, runCli, startCli } from '../support/cli.ts';
 import { testKafka, uniqueName } from '../support/services.ts';
 import { recordingContext } from '../produce/helpers/source-context.ts';
 import { answering, closedPort, to, UNRESOLVABLE, yahooAt, type LocalServer } from './unreachable.ts';
@@ -174,23 +173,16 @@ describe('stockstream produce (built CLI) offline', () => {
       '--brokers',
       testKafka().join(','),
     ];
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')),
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+    const run = startCli(args, { cwd: mkdtempSync(join(tmpdir(), 'ss-produce-')), env });
     const records = () =>
-      stderr
+      run
+        .stderr()
         .split('\n')
         .filter((line) => line.startsWith('{'))
         .map((line) => JSON.parse(line) as { level: string; msg?: string; message?: string; status?: string });
     // The second retry's status: by then a second warning would have been written.
-    await waitFor('the second retry', () => records().some((record) => /retry 2 in/.test(record.status ?? '')), 30_000);
-    child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    await waitFor(() => records().some((record) => /retry 2 in/.test(record.status ?? '')), 'the second retry', 30_000);
+    expect((await run.stop('SIGTERM')).code).toBe(0);
     const warnings = records().filter((record) => record.level === 'warn');
     expect(warnings).toHaveLength(1);
     expect(JSON.stringify(warnings[0])).toMatch(

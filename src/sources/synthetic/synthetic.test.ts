@@ -5,6 +5,7 @@ import { marketStateAt, sessionOfDay } from '../market-hours.ts';
 import type { SourceContext } from '../types.ts';
 import { createSyntheticGenerator } from './generator.ts';
 import { defaultStart, runSynthetic } from './synthetic.ts';
+import { waitFor } from '../../../test/support/wait.ts';
 
 const symbols = ['AAPL', 'MSFT', 'NVDA'];
 // Friday 2026-03-06 15:59:00 EST: the session ends a minute later and the next one is Monday.
@@ -88,8 +89,7 @@ describe('synthetic source', () => {
     const controller = new AbortController();
     const ticks: Tick[] = [];
     const run = runSynthetic(options, context(ticks, controller.signal));
-    const deadline = Date.now() + 5000;
-    while (ticks.length < 3 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await waitFor(() => ticks.length >= 3, 'three ticks', 5_000);
     controller.abort();
     await run;
     expect(ticks.length).toBeGreaterThanOrEqual(3);

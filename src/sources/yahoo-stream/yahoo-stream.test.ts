@@ -3,7 +3,7 @@ import { fakeYahoo } from '../../../test/support/fake-yahoo.ts';
 import { pricingFrame, startFakeStreamer, type FakeStreamer } from '../../../test/produce/helpers/fake-streamer.ts';
 import { testConfig } from '../../../test/produce/helpers/kafka.ts';
 import { recordingContext } from '../../../test/produce/helpers/source-context.ts';
-import { waitFor } from '../../../test/produce/helpers/wait.ts';
+import { waitFor } from '../../../test/support/wait.ts';
 import { runYahooStream } from './yahoo-stream.ts';
 
 const at = (iso: string) => Date.parse(iso);
@@ -31,7 +31,7 @@ describe('yahoo-stream source', () => {
       sleep: recording.sleep,
     });
 
-    await waitFor('the first subscription', () => subscriptions(fake) >= 1);
+    await waitFor(() => subscriptions(fake) >= 1, 'the first subscription');
     // A full message, then partial ones: only what changed (proto3 also leaves out zeros).
     fake.send(
       pricingFrame({
@@ -56,13 +56,13 @@ describe('yahoo-stream source', () => {
     fake.send(pricingFrame({ id: 'AAPL', marketHours: 1, bid: 230.29 })); // nothing traded: no tick
     fake.send(pricingFrame({ id: 'MSFT', price: 415.1, time: at('2026-03-09T13:30:05Z'), dayVolume: 500 })); // no market_hours: pre-market, not published
     fake.send('{"type":"pricing","message":"%%%"}');
-    await waitFor('the first tick', () => recording.ticks().length >= 1);
-    await waitFor('a re-subscription', () => subscriptions(fake) >= 3);
-    await waitFor('the bad frame in the dead-letter list', () => recording.rejected.length >= 1);
+    await waitFor(() => recording.ticks().length >= 1, 'the first tick');
+    await waitFor(() => subscriptions(fake) >= 3, 'a re-subscription');
+    await waitFor(() => recording.rejected.length >= 1, 'the bad frame in the dead-letter list');
 
     clock = at('2026-03-09T13:33:30Z');
     fake.dropClients();
-    await waitFor('the reconnection', () => fake.connections() >= 2 && subscriptions(fake) >= 4);
+    await waitFor(() => fake.connections() >= 2 && subscriptions(fake) >= 4, 'the reconnection');
     fake.send(
       pricingFrame({
         id: 'AAPL',
@@ -73,7 +73,7 @@ describe('yahoo-stream source', () => {
         lastSize: 100,
       }),
     );
-    await waitFor('the tick after the reconnection', () => recording.ticks().length >= 3);
+    await waitFor(() => recording.ticks().length >= 3, 'the tick after the reconnection');
     recording.stop();
     await running;
 

@@ -2,48 +2,21 @@
  * `stockstream consume` as a child process of the built CLI, the way users run it: with a config
  * file, a Prometheus port to watch its progress, and signals to stop (SIGTERM) or kill (SIGKILL) it.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
-import { BIN, cleanEnv } from '../../support/cli.ts';
+import { startCli } from '../../support/cli.ts';
+import { scrapeMetrics, sumByName } from '../../support/metrics.ts';
+import { freePort, type RunningProcess } from '../../support/process.ts';
+import { waitFor } from '../../support/wait.ts';
 
-export interface Exit {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-}
+// test/faults/ still imports these two from here; they live in test/support/ (remove once it moved).
+export { waitFor } from '../../support/wait.ts';
+export type { Exit } from '../../support/process.ts';
 
-export interface ConsumerProcess {
-  readonly child: ChildProcess;
+export interface ConsumerProcess extends RunningProcess {
   readonly metricsPort: number;
-  stdout(): string;
-  stderr(): string;
-  readonly exited: Promise<Exit>;
-  /** Sums of every sample of each metric name. */
+  /** Sums of every sample of each metric name (empty while it does not answer). */
   metrics(): Promise<Map<string, number>>;
-  stop(signal?: NodeJS.Signals): Promise<Exit>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
-
-export function parseMetrics(text: string): Map<string, number> {
-  const sums = new Map<string, number>();
-  for (const line of text.split('\n')) {
-    if (line === '' || line.startsWith('#')) continue;
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{[^}]*\})?\s+(\S+)/.exec(line);
-    if (!match) continue;
-    sums.set(match[1]!, (sums.get(match[1]!) ?? 0) + Number(match[2]));
-  }
-  return sums;
+  /** Every sample by its full name, labels included. */
+  samples(): Promise<Map<string, number>>;
 }
 
 /** `nodeOptions` go to node itself, before the script (the benchmarks try V8 heap flags). */
@@ -53,58 +26,15 @@ export async function startConsumer(
   nodeOptions: string[] = [],
 ): Promise<ConsumerProcess> {
   const metricsPort = await freePort();
-  const child = spawn(
-    process.execPath,
-    [...nodeOptions, BIN, '--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args],
-    {
-      env: cleanEnv(),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<Exit>((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const run = startCli(['--config', configPath, 'consume', '--metrics-port', String(metricsPort), ...args], {
+    nodeOptions,
+  });
   return {
-    child,
+    ...run,
     metricsPort,
-    stdout: () => stdout,
-    stderr: () => stderr,
-    exited,
-    async metrics() {
-      try {
-        const response = await fetch(`http://127.0.0.1:${metricsPort}/metrics`, { signal: AbortSignal.timeout(2_000) });
-        return parseMetrics(await response.text());
-      } catch {
-        return new Map(); // not listening yet, or gone
-      }
-    },
-    async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
-      return exited;
-    },
+    samples: () => scrapeMetrics(metricsPort),
+    metrics: async () => sumByName(await scrapeMetrics(metricsPort)),
   };
-}
-
-/**
- * Polls `check` every 100ms until it returns a value other than undefined; fails after the deadline
- * with `what` and, when given, what `explain` says about the state at that moment.
- */
-export async function waitFor<T>(
-  check: () => Promise<T | undefined> | T | undefined,
-  what: string,
-  timeoutMs = 45_000,
-  explain?: () => Promise<string> | string,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${explain ? `\n${await explain()}` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
 }
 
 /** The consumer's log and main counters, for failure messages. */

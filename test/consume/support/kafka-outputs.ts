@@ -4,7 +4,7 @@
  */
 import type { Config } from '../../../src/config/schema.ts';
 import type { Alert, Bar, IndicatorPoint } from '../../../src/model.ts';
-import { waitFor } from './consumer-process.ts';
+import { waitFor } from '../../support/wait.ts';
 import { testKafkaClient, uniqueName } from '../../support/services.ts';
 import { canonicalAlert, canonicalBar, canonicalPoint, sortResults, type Results } from './ticks.ts';
 
