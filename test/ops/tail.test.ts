@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { deadLetter } from '../../src/consume/dead-letter.ts';
 import { encodeRecord, encodeTick, type Bar, type Tick } from '../../src/model.ts';
-import { barText } from '../../src/sinks/console/console.ts';
+import { barText } from '../../src/display/records.ts';
 import { BIN, cleanEnv, startCli } from '../support/cli.ts';
 import { startProcess } from '../support/process.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
