@@ -10,6 +10,7 @@ import type { IHeaders } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
+import { suiteTopics } from '../support/topics.ts';
 
 export interface OpsSuite {
   name: string;
@@ -30,14 +31,7 @@ export function opsSuite(prefix: string, settings: UserConfig | ((dir: string) =
     kafka: {
       brokers: testKafka(),
       groupId: `${name}_group`,
-      topics: {
-        prices: `${name}_prices`,
-        info: `${name}_info`,
-        bars: `${name}_bars`,
-        indicators: `${name}_indicators`,
-        alerts: `${name}_alerts`,
-        state: `${name}_state`,
-      },
+      topics: suiteTopics(name),
       ...extra.kafka,
     },
   };
