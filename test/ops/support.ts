@@ -7,6 +7,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IHeaders } from 'kafkajs';
+import type { OutgoingMessage } from '../../src/kafka/publisher.ts';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
 import { runCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
@@ -94,4 +95,11 @@ export function ndjson<T = Record<string, unknown>>(stdout: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/** Writes a dead letter made by consume's own `deadLetter` into partition 0 of its topic. */
+export async function writeDeadLetter(letter: OutgoingMessage): Promise<void> {
+  const { topic, key, value, headers } = letter;
+  if (topic === undefined) throw new Error('a dead letter names its topic');
+  await writeRecords([{ topic, partition: 0, key, value, headers }]);
 }
