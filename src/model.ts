@@ -3,6 +3,7 @@
  * message, with a schema version `v`). Times are epoch milliseconds (UTC) of the event itself.
  * Decoding validates by hand rather than through the config schema: it is the consumer's hot path.
  */
+import type { AlertType, Severity } from './config/alert-rules.ts';
 
 export const SCHEMA_VERSION = 1;
 
@@ -72,13 +73,13 @@ export interface IndicatorPoint {
   trend?: Trend;
 }
 
-export type Severity = 'info' | 'warning' | 'critical';
+export type { Severity };
 
 export interface Alert {
   symbol: string;
   /** Rule name from the config. */
   rule: string;
-  type: 'price-change' | 'volume-spike' | 'volatility' | 'ma-crossover';
+  type: AlertType;
   severity: Severity;
   interval: string;
   /** Event time the alert refers to (start of the bar that triggered it). */

@@ -8,7 +8,7 @@ import { createBarTicker } from '../sources/backfill/bar-ticks.ts';
 import { chartTicks } from '../sources/history/warm.ts';
 import { replaySource } from '../sources/replay/replay.ts';
 import type { SourceContext, SourceDeps } from '../sources/types.ts';
-import { createYahooCaller } from '../sources/yahoo/client.ts';
+import { createYahooCaller } from '../sources/yahoo/caller.ts';
 import { fetchBars } from '../sources/yahoo/chart.ts';
 import type { Logger } from '../ui/logger.ts';
 

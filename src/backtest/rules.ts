@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import { alertRuleSchema, type AlertRule } from '../config/schema.ts';
+import { ALERT_TYPES, alertRuleSchema, type AlertRule } from '../config/alert-rules.ts';
 import { UsageError, errorMessage } from '../errors.ts';
 
 export async function readRules(path: string): Promise<AlertRule[]> {
@@ -29,7 +29,7 @@ export async function readRules(path: string): Promise<AlertRule[]> {
     const issue = parsed.error.issues[0]!;
     throw new UsageError(
       `--rules: ${path} at ${issue.path.join('.') || 'the top'}: ${issue.message}`,
-      'each rule needs a name and a type (price-change, volume-spike, volatility, ma-crossover) with its options',
+      `each rule needs a name and a type (${ALERT_TYPES.join(', ')}) with its options`,
     );
   }
   return parsed.data;

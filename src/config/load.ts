@@ -9,6 +9,7 @@ import { readEnv, unknownEnvWarnings } from './env.ts';
 import { describeReadError } from './read-error.ts';
 import { isSecretPath, REDACTED } from './redact.ts';
 import { configLeaves } from './schema-walk.ts';
+import { ALERT_TYPES } from './alert-rules.ts';
 import { configSchema, type Config } from './schema.ts';
 
 export type ConfigInput = Record<string, unknown>;
@@ -132,7 +133,7 @@ function describeIssue(issue: z.core.$ZodIssue & { input?: unknown }): string {
       return `${value} is not allowed — use one of ${issue.values.map((v) => String(v)).join(', ')}`;
     case 'invalid_union':
       if (issue.errors.length === 0) {
-        return `${value} has no valid "type" — use one of price-change, volume-spike, volatility, ma-crossover`;
+        return `${value} has no valid "type" — use one of ${ALERT_TYPES.join(', ')}`;
       }
       return `${value} does not match any allowed shape`;
     case 'invalid_format':

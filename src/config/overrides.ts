@@ -5,7 +5,7 @@
 import { UsageError } from '../errors.ts';
 import { isDuration, parseDuration } from '../util/duration.ts';
 import type { ConfigInput } from './load.ts';
-import { symbolSchema } from './schema.ts';
+import { symbolSchema } from './values.ts';
 
 export interface FlagOverrides {
   /** Config-shaped values taken from flags. */

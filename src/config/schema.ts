@@ -6,71 +6,16 @@
 import { z } from 'zod';
 import { sinkCatalog, sinkNames } from '../sinks/catalog.ts';
 import { sourceCatalog, sourceNames } from '../sources/catalog.ts';
-import { isDuration } from '../util/duration.ts';
+import { alertRuleSchema } from './alert-rules.ts';
 import type { ConfigSection, SchemaKit } from './section.ts';
+import { barInterval, duration, symbolSchema } from './values.ts';
 
 /** Marks a value as secret: redacted in printed config, logs and error messages. */
 function secret<T extends z.ZodType>(schema: T, description: string): T {
   return schema.meta({ secret: true, description });
 }
 
-const duration = (description: string) =>
-  z
-    .string()
-    .refine(isDuration, { message: 'is not a duration — use a number and a unit, like 500ms, 2s, 1m, 4h or 30d' })
-    .describe(description);
-
-const SYMBOL = /^[A-Z0-9^][A-Z0-9.\-^=]{0,19}$/;
-export const symbolSchema = z
-  .string()
-  .transform((s) => s.trim().toUpperCase())
-  .refine((s) => SYMBOL.test(s), {
-    message: 'is not a ticker symbol — use letters, digits, ".", "-", "^" or "=", like AAPL, BRK-B or ^GSPC',
-  });
-
 const broker = z.string().refine((s) => /^[^\s:]+:\d{1,5}$/.test(s), { message: 'is missing a port — use host:port' });
-
-const BAR_INTERVAL = z
-  .string()
-  .refine((s) => isDuration(s), { message: 'is not a bar interval — use 1m, 5m, 15m, 1h…' });
-
-const severity = z.enum(['info', 'warning', 'critical']);
-
-const alertCommon = {
-  name: z.string().min(1).describe('A unique name, shown in alerts and used for cooldowns.'),
-  symbols: z.array(symbolSchema).optional().describe('Symbols the rule watches; all when left out.'),
-  interval: BAR_INTERVAL.default('1m').describe('Bar interval the rule evaluates on closed bars.'),
-  severity: severity.default('warning'),
-  cooldown: duration('Minimum time between two alerts of this rule for one symbol.').default('15m'),
-};
-
-export const alertRuleSchema = z.discriminatedUnion('type', [
-  z.object({
-    ...alertCommon,
-    type: z.literal('price-change'),
-    window: duration('How far back the change is measured.').default('5m'),
-    thresholdPct: z.number().positive().describe('Fires when |change %| over the window reaches this.'),
-    direction: z.enum(['up', 'down', 'both']).default('both'),
-  }),
-  z.object({
-    ...alertCommon,
-    type: z.literal('volume-spike'),
-    multiple: z.number().positive().default(3).describe('Fires when a bar volume is this many times its average.'),
-    lookback: z.number().int().min(2).default(20).describe('Bars in the average.'),
-  }),
-  z.object({
-    ...alertCommon,
-    type: z.literal('volatility'),
-    spreadPct: z.number().positive().describe('Fires when (high − low) / low of a bar reaches this %.'),
-  }),
-  z.object({
-    ...alertCommon,
-    type: z.literal('ma-crossover'),
-    kind: z.enum(['sma', 'ema']).default('ema'),
-    fast: z.number().int().min(1).default(12),
-    slow: z.number().int().min(2).default(26),
-  }),
-]);
 
 const kit: SchemaKit = { z, duration };
 
@@ -164,7 +109,7 @@ export const configSchema = z.object({
       timezone: z.string().default('America/New_York').describe('Exchange time zone that bars and sessions align to.'),
       bars: z
         .object({
-          intervals: z.array(BAR_INTERVAL).min(1).default(['1m', '5m']).describe('Tumbling bar sizes.'),
+          intervals: z.array(barInterval).min(1).default(['1m', '5m']).describe('Tumbling bar sizes.'),
           interim: duration('Also emit the open bar this often (for live dashboards).').optional(),
         })
         .prefault({}),
@@ -287,6 +232,6 @@ export const configSchema = z.object({
 export type UserConfig = z.input<typeof configSchema>;
 /** The resolved config after defaults, environment and flags. */
 export type Config = z.output<typeof configSchema>;
-export type AlertRule = z.output<typeof alertRuleSchema>;
+export type { AlertRule } from './alert-rules.ts';
 export type { SinkName } from '../sinks/catalog.ts';
 export type { SourceName } from '../sources/catalog.ts';

@@ -11,7 +11,7 @@ import { connectKafka, dlqTopic, type TopicSpec } from '../kafka/topics.ts';
 import type { StockInfo } from '../model.ts';
 import { createPostgres } from '../postgres/client.ts';
 import { upsertStockInfo } from '../postgres/repositories/stock-info.ts';
-import { postgresFatal } from '../sinks/postgres/postgres.ts';
+import { postgresRefusal } from '../postgres/errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { retry } from '../util/retry.ts';
 import { deadLetter } from './dead-letter.ts';
@@ -54,13 +54,13 @@ export async function startInfoPersister(
         await retry(() => upsertStockInfo(sql, infos, { timeZone: config.windows.timezone }), {
           signal,
           maxMs: 30_000,
-          retryable: (error) => postgresFatal(config, error) === undefined,
+          retryable: (error) => postgresRefusal(config, error) === undefined,
           onRetry: (error, attempt) =>
             logger.warn(`stock info: PostgreSQL write failed (${errorMessage(error)}); retry ${attempt}`),
         });
         if (dead.length > 0) await publisher.send(dead);
       } catch (error) {
-        if (!signal.aborted) fail(postgresFatal(config, error) ?? error);
+        if (!signal.aborted) fail(postgresRefusal(config, error) ?? error);
         return;
       }
       resolveOffset(batch.lastOffset());

@@ -1,7 +1,8 @@
 /** The two places `info sync --to` can write: PostgreSQL tables and the compacted Kafka topic. */
 import { errorMessage } from '../errors.ts';
 import type { Publisher } from '../kafka/publisher.ts';
-import { isPostgresAway, type Sql } from '../postgres/client.ts';
+import type { Sql } from '../postgres/client.ts';
+import { isPostgresAway } from '../postgres/errors.ts';
 import { upsertStockInfo } from '../postgres/repositories/stock-info.ts';
 import type { Logger } from '../ui/logger.ts';
 import { retry } from '../util/retry.ts';

@@ -1,6 +1,6 @@
 /**
  * One quoteSummary request per symbol through yahoo-finance2 v4 (client and error policy shared
- * with the sources in src/yahoo/client.ts).
+ * with the sources: src/yahoo/client.ts).
  */
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';

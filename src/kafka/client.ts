@@ -3,6 +3,7 @@ import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ui/logger.ts';
 import { parseDuration } from '../util/duration.ts';
+import { avoidNegativeTimeouts } from './negative-timeouts.ts';
 
 function sasl(config: Config): SASLOptions | undefined {
   const s = config.kafka.sasl;
@@ -28,6 +29,7 @@ export interface KafkaClientOptions {
 }
 
 export function createKafka(config: Config, logger: Logger, options: KafkaClientOptions = {}): Kafka {
+  avoidNegativeTimeouts();
   const kafkaConfig: KafkaConfig = {
     clientId: options.clientIdSuffix ? `${config.kafka.clientId}-${options.clientIdSuffix}` : config.kafka.clientId,
     brokers: options.brokers ?? config.kafka.brokers,

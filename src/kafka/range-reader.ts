@@ -4,8 +4,10 @@
  *
  * kafkajs has no `assign()`. Its only public way to fetch is a group consumer, so this one joins a
  * throwaway group of its own (`<clientId>-reader-<random>`, a single member) that never commits:
- * autoCommit is off and nothing calls commitOffsets, so the broker keeps no offsets for it and
- * drops the empty group. Its partition assigner hands the one member exactly the partitions asked
+ * autoCommit is off and nothing calls commitOffsets, so the broker keeps no offsets for it. An
+ * empty group without offsets still stays listed until the broker's offsets-retention check
+ * (every 10 minutes on a stock broker), so the reader deletes its group when done: `status
+ * --watch` reads every few seconds and would leave a group behind each time. Its partition assigner hands the one member exactly the partitions asked
  * for, and each starts at the asked offset by a seek before the first fetch. The alternative —
  * kafkajs' private cluster and Broker.fetch plus its Batch class for aborted transactions — would
  * give the same fetches without the JoinGroup round, but through three unexported, untyped
@@ -159,5 +161,25 @@ export async function readRanges(
     options.signal?.removeEventListener('abort', onAbort);
     stopped = true;
     await consumer.disconnect().catch(() => undefined);
+    await deleteGroup(kafka, groupId);
   }
+}
+
+/** How long deleting the reader's group may hold up the end of a read (Kafka may be away). */
+const DELETE_GROUP_MS = 2_000;
+
+/**
+ * Deletes the reader's own group once it left it (DeleteGroups takes only an empty group). Best
+ * effort within DELETE_GROUP_MS: a group left behind costs a list entry, never a read.
+ */
+async function deleteGroup(kafka: Kafka, groupId: string): Promise<void> {
+  const admin = kafka.admin();
+  let timer: NodeJS.Timeout | undefined;
+  const deleted = (async () => {
+    await admin.connect();
+    await admin.deleteGroups([groupId]);
+  })().catch(() => undefined);
+  await Promise.race([deleted, new Promise((resolve) => (timer = setTimeout(resolve, DELETE_GROUP_MS)))]);
+  clearTimeout(timer);
+  await admin.disconnect().catch(() => undefined);
 }

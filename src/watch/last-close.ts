@@ -34,7 +34,7 @@ export function closedTicks(quotes: readonly RawQuote[], extendedHours: boolean)
 export async function lastCloseTicks(config: Config, ctx: SourceContext, deps: SourceDeps = {}): Promise<Tick[]> {
   if (!needsLastClose(config, (deps.now ?? Date.now)())) return [];
   // Loaded only here: yahoo-finance2 is heavy, and the synthetic and replay sources never need it.
-  const { createYahooCaller } = await import('../sources/yahoo/client.ts');
+  const { createYahooCaller } = await import('../sources/yahoo/caller.ts');
   const caller = createYahooCaller(ctx, deps);
   const { batchSize } = config.source.yahoo;
   const quotes: RawQuote[] = [];

@@ -1,7 +1,7 @@
 /** Window operators: event-time bars, indicators and alerts, shared by `consume` and `watch`. */
 export { createWindowPipeline, SNAPSHOT_VERSION, type WindowPipelineOptions } from './pipeline.ts';
 export { windowOperators } from './operators.ts';
-export { parseWindowSettings, type WindowSettings, type BarInterval } from './settings.ts';
+export { parseWindowSettings, type WindowSettings, type BarInterval, type WindowsConfig } from './settings.ts';
 export { SessionCalendar, type TradingDay } from './calendar.ts';
 export {
   BOLLINGER_FIELDS,
@@ -11,4 +11,4 @@ export {
   smaField,
   type IndicatorFields,
 } from './indicators/fields.ts';
-export type { LateTick, SymbolSnapshot, WindowPipeline, WindowOperatorModule, WindowsConfig } from './types.ts';
+export type { LateTick, SymbolSnapshot, WindowPipeline, WindowOperatorModule } from './types.ts';

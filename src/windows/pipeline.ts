@@ -10,7 +10,7 @@ import { DecodeError, type Bar, type Tick, type WindowOutput } from '../model.ts
 import { formatDuration } from '../util/duration.ts';
 import { SessionCalendar } from './calendar.ts';
 import { windowOperators } from './operators.ts';
-import { parseWindowSettings } from './settings.ts';
+import { parseWindowSettings, type WindowsConfig } from './settings.ts';
 import type {
   BarOperator,
   LateTick,
@@ -18,7 +18,6 @@ import type {
   TickOperator,
   WindowOperatorModule,
   WindowPipeline,
-  WindowsConfig,
 } from './types.ts';
 
 export const SNAPSHOT_VERSION = 1;

@@ -2,10 +2,13 @@
  * The `windows` config turned into numbers once (durations in ms), with the checks the schema
  * cannot express on its own: they need several fields at a time.
  */
-import type { AlertRule } from '../config/schema.ts';
+import type { AlertRule } from '../config/alert-rules.ts';
+import type { Config } from '../config/schema.ts';
 import { ConfigError } from '../errors.ts';
 import { formatDuration, parseDuration } from '../util/duration.ts';
-import type { WindowsConfig } from './types.ts';
+
+/** The `windows` section of the config, as every operator receives it. */
+export type WindowsConfig = Config['windows'];
 
 export const DAY_MS = 86_400_000;
 

@@ -3,7 +3,8 @@ import { configSchema, type UserConfig } from '../config/schema.ts';
 import type { Bar, Tick, WindowOutput } from '../model.ts';
 import { SessionCalendar } from './calendar.ts';
 import { parseWindowSettings } from './settings.ts';
-import type { OperatorEnv, WindowsConfig } from './types.ts';
+import type { WindowsConfig } from './settings.ts';
+import type { OperatorEnv } from './types.ts';
 
 /** The resolved `windows` config, from the same schema the CLI uses. */
 export function windowsConfig(windows: NonNullable<UserConfig['windows']> = {}): WindowsConfig {

@@ -2,12 +2,9 @@
  * Window operators are synchronous and pure over their own state: ticks and time in, outputs out.
  * That makes them testable without servers, fast on the hot path, and shared by `consume` and `watch`.
  */
-import type { Config } from '../config/schema.ts';
 import type { Bar, Tick, WindowOutput } from '../model.ts';
 import type { SessionCalendar } from './calendar.ts';
-import type { WindowSettings } from './settings.ts';
-
-export type WindowsConfig = Config['windows'];
+import type { WindowSettings, WindowsConfig } from './settings.ts';
 
 /** A tick that arrived after its window was closed (event time < watermark); it goes to the DLQ. */
 export interface LateTick {

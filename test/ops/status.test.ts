@@ -13,11 +13,10 @@ import { createLineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 import type { StatusFacts } from '../../src/status/gather.ts';
 import { startConsumer, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress } from '../consume/support/suite.ts';
-import { startCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { runInPty } from '../watch/support.ts';
 import { createTopic, testInflux, type TestInflux } from '../support/services.ts';
-import { opsSuite, writeDeadLetter, writeRecords, type OpsSuite } from './support.ts';
+import { opsSuite, watchStatus, writeDeadLetter, writeRecords, type OpsSuite } from './support.ts';
 
 interface Report {
   healthy: boolean;
@@ -130,14 +129,15 @@ describe('stockstream status', () => {
   });
 
   it('--watch refreshes until Ctrl-C and exits with the last verdict', async () => {
-    const run = startCli(['--config', suite.configPath, '--json', 'status', '--watch', '--interval', '1s']);
-    await run.waitForStdout((stdout) => stdout.split('\n').length > 2, 'two refreshes');
-    expect((await run.stop('SIGINT')).code).toBe(1);
-    const reports = run
-      .stdout()
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Report);
+    const watch = watchStatus(suite);
+    await waitFor(
+      () => (watch.reports().length >= 2 ? true : undefined),
+      'two refreshes',
+      30_000,
+      () => watch.stdout(),
+    );
+    expect(await watch.interrupt()).toBe(1);
+    const reports = watch.reports<Report>();
     expect(reports.length).toBeGreaterThanOrEqual(2);
     expect(reports.every((report) => report.healthy === false)).toBe(true);
   });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { IHeaders } from 'kafkajs';
 import type { OutgoingMessage } from '../../src/kafka/publisher.ts';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
-import { runCli, type CliResult } from '../support/cli.ts';
+import { runCli, startCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
 import { suiteTopics } from '../support/topics.ts';
 
@@ -102,4 +102,24 @@ export async function writeDeadLetter(letter: OutgoingMessage): Promise<void> {
   const { topic, key, value, headers } = letter;
   if (topic === undefined) throw new Error('a dead letter names its topic');
   await writeRecords([{ topic, partition: 0, key, value, headers }]);
+}
+
+/** `status --watch --json` running in the background: its NDJSON reports so far, and how it ended. */
+export interface StatusWatch {
+  stdout(): string;
+  reports<T>(): T[];
+  /** Ctrl-C; resolves with the exit code. */
+  interrupt(): Promise<number | null>;
+}
+
+export function watchStatus(suite: OpsSuite, intervalArg = '1s'): StatusWatch {
+  const run = startCli(['--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg]);
+  return {
+    stdout: () => run.stdout(),
+    // Whole lines only: the last one may still be arriving.
+    reports: <T>() => ndjson<T>(run.stdout().slice(0, run.stdout().lastIndexOf('\n') + 1)),
+    async interrupt() {
+      return (await run.stop('SIGINT')).code;
+    },
+  };
 }

@@ -7,9 +7,10 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { redactUrl } from '../../config/redact.ts';
-import { ConnectError, errorMessage, type StockstreamError } from '../../errors.ts';
+import { ConnectError, errorMessage } from '../../errors.ts';
 import type { Alert, IndicatorPoint, WindowOutput } from '../../model.ts';
 import { createPostgres, type Sql } from '../../postgres/client.ts';
+import { postgresRefusal } from '../../postgres/errors.ts';
 import { upsertAlerts } from '../../postgres/repositories/alerts.ts';
 import { upsertBars, type PositionedBar } from '../../postgres/repositories/bars.ts';
 import { upsertIndicators } from '../../postgres/repositories/indicators.ts';
@@ -17,26 +18,6 @@ import type { Logger } from '../../ui/logger.ts';
 import type { Sink, SinkModule } from '../types.ts';
 
 const TABLES = ['stock_bars', 'stock_indicators', 'stock_alerts'];
-
-/** SQLSTATE classes no retry can fix: bad data (22), constraints (23), auth (28), unknown database (3D), syntax/missing objects/privileges (42). */
-const FATAL_SQLSTATE = /^(22|23|28|3D|42)/;
-
-/** The error to stop with when PostgreSQL refused a write for good; undefined when a retry may help. */
-export function postgresFatal(config: Config, error: unknown): StockstreamError | undefined {
-  const code = (error as { code?: unknown }).code;
-  if (typeof code !== 'string' || !FATAL_SQLSTATE.test(code)) return undefined;
-  const where = `${redactUrl(config.postgres.url)} (schema ${config.postgres.schema})`;
-  const hint =
-    code === '42P01'
-      ? 'create the tables with `stockstream migrate up`'
-      : code.startsWith('28') || code === '3D000'
-        ? 'check postgres.url / DATABASE_URL (user, password, database)'
-        : 'see the message; `stockstream migrate status` shows whether the schema is current';
-  return new ConnectError('PostgreSQL', `${where} rejected a write: ${errorMessage(error)} (SQLSTATE ${code})`, {
-    hint,
-    cause: error,
-  });
-}
 
 /** A server that is down only gets a warning here (the engine retries); missing tables are fatal. */
 async function checkTables(sql: Sql, config: Config, logger: Logger): Promise<void> {
@@ -46,7 +27,7 @@ async function checkTables(sql: Sql, config: Config, logger: Logger): Promise<vo
       select t.name, to_regclass(t.name) as found from unnest(${TABLES}::text[]) as t(name)`;
     missing = rows.filter((row) => row.found === null).map((row) => row.name);
   } catch (error) {
-    const fatal = postgresFatal(config, error);
+    const fatal = postgresRefusal(config, error);
     if (fatal) throw fatal;
     logger.warn(
       `PostgreSQL at ${redactUrl(config.postgres.url)} not reachable yet (${errorMessage(error)}); its outputs are buffered and retried`,
@@ -89,7 +70,7 @@ export async function createPostgresSink(config: Config, logger: Logger): Promis
       if (points.length > 0) await upsertIndicators(sql, points);
       if (alerts.length > 0) await upsertAlerts(sql, alerts);
     },
-    fatal: (error) => postgresFatal(config, error),
+    fatal: (error) => postgresRefusal(config, error),
     close: () => sql.end({ timeout: 5 }),
   };
 }

@@ -8,7 +8,7 @@ import type { Config } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import { formatDuration, parseDuration } from '../../util/duration.ts';
 import type { Source, SourceContext, SourceDeps } from '../types.ts';
-import { createYahooCaller } from '../yahoo/client.ts';
+import { createYahooCaller } from '../yahoo/caller.ts';
 import { ChartRangeError, fetchBars, NoChartDataError, type ChartInterval } from '../yahoo/chart.ts';
 import { createBarTicker } from './bar-ticks.ts';
 

@@ -19,7 +19,7 @@ import { currentOrNextSession, latestSession } from '../market-hours.ts';
 import { defaultStart } from '../synthetic/synthetic.ts';
 import { createSyntheticGenerator } from '../synthetic/generator.ts';
 import type { Source, SourceContext, SourceDeps } from '../types.ts';
-import { createYahooCaller } from '../yahoo/client.ts';
+import { createYahooCaller } from '../yahoo/caller.ts';
 import { fetchBars, type ChartBars } from '../yahoo/chart.ts';
 
 /** One synthetic history tick per symbol this often: enough ticks for real candles, quick to play. */

@@ -11,7 +11,7 @@ import { formatDuration, parseDuration } from '../../util/duration.ts';
 import { backoffDelay, sleep } from '../../util/retry.ts';
 import { createBarTicker } from '../backfill/bar-ticks.ts';
 import type { Source, SourceContext, SourceDeps, SourceModule } from '../types.ts';
-import { createYahooCaller, type YahooCaller } from '../yahoo/client.ts';
+import { createYahooCaller, type YahooCaller } from '../yahoo/caller.ts';
 import { ChartRangeError, fetchBars, NoChartDataError } from '../yahoo/chart.ts';
 import { connectStream, type StreamConnection } from './connection.ts';
 import { decodePricingData, type PricingData } from './pricing-data.ts';

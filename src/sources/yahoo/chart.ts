@@ -2,7 +2,7 @@
 import { errorMessage } from '../../errors.ts';
 import type { BarMeta, BarRow } from '../backfill/bar-ticks.ts';
 import { text } from '../fields.ts';
-import type { YahooCaller } from './client.ts';
+import type { YahooCaller } from './caller.ts';
 
 export type ChartInterval = '1m' | '2m' | '5m' | '15m' | '30m' | '60m' | '90m';
 

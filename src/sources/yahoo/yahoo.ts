@@ -10,7 +10,7 @@ import { parseDuration } from '../../util/duration.ts';
 import { sleep } from '../../util/retry.ts';
 import { formatEt, nextOpen } from '../market-hours.ts';
 import type { Source, SourceContext, SourceDeps, SourceModule } from '../types.ts';
-import { createYahooCaller, type YahooCaller } from './client.ts';
+import { createYahooCaller, type YahooCaller } from './caller.ts';
 import { isTrading, marketStateOf, quoteToTick, type RawQuote } from './quote-tick.ts';
 
 const MINUTE = 60_000;

@@ -2,7 +2,7 @@
  * Alert rules from `windows.alerts.rules`, evaluated on closed bars of their interval, per symbol,
  * each through a gate with hysteresis and a cooldown.
  */
-import type { AlertRule } from '../../config/schema.ts';
+import type { AlertRule } from '../../config/alert-rules.ts';
 import type { Alert, Bar, WindowOutput } from '../../model.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { savedEntries } from '../saved.ts';

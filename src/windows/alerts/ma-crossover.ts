@@ -2,7 +2,7 @@
  * Moving-average crossover: the fast average crosses the slow one (bullish when it crosses above).
  * A touch (both equal) is not a cross; the side before the touch counts.
  */
-import type { AlertRule } from '../../config/schema.ts';
+import type { AlertRule } from '../../config/alert-rules.ts';
 import { addClose, createCloses, reviveCloses, sma, type ClosesState } from '../indicators/closes.ts';
 import { createEma, reviveEma, updateEma, type EmaState } from '../indicators/ema.ts';
 import { formatPrice, type RuleCheck } from './check.ts';

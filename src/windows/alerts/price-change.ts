@@ -3,7 +3,7 @@
  * before this bar's end, to this bar's close. Bars of an earlier session fall out of the window,
  * so an overnight gap is not reported as a move.
  */
-import type { AlertRule } from '../../config/schema.ts';
+import type { AlertRule } from '../../config/alert-rules.ts';
 import { parseDuration } from '../../util/duration.ts';
 import { formatPrice, type RuleCheck } from './check.ts';
 

@@ -1,5 +1,5 @@
 /** Volatility: the range of one bar, (high − low) / low in %, reaches `spreadPct`. */
-import type { AlertRule } from '../../config/schema.ts';
+import type { AlertRule } from '../../config/alert-rules.ts';
 import { formatPrice, type RuleCheck } from './check.ts';
 
 type VolatilityRule = Extract<AlertRule, { type: 'volatility' }>;

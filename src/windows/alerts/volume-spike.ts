@@ -1,5 +1,5 @@
 /** Volume spike: a bar's volume is at least `multiple` times the average of the `lookback` bars before it. */
-import type { AlertRule } from '../../config/schema.ts';
+import type { AlertRule } from '../../config/alert-rules.ts';
 import { formatCount, type RuleCheck } from './check.ts';
 
 type VolumeSpikeRule = Extract<AlertRule, { type: 'volume-spike' }>;

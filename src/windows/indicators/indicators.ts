@@ -7,7 +7,8 @@
  */
 import type { Bar, IndicatorPoint, WindowOutput } from '../../model.ts';
 import { savedEntries } from '../saved.ts';
-import type { BarOperator, BarOperatorModule, OperatorEnv, WindowsConfig } from '../types.ts';
+import type { WindowsConfig } from '../settings.ts';
+import type { BarOperator, BarOperatorModule, OperatorEnv } from '../types.ts';
 import { addClose, bollinger, createCloses, reviveCloses, sma, type ClosesState } from './closes.ts';
 import { createEma, reviveEma, updateEma, type EmaState } from './ema.ts';
 import { createMacd, macdAverages, reviveMacd, updateMacd, type MacdState } from './macd.ts';

@@ -1,15 +1,14 @@
 /**
- * The yahoo-finance2 client of the sources (quote polling, chart backfill, stream gap fill) and the
- * one policy for its failures: 429s and crumb refusals back off exponentially with jitter and a
- * status line (and a warning naming the cause and its fix, once per cause), a crumb refusal also starts a fresh cookie jar, network and 5xx trouble retries, the
- * rest is thrown.
+ * How the sources call Yahoo (quote polling, chart backfill, stream gap fill, warm starts): the one
+ * client of src/yahoo/client.ts behind one policy for its failures. 429s and crumb refusals back off
+ * exponentially with jitter and a status line (and a warning naming the cause and its fix, once per
+ * cause); a crumb refusal also starts a fresh cookie jar; network and 5xx trouble retries; the rest
+ * is thrown.
  */
 import { backoffDelay, sleep } from '../../util/retry.ts';
 import { createYahooClient, YahooHttpError, type YahooClient } from '../../yahoo/client.ts';
 import { explainYahooFailure } from '../../yahoo/failure.ts';
 import type { SourceContext, SourceDeps } from '../types.ts';
-
-export type { YahooClient };
 
 export interface YahooCaller {
   /**
