@@ -13,7 +13,7 @@ import { migrateUp } from '../../src/postgres/migrate.ts';
 import { upsertStockInfo } from '../../src/postgres/repositories/stock-info.ts';
 import { createInfluxSink } from '../../src/sinks/influx/influx.ts';
 import { createLogger } from '../../src/ui/logger.ts';
-import { applyTick, changeOf, createWatchModel } from '../../src/watch/model.ts';
+import { applyTick, changeOf, createWatchModel } from '../../src/display/live-model.ts';
 import { SessionCalendar } from '../../src/windows/calendar.ts';
 import { testInflux, testPostgres } from '../support/services.ts';
 import { interpolateFlux, interpolateSql, type QueryContext } from './grafana-macros.ts';
