@@ -43,20 +43,7 @@ function report(error: unknown, logger: Logger, verbose: boolean): number {
   return ExitCode.failure;
 }
 
-/**
- * kafkajs schedules timers with negative delays, which Node 24 reports as TimeoutNegativeWarning on
- * every run (kafkajs issue #1751); it is harmless, so that one warning is dropped and others kept.
- */
-function filterKnownWarnings(): void {
-  process.removeAllListeners('warning');
-  process.on('warning', (warning) => {
-    if (warning.name === 'TimeoutNegativeWarning') return;
-    process.stderr.write(`${warning.name}: ${warning.message}\n`);
-  });
-}
-
 export async function main(argv: string[]): Promise<number> {
-  filterKnownWarnings();
   let exitCode: number = ExitCode.ok;
   let commanderError: string | undefined;
 

@@ -4,7 +4,7 @@
  * state records, then commit the offsets of the partitions this consumer still owns. Under
  * exactly-once the Kafka outputs, the state records and the offsets are one transaction instead.
  */
-import type { Publisher } from '../kafka/publisher.ts';
+import type { OutgoingMessage, Publisher } from '../kafka/publisher.ts';
 import { errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import type { Transactor } from '../kafka/transactions.ts';
@@ -38,10 +38,14 @@ export interface Checkpointer {
   run(): Promise<void>;
   /** Waits for a running round, then runs one more: everything applied so far ends up committed. */
   final(): Promise<void>;
+  /** Exactly-once: the staged messages a running round took out of their partitions for its transaction. */
+  inTransaction(): Iterable<readonly OutgoingMessage[]>;
 }
 
 export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
   let running: Promise<void> | undefined;
+  /** The checkpoints whose staged messages are out of their partitions right now (the transaction's). */
+  let carried: readonly PartitionCheckpoint[] = [];
 
   /** `last`: the stop's final round, whose failed commit must reach the user (the run exits 1). */
   const round = async (last = false) => {
@@ -102,28 +106,38 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       if (last) await deps.router.whenWritten(marks); // the stop's promise: the sinks hold nothing unwritten
       return;
     }
+    carried = taken.map(({ checkpoint }) => checkpoint);
     try {
-      await deps.router.whenWritten(marks);
-      await deps.gate.ready();
-    } catch (error) {
-      for (const { state, checkpoint } of taken) putBack(state, checkpoint);
-      throw error;
+      try {
+        await deps.router.whenWritten(marks);
+        await deps.gate.ready();
+      } catch (error) {
+        for (const { state, checkpoint } of taken) putBack(state, checkpoint);
+        throw error;
+      }
+      const owned = taken.filter(({ state, checkpoint }) => deps.owns(state) || (putBack(state, checkpoint), false));
+      carried = owned.map(({ checkpoint }) => checkpoint);
+      if (owned.length === 0) return;
+      const messages = owned.flatMap(({ checkpoint }) => [...checkpoint.staged, ...checkpoint.records]);
+      const partitions = owned.map(({ checkpoint }) => ({
+        partition: checkpoint.partition,
+        offset: checkpoint.offset,
+      }));
+      try {
+        await transactor.commit(messages, { groupId: deps.group, topic: deps.topic, partitions });
+      } catch (error) {
+        // Not written: the outputs wait in their partitions again (a stop counts them, and a final round retries them).
+        for (const { state, checkpoint } of owned) putBack(state, checkpoint);
+        throw error;
+      }
+      for (const { state, checkpoint } of owned) {
+        markPersisted(state, checkpoint);
+        state.committed = checkpoint.offset;
+      }
+      deps.metrics.checkpoints.inc();
+    } finally {
+      carried = [];
     }
-    const owned = taken.filter(({ state, checkpoint }) => deps.owns(state) || (putBack(state, checkpoint), false));
-    if (owned.length === 0) return;
-    const messages = owned.flatMap(({ checkpoint }) => [...checkpoint.staged, ...checkpoint.records]);
-    const partitions = owned.map(({ checkpoint }) => ({ partition: checkpoint.partition, offset: checkpoint.offset }));
-    try {
-      await transactor.commit(messages, { groupId: deps.group, topic: deps.topic, partitions });
-    } catch (error) {
-      for (const { state, checkpoint } of owned) putBack(state, checkpoint);
-      throw error;
-    }
-    for (const { state, checkpoint } of owned) {
-      markPersisted(state, checkpoint);
-      state.committed = checkpoint.offset;
-    }
-    deps.metrics.checkpoints.inc();
   };
 
   const run = (last = false) => {
@@ -139,5 +153,6 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       while (running) await running.catch(() => {});
       await run(true);
     },
+    inTransaction: () => carried.map((checkpoint) => checkpoint.staged),
   };
 }

@@ -4,8 +4,9 @@
  * the compacted state topic, and offset commits only after all of that is durable.
  *
  * Life of a batch: decode → windows → outputs routed to the sink queues (no await on the hot path)
- * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every second a
- * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
+ * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every
+ * `kafka.checkpointInterval` (5s by default) a checkpoint round persists what the sinks acknowledged
+ * (see checkpointer.ts and changelog.ts).
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
@@ -19,7 +20,6 @@ import { openTransactor, type Transactor } from '../kafka/transactions.ts';
 import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { createAssignedPartitions, type AssignedPartitions } from './assigned-partitions.ts';
 import { createFetchValve, type FetchValve } from './backpressure.ts';
@@ -28,8 +28,8 @@ import { createCheckpointer, type Checkpointer } from './checkpointer.ts';
 import { createMembershipGate, SESSION_TIMEOUT_MS, type MembershipGate } from './fencing.ts';
 import { FETCH } from './fetch.ts';
 import { createConsumeMetrics, deliveryMetrics, type ConsumeMetrics } from './metrics.ts';
-import { createEngineOutputs } from './outputs.ts';
-import type { ApplyCounts, PartitionState } from './partition-state.ts';
+import { createEngineOutputs, type EngineOutputsDeps } from './outputs.ts';
+import type { ApplyCounts } from './partition-state.ts';
 import { openStateStore, type StateStore } from './state-store.ts';
 
 export interface ConsumeOptions {
@@ -270,7 +270,10 @@ async function joinGroup(kafka: Kafka, config: Config, options: ConsumeOptions, 
   const { run, res, metrics } = ctx;
   const topic = config.kafka.topics.prices;
   const group = config.kafka.groupId;
-  const { valve, gate, outputs } = wireOutputs(config, logger, ctx, () => partitions.states());
+  const { valve, gate, outputs } = wireOutputs(config, logger, ctx, {
+    partitions: () => partitions.states(),
+    inTransaction: () => checkpointer.inTransaction(),
+  });
   const { store, consumer, admin } = await openGroupClients(kafka, config, logger, run.halt.signal, res);
   valve.attach(consumer);
 
@@ -328,7 +331,12 @@ async function joinGroup(kafka: Kafka, config: Config, options: ConsumeOptions, 
 }
 
 /** Backpressure on the fetch, the membership gate and the outputs' way to the sinks, which need one another. */
-function wireOutputs(config: Config, logger: Logger, ctx: JoinContext, partitions: () => Iterable<PartitionState>) {
+function wireOutputs(
+  config: Config,
+  logger: Logger,
+  ctx: JoinContext,
+  held: Pick<EngineOutputsDeps, 'partitions' | 'inTransaction'>,
+) {
   const { run, res, metrics } = ctx;
   const topic = config.kafka.topics.prices;
   const valve = createFetchValve({
@@ -355,7 +363,8 @@ function wireOutputs(config: Config, logger: Logger, ctx: JoinContext, partition
       metrics: deliveryMetrics(metrics),
     },
     metrics,
-    partitions,
+    ...held,
+    dlqTopic: dlqTopic(topic),
   });
 
   return { valve, gate, outputs };
@@ -456,7 +465,7 @@ function startTimers(
       if (valve.paused && engine.transactional) void checkpointer.run().catch(fail); // only a round drains what waits for it
       valve.resumeIfRoomy();
     }, TIMER_MS),
-    setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
+    setInterval(() => void checkpointer.run().catch(fail), config.kafka.checkpointInterval.ms),
     statusTimer(logger, summary, () => partitions.size()),
   ];
 }

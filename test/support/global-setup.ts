@@ -15,6 +15,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Kafka, logLevel } from 'kafkajs';
+import { avoidNegativeTimeouts } from '../../src/kafka/negative-timeouts.ts';
 import postgres from 'postgres';
 import type { TestProject } from 'vitest/node';
 
@@ -78,6 +79,7 @@ function configured(): Record<string, string | undefined> {
 }
 
 async function kafkaAnswers(brokers: string[]): Promise<boolean> {
+  avoidNegativeTimeouts(); // as createKafka does
   const admin = new Kafka({
     clientId: 'stockstream-test-probe',
     brokers,

@@ -11,6 +11,7 @@
 // recover its logs. Nothing is mocked.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
+import { avoidNegativeTimeouts } from '../../src/kafka/negative-timeouts.ts';
 import postgres from 'postgres';
 import { inject } from 'vitest';
 import type { InfluxFlavor, ServiceFacts } from './global-setup.ts';
@@ -51,6 +52,7 @@ export function uniqueName(prefix: string): string {
 
 /** A kafkajs client for the test brokers (quiet: tests assert, they don't log). */
 export function testKafkaClient(clientId = uniqueName('test')): Kafka {
+  avoidNegativeTimeouts(); // as createKafka does: no TimeoutNegativeWarning in test output either
   return new Kafka({ clientId, brokers: testKafka(), logLevel: logLevel.ERROR });
 }
 
