@@ -1,5 +1,5 @@
 /** The human-readable backtest report: every firing, then counts and forward returns per rule. */
-import { formatIso } from '../watch/format.ts';
+import { formatIso } from '../display/format.ts';
 import type { BacktestResult, HorizonStats } from './run.ts';
 
 const percent = (value: number) => `${value >= 0 ? '+' : ''}${(value * 100).toFixed(2)}%`;

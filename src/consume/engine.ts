@@ -4,8 +4,9 @@
  * the compacted state topic, and offset commits only after all of that is durable.
  *
  * Life of a batch: decode → windows → outputs routed to the sink queues (no await on the hot path)
- * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every second a
- * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
+ * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every
+ * `kafka.checkpointInterval` (5s by default) a checkpoint round persists what the sinks acknowledged
+ * (see checkpointer.ts and changelog.ts).
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
@@ -19,7 +20,6 @@ import { openTransactor, type Transactor } from '../kafka/transactions.ts';
 import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { createAssignedPartitions, type AssignedPartitions } from './assigned-partitions.ts';
 import { createFetchValve, type FetchValve } from './backpressure.ts';
@@ -465,7 +465,7 @@ function startTimers(
       if (valve.paused && engine.transactional) void checkpointer.run().catch(fail); // only a round drains what waits for it
       valve.resumeIfRoomy();
     }, TIMER_MS),
-    setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
+    setInterval(() => void checkpointer.run().catch(fail), config.kafka.checkpointInterval.ms),
     statusTimer(logger, summary, () => partitions.size()),
   ];
 }

@@ -11,8 +11,7 @@ import { errorMessage } from '../errors.ts';
 import { dlqTopic } from '../kafka/topics.ts';
 import { decodeEnvelope, decodeTick, type Alert, type Bar, type IndicatorPoint, type StockInfo } from '../model.ts';
 import { decodeStockInfo } from '../info/codec.ts';
-import { alertText, barText, indicatorText } from '../sinks/console/console.ts';
-import { summaryLine, tickOnlySummary } from '../watch/lines.ts';
+import { alertText, barText, indicatorText, summaryLine, tickOnlySummary } from '../display/records.ts';
 
 export type RecordKind = 'tick' | 'bar' | 'indicator' | 'alert' | 'info' | 'dead-letter' | 'raw';
 

@@ -6,7 +6,7 @@
 import type { WindowOutput } from '../model.ts';
 import type { Output } from '../ui/output.ts';
 import { createLinePrinter } from './lines.ts';
-import type { SymbolRow, WatchModel } from './model.ts';
+import type { SymbolRow, WatchModel } from '../display/live-model.ts';
 
 export interface WatchDisplay {
   start(): void;

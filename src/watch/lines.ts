@@ -5,12 +5,10 @@
  * --json (the file and console sinks' record shape, plus `tick-summary`). The latest update of every
  * symbol is always written in the end, so the last line of a symbol is its final state.
  */
-import type { Tick, WindowOutput } from '../model.ts';
-import { alertText, barText } from '../sinks/console/console.ts';
-import { outputRecord } from '../sinks/file/file.ts';
+import type { SymbolRow, WatchModel } from '../display/live-model.ts';
+import { alertText, barText, outputRecord, summaryLine, tickSummary } from '../display/records.ts';
+import type { WindowOutput } from '../model.ts';
 import type { Output } from '../ui/output.ts';
-import { formatIso, formatPrice, formatSignedPercent, formatSignedPrice } from './format.ts';
-import { changeOf, type SymbolRow, type WatchModel } from './model.ts';
 
 export interface LinePrinter {
   /** A symbol changed (a tick was applied to its row). */
@@ -27,92 +25,6 @@ export interface LinePrinterOptions {
   out: Output;
   json: boolean;
   throttleMs?: number;
-}
-
-export interface TickSummary {
-  kind: 'tick-summary';
-  symbol: string;
-  time: number;
-  price: number;
-  /** What change is measured against (previous close, or a stand-in named by referenceKind). */
-  reference?: number;
-  referenceKind?: string;
-  change?: number;
-  changePct?: number;
-  dayHigh?: number;
-  dayLow?: number;
-  dayVolume?: number;
-  marketState?: string;
-  /** Final bars of the watched interval so far; unknown for a tick read on its own (`tail`). */
-  bars?: number;
-}
-
-export function tickSummary(row: SymbolRow): TickSummary | undefined {
-  if (row.price === undefined || row.time === undefined) return undefined;
-  const change = changeOf(row);
-  return {
-    kind: 'tick-summary',
-    symbol: row.symbol,
-    time: row.time,
-    price: row.price,
-    reference: row.reference,
-    referenceKind: row.referenceKind,
-    change: change?.absolute,
-    changePct: change?.percent,
-    dayHigh: row.dayHigh,
-    dayLow: row.dayLow,
-    dayVolume: row.dayVolume,
-    marketState: row.marketState,
-    bars: row.bars,
-  };
-}
-
-/**
- * A tick on its own, as `tail` reads it from the topic: no row history, so the change is against
- * the tick's own previous close (the reference watch prefers too) and there is no bar count.
- */
-export function tickOnlySummary(tick: Tick): TickSummary {
-  const reference = tick.previousClose;
-  const change =
-    reference !== undefined && reference !== 0
-      ? changeOf({ symbol: tick.symbol, price: tick.price, reference, ticks: 1, closes: [], bars: 0, indicators: {} })
-      : undefined;
-  return {
-    kind: 'tick-summary',
-    symbol: tick.symbol,
-    time: tick.time,
-    price: tick.price,
-    reference,
-    referenceKind: reference === undefined ? undefined : 'previous-close',
-    change: change?.absolute,
-    changePct: change?.percent,
-    dayHigh: tick.dayHigh,
-    dayLow: tick.dayLow,
-    dayVolume: tick.dayVolume,
-    marketState: tick.marketState,
-  };
-}
-
-const MARKET_WORD: Record<string, string> = { PRE: 'pre', REGULAR: 'open', POST: 'post', CLOSED: 'closed' };
-
-/**
- * `tick      AAPL 2026-03-02T14:31:05.000Z last=187.23 chg=+1.23 chg%=+0.66 low=185.10 high=188.00 vol=1234567 bars=12 market=open`
- * — the key=value shape of the console sink's bar and alert lines, so one grep or awk fits all.
- */
-export function summaryLine(summary: TickSummary): string {
-  const parts = [`tick      ${summary.symbol} ${formatIso(summary.time)} last=${formatPrice(summary.price)}`];
-  if (summary.change !== undefined && summary.changePct !== undefined) {
-    parts.push(
-      `chg=${formatSignedPrice(summary.change, summary.price)} chg%=${formatSignedPercent(summary.changePct)}`,
-    );
-  }
-  if (summary.dayLow !== undefined && summary.dayHigh !== undefined)
-    parts.push(`low=${formatPrice(summary.dayLow)} high=${formatPrice(summary.dayHigh)}`);
-  if (summary.dayVolume !== undefined) parts.push(`vol=${Math.round(summary.dayVolume)}`);
-  if (summary.bars !== undefined) parts.push(`bars=${summary.bars}`);
-  if (summary.marketState !== undefined)
-    parts.push(`market=${MARKET_WORD[summary.marketState] ?? summary.marketState}`);
-  return parts.join(' ');
 }
 
 export function createLinePrinter({ model, out, json, throttleMs = 1000 }: LinePrinterOptions): LinePrinter {

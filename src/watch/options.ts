@@ -13,7 +13,7 @@ import {
 } from '../config/overrides.ts';
 import { UsageError } from '../errors.ts';
 import { parseDuration } from '../util/duration.ts';
-import { SORT_FIELDS, type SortField } from './model.ts';
+import { SORT_FIELDS, type SortField } from '../display/live-model.ts';
 
 /** The flags as commander hands them over (declared in src/cli.ts). */
 export interface WatchFlags {

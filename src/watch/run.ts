@@ -17,7 +17,7 @@ import type { Logger } from '../ui/logger.ts';
 import type { Output } from '../ui/output.ts';
 import { createWindowPipeline, SessionCalendar } from '../windows/index.ts';
 import { createLineDisplay, type WatchDisplay } from './display.ts';
-import { createClockFormat } from './format.ts';
+import { createClockFormat } from '../display/format.ts';
 import { lastCloseTicks } from './last-close.ts';
 import {
   applyLateTick,
@@ -29,12 +29,12 @@ import {
   setStatus,
   type SymbolRow,
   type WatchModel,
-} from './model.ts';
+} from '../display/live-model.ts';
 import type { WatchViewOptions } from './options.ts';
 import { createScreenDisplay } from './screen.ts';
 import { createScreenLogger } from './screen-logger.ts';
 import type { WatchSinks } from './sinks.ts';
-import type { IndicatorColumns } from './table.ts';
+import { indicatorColumns } from '../display/table.ts';
 import { createTerminal, type TerminalStreams } from './terminal.ts';
 
 export interface WatchRunOptions {
@@ -86,12 +86,6 @@ const TIMER_MS = 1000;
 /** Far enough in the future that every open window closes: see the module comment. */
 const END_OF_INPUT = Number.MAX_SAFE_INTEGER;
 
-function indicatorColumns(config: Config): IndicatorColumns {
-  const indicators = config.windows.indicators;
-  if (!indicators.enabled) return {};
-  return { sma: indicators.sma[0], ema: indicators.ema[0], rsi: indicators.rsi };
-}
-
 function whenAborted(signal: AbortSignal): Promise<void> {
   if (signal.aborted) return Promise.resolve();
   return new Promise((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
@@ -127,7 +121,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
         terminal,
         look: {
           colors: options.colors,
-          indicators: indicatorColumns(config),
+          indicators: indicatorColumns(config.windows),
           clock: createClockFormat(config.windows.timezone),
           dateClock: createClockFormat(config.windows.timezone, true),
         },

@@ -4,8 +4,8 @@
  * the sort order.
  */
 import type { WatchDisplay } from './display.ts';
-import { SORT_FIELDS, type WatchModel } from './model.ts';
-import { renderTable, type TableOptions } from './table.ts';
+import { SORT_FIELDS, type WatchModel } from '../display/live-model.ts';
+import { renderTable, type TableOptions } from '../display/table.ts';
 import type { Terminal } from './terminal.ts';
 
 /** How to draw (colours, columns, clocks); the size comes from the terminal. */

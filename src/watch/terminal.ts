@@ -11,7 +11,7 @@ import {
   LEAVE_ALT_SCREEN,
   SHOW_CURSOR,
   moveTo,
-} from './ansi.ts';
+} from '../display/ansi.ts';
 
 /** The streams a terminal is made of; stdin may not be a terminal (`cmd | stockstream watch`). */
 export interface TerminalStreams {

@@ -7,7 +7,7 @@
 import type { Alert, Bar, IndicatorPoint, Tick, Trend, WindowOutput } from '../model.ts';
 import { windowStart } from '../windows/bars/grid.ts';
 import { BOLLINGER_FIELDS, type BarInterval, type IndicatorFields, type SessionCalendar } from '../windows/index.ts';
-import { changeOf, type SymbolRow } from '../watch/model.ts';
+import { changeOf, type SymbolRow } from '../display/live-model.ts';
 
 /** Bars kept per symbol and interval: a full session of 1m bars with room to spare. */
 const MAX_BARS = 1500;

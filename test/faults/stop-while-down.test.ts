@@ -10,43 +10,34 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  startConsumer,
-  waitFor,
-  waitForMetric,
-  type ConsumerProcess,
-  type Exit,
-} from '../consume/support/consumer-process.ts';
-import { influxResults, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { closingTicks, expectedResults, tickMessages, tickStream } from '../consume/support/ticks.ts';
+import { startConsumer, waitForMetric } from '../consume/support/consumer-process.ts';
+import { startCli } from '../support/cli.ts';
+import type { Exit, RunningProcess } from '../support/process.ts';
+import { waitFor } from '../support/wait.ts';
+import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { tickMessages } from '../consume/support/ticks.ts';
 import { FIXTURE } from '../watch/support.ts';
-import { startCli, type CliProcess } from './support/cli-process.ts';
+import { dropMade, faultSuite } from './support/cleanup.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { readBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
+import { session } from './support/session.ts';
 
-const running: Array<ConsumerProcess | CliProcess> = [];
+const running: RunningProcess[] = [];
 afterEach(async () => {
-  for (const child of running.splice(0)) send(child, 'SIGKILL');
+  for (const child of running.splice(0)) child.kill('SIGKILL');
   await allUp();
 });
-afterAll(allUp);
+afterAll(async () => {
+  await allUp();
+  await dropMade();
+});
 
-function ticksOf(seed: number) {
-  const stream = tickStream({ seed, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 30 });
-  return [...stream, ...closingTicks(stream)];
-}
-
-function send(child: ConsumerProcess | CliProcess, signal: NodeJS.Signals): void {
-  if ('child' in child) {
-    if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill(signal);
-  } else child.kill(signal);
-}
+const streamOf = (seed: number) => session({ seed, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 30 });
 
 /** Sends one SIGINT and waits for the exit (within the test's timeout: no timing assertion). */
-async function interrupt(child: ConsumerProcess | CliProcess): Promise<Exit> {
-  send(child, 'SIGINT');
-  return child.exited;
+function interrupt(child: RunningProcess): Promise<Exit> {
+  return child.stop('SIGINT');
 }
 
 /** The count a stop reported for one queue: "… 1,234 records not written (influx 1,234) …". */
@@ -76,10 +67,11 @@ describe('consume: the first SIGINT while a server is down', () => {
       // Small sink buffers (the setting this test is about): the InfluxDB buffer fills and fetching
       // pauses, the "paused by backpressure" state. The file sink takes the same records as InfluxDB
       // and keeps writing: its lines are the count InfluxDB could not write.
-      const suite = await createSuite('stop_influx', {
+      const suite = await faultSuite('stop_influx', {
         sinks: { enabled: ['influx', 'file'], batchSize: 500, maxBuffered: 2_000 },
       });
-      const ticks = ticksOf(11);
+      const stream = streamOf(11);
+      const ticks = stream.all;
       await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
       await stopServer('influx');
       const consumer = await startConsumer(suite.configPath);
@@ -96,7 +88,8 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('influx');
       await consumeToTheEnd(suite);
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.influx()).toEqual(back.expected);
     },
   );
 
@@ -104,8 +97,9 @@ describe('consume: the first SIGINT while a server is down', () => {
     'PostgreSQL stopped while its writes are retried: exits 1 with the count, and the next start writes it',
     { timeout: 300_000 },
     async () => {
-      const suite = await createSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
-      const ticks = ticksOf(12);
+      const suite = await faultSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
+      const stream = streamOf(12);
+      const ticks = stream.all;
       const half = Math.floor(ticks.length / 2);
       const consumer = await startConsumer(suite.configPath);
       running.push(consumer);
@@ -123,7 +117,8 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('postgres');
       await consumeToTheEnd(suite);
-      expect(await postgresResults(suite.postgresUrl)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.postgres()).toEqual(back.expected);
     },
   );
 
@@ -131,7 +126,7 @@ describe('consume: the first SIGINT while a server is down', () => {
     'Kafka stopped with progress not yet committed: exits 1 saying the checkpoint was not committed, and the next start writes it',
     { timeout: 300_000 },
     async () => {
-      const suite = await createSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
+      const suite = await faultSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
       // A checkpoint interval longer than the test (the setting this test is about): what was read
       // is still uncommitted when the broker stops, so the stop has a checkpoint it cannot commit.
       const configPath = join(suite.dir, 'rare-checkpoints.config.json');
@@ -139,7 +134,8 @@ describe('consume: the first SIGINT while a server is down', () => {
         configPath,
         JSON.stringify({ ...suite.userConfig, kafka: { ...suite.userConfig.kafka, checkpointInterval: '1h' } }),
       );
-      const ticks = ticksOf(13);
+      const stream = streamOf(13);
+      const ticks = stream.all;
       await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
       const consumer = await startConsumer(configPath);
       running.push(consumer);
@@ -154,14 +150,15 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('kafka');
       await consumeToTheEnd(suite);
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.influx()).toEqual(back.expected);
     },
   );
 });
 
 describe('watch --sink: the first SIGINT while a sink is down', () => {
   async function watchDir(prefix: string, sinks: string[]) {
-    const suite = await createSuite(prefix, { sinks: { enabled: sinks as never } });
+    const suite = await faultSuite(prefix, { sinks: { enabled: sinks as never } });
     const config = {
       sinks: { enabled: sinks, file: { path: suite.config.sinks.file.path } },
       influx: suite.userConfig.influx,
@@ -180,7 +177,10 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       await stopServer('influx');
       const watch = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
       running.push(watch);
-      await watch.waitForStderr(/influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/);
+      await watch.waitForStderr(
+        /influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/,
+        'an InfluxDB retry',
+      );
       await waitForFileLines(suite.config.sinks.file.path);
 
       const exit = await interrupt(watch);
@@ -192,9 +192,9 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       // Again, and this time a second SIGINT: it does not wait for the sinks at all.
       const again = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
       running.push(again);
-      await again.waitForStderr(/influx: write failed/);
+      await again.waitForStderr(/influx: write failed/, 'an InfluxDB retry');
       again.kill('SIGINT');
-      await again.waitForStderr(/SIGINT received/);
+      await again.waitForStderr(/SIGINT received/, 'the first SIGINT taken');
       again.kill('SIGINT');
       expect((await again.exited).code).toBe(130);
     },
@@ -208,9 +208,13 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       // Paced (10×): the replay is still running when PostgreSQL stops, after the sink checked its tables.
       const watch = startCli(['watch', '--file', FIXTURE, '--speed', '10', '--sink'], { cwd: suite.dir });
       running.push(watch);
-      await watch.waitForStderr(/watch --sink: writing to postgres/);
+      await watch.waitForStderr(/watch --sink: writing to postgres/, 'watch writing to PostgreSQL');
       await stopServer('postgres');
-      await watch.waitForStderr(/postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/, 90_000);
+      await watch.waitForStderr(
+        /postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/,
+        'a PostgreSQL retry',
+        90_000,
+      );
 
       const exit = await interrupt(watch);
       const stderr = watch.stderr();

@@ -4,8 +4,9 @@ import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { Alert, Bar, Tick, WindowOutput } from '../../src/model.ts';
 import type { Output } from '../../src/ui/output.ts';
-import { visibleWidth } from '../../src/watch/ansi.ts';
-import { createLinePrinter, summaryLine, tickSummary } from '../../src/watch/lines.ts';
+import { visibleWidth } from '../../src/display/ansi.ts';
+import { summaryLine, tickSummary } from '../../src/display/records.ts';
+import { createLinePrinter } from '../../src/watch/lines.ts';
 import {
   applyOutput,
   applyTick,
@@ -13,9 +14,9 @@ import {
   createWatchModel,
   sortedRows,
   type WatchModel,
-} from '../../src/watch/model.ts';
-import { sparkline } from '../../src/watch/sparkline.ts';
-import { renderTable } from '../../src/watch/table.ts';
+} from '../../src/display/live-model.ts';
+import { sparkline } from '../../src/display/sparkline.ts';
+import { renderTable } from '../../src/display/table.ts';
 import { SessionCalendar } from '../../src/windows/calendar.ts';
 
 // 2026-03-02 (a Monday) 14:30 UTC = 09:30 New York.

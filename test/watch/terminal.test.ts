@@ -12,7 +12,7 @@ import {
   LEAVE_ALT_SCREEN,
   SHOW_CURSOR,
   moveTo,
-} from '../../src/watch/ansi.ts';
+} from '../../src/display/ansi.ts';
 import { createTerminal } from '../../src/watch/terminal.ts';
 
 function streams() {

@@ -13,7 +13,7 @@ import { plannedSources } from '../../src/sources/index.ts';
 import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
 import { createLogger } from '../../src/ui/logger.ts';
 import type { Output } from '../../src/ui/output.ts';
-import type { SymbolRow } from '../../src/watch/model.ts';
+import type { SymbolRow } from '../../src/display/live-model.ts';
 import { parseWatchFlags, watchConfig } from '../../src/watch/options.ts';
 import { runWatch, type WatchTap } from '../../src/watch/run.ts';
 import { fakeYahoo, fixture } from '../support/fake-yahoo.ts';

@@ -6,7 +6,7 @@
  */
 import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { ENTER_ALT_SCREEN, HIDE_CURSOR, LEAVE_ALT_SCREEN, SHOW_CURSOR } from '../../src/watch/ansi.ts';
+import { ENTER_ALT_SCREEN, HIDE_CURSOR, LEAVE_ALT_SCREEN, SHOW_CURSOR } from '../../src/display/ansi.ts';
 import { expectedFor, FIXTURE, readFixture, rowCells, runInPty, screenText, wideBars, type PtyRun } from './support.ts';
 
 /** SGR sequences (colours, bold): what NO_COLOR turns off. */

@@ -3,8 +3,11 @@ import chalk from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { Alert, Bar, IndicatorPoint, WindowOutput } from '../../model.ts';
 import { createOutput } from '../../ui/output.ts';
-import { createConsoleSink } from './console.ts';
-import { createLiveTable } from './table.ts';
+import { configSchema } from '../../config/schema.ts';
+import { createConsoleSink, createConsoleTable } from './console.ts';
+
+/** The shipped window settings. */
+const windows = configSchema.parse({}).windows;
 
 chalk.level = 0;
 
@@ -56,7 +59,7 @@ function capture(json: boolean) {
       done();
     },
   });
-  const sink = createConsoleSink({ json, tty: false, out: createOutput(json, stream) });
+  const sink = createConsoleSink({ json, tty: false, out: createOutput(json, stream) }, windows);
   return { sink, text: () => text };
 }
 
@@ -91,26 +94,37 @@ describe('console sink', () => {
 });
 
 describe('live table', () => {
-  it('shows the latest price, bar, RSI, trend and alert per symbol', () => {
-    const table = createLiveTable();
+  it("is watch's table: the latest price and change, bars' indicators and trend per symbol", () => {
+    const table = createConsoleTable(windows);
+    table.update({
+      kind: 'tick',
+      tick: { symbol: 'AAPL', time: bar.end, price: 191, previousClose: 190, source: 'test' },
+    });
     for (const output of outputs) table.update(output);
     table.update({
       kind: 'tick',
       tick: { symbol: 'MSFT', time: bar.start, price: 400, previousClose: 410, source: 'test' },
     });
-    const [header, aapl, msft] = table.render();
-    expect(header).toMatch(/^SYMBOL\s+PRICE\s+CHG%\s+BAR\s+VOLUME\s+VWAP\s+RSI\s+TREND\s+LAST ALERT$/);
-    expect(aapl!.split(/\s{2,}/)).toEqual([
+    const [header, aapl, msft] = table.render(200);
+    expect(header).toMatch(
+      /^SYMBOL\s+LAST\s+CHG\s+CHG%\s+DAY RANGE\s+VOLUME\s+LAST 20×1m\s+SMA20\s+EMA12\s+RSI14\s+TREND\s+MARKET$/,
+    );
+    const cells = (line: string) => line.trim().split(/\s{2,}/);
+    expect(cells(aapl!)).toEqual([
       'AAPL',
       '191.00',
-      '+0.00',
-      '1m@14:31',
-      '1200',
-      '190.61',
-      '61.3',
-      'up',
-      '14:31 drop-2pct-5m',
+      '+1.00',
+      '+0.53%',
+      '191.00–191.00',
+      '—',
+      '▄',
+      '190.40',
+      '—',
+      '61.25',
+      '↑',
+      '—',
     ]);
-    expect(msft!.split(/\s{2,}/)).toEqual(['MSFT', '400.00', '-2.44']);
+    // No bars of MSFT yet: an empty sparkline, no indicator values, no trend.
+    expect(cells(msft!)).toEqual(['MSFT', '400.00', '-10.00', '-2.44%', '400.00–400.00', '—', '—', '—', '—', '—', '—']);
   });
 });

@@ -3,46 +3,21 @@
  * in place on an interactive terminal, and one plain line per closed bar, indicator point and
  * alert otherwise (logs, pipes, CI).
  */
-import type { Alert, Bar, IndicatorPoint, WindowOutput } from '../../model.ts';
-import { outputRecord } from '../file/file.ts';
+import chalk from 'chalk';
+import type { Config } from '../../config/schema.ts';
+import { createClockFormat } from '../../display/format.ts';
+import { applyOutput, applyTick, createWatchModel } from '../../display/live-model.ts';
+import { outputRecord, outputText } from '../../display/records.ts';
+import { indicatorColumns, renderRows } from '../../display/table.ts';
+import type { WindowOutput } from '../../model.ts';
+import { SessionCalendar } from '../../windows/index.ts';
 import type { Sink, SinkDeps, SinkModule } from '../types.ts';
-import { createLiveTable } from './table.ts';
 
 const REDRAW_MS = 500;
-
-function iso(epochMs: number): string {
-  return new Date(epochMs).toISOString();
-}
-
-function round(value: number): string {
-  return String(Math.round(value * 10_000) / 10_000);
-}
-
-export function barText(bar: Bar): string {
-  return `bar       ${bar.symbol} ${bar.interval} ${iso(bar.start)} o=${round(bar.open)} h=${round(bar.high)} l=${round(bar.low)} c=${round(bar.close)} v=${round(bar.volume)} vwap=${round(bar.vwap)} ticks=${bar.ticks}`;
-}
-
-export function indicatorText(point: IndicatorPoint): string {
-  const values = Object.entries(point.values).map(([key, value]) => `${key}=${round(value)}`);
-  return `indicator ${point.symbol} ${point.interval} ${iso(point.time)} ${values.join(' ')}${point.trend ? ` trend=${point.trend}` : ''}`;
-}
-
-export function alertText(alert: Alert): string {
-  return `alert     ${alert.symbol} ${alert.severity} ${alert.rule} ${iso(alert.time)} ${alert.message}`;
-}
-
-export function outputText(output: WindowOutput): string | undefined {
-  switch (output.kind) {
-    case 'bar':
-      return output.bar.final ? barText(output.bar) : undefined;
-    case 'indicator':
-      return indicatorText(output.point);
-    case 'alert':
-      return alertText(output.alert);
-    default:
-      return undefined;
-  }
-}
+/** Closes in the sparkline, as watch shows by default. */
+const SPARK_BARS = 20;
+/** When the stream does not say how wide it is. */
+const DEFAULT_COLUMNS = 120;
 
 function linesSink(format: (output: WindowOutput) => void): Sink {
   return {
@@ -56,14 +31,55 @@ function linesSink(format: (output: WindowOutput) => void): Sink {
   };
 }
 
-function tableSink(stream: NodeJS.WriteStream): Sink {
-  const table = createLiveTable();
+/**
+ * The console sink's table on a terminal is watch's live table (its model and its rows,
+ * src/display) — the table only, without watch's full-screen header, alerts and keys, since
+ * consume keeps logging above it.
+ */
+export interface ConsoleTable {
+  update(output: WindowOutput): void;
+  /** Moves whenever what `render` shows changed. */
+  readonly version: number;
+  render(columns: number): string[];
+}
+
+export function createConsoleTable(windows: Config['windows']): ConsoleTable {
+  const model = createWatchModel({
+    source: 'consume',
+    symbols: [],
+    // The first configured interval (the shortest, on the defaults): the liveliest bars.
+    interval: windows.bars.intervals[0]!,
+    sparkBars: SPARK_BARS,
+    sort: 'symbol',
+    calendar: new SessionCalendar(windows.timezone),
+  });
+  const look = {
+    colors: chalk,
+    indicators: indicatorColumns(windows),
+    clock: createClockFormat(windows.timezone),
+    dateClock: createClockFormat(windows.timezone, true),
+  };
+  return {
+    update(output) {
+      if (output.kind === 'tick') applyTick(model, output.tick);
+      else applyOutput(model, output);
+    },
+    get version() {
+      return model.version;
+    },
+    render: (columns) => renderRows(model, { ...look, columns }),
+  };
+}
+
+/** Redraws the table in place below the log lines, at most every REDRAW_MS and only when it changed. */
+function tableSink(windows: Config['windows'], stream: NodeJS.WriteStream): Sink {
+  const table = createConsoleTable(windows);
   let drawn = 0;
-  let dirty = false;
+  let drawnVersion = table.version;
   const redraw = () => {
-    if (!dirty) return;
-    dirty = false;
-    const lines = table.render();
+    if (table.version === drawnVersion) return;
+    drawnVersion = table.version;
+    const lines = table.render(stream.columns ?? DEFAULT_COLUMNS);
     // Back to the first line of the previous table, clear below, draw again.
     stream.write(`${drawn > 0 ? `\x1b[${drawn}F\x1b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;
@@ -74,7 +90,6 @@ function tableSink(stream: NodeJS.WriteStream): Sink {
     accepts: () => true,
     async write(batch) {
       for (const output of batch) table.update(output);
-      dirty = true;
     },
     close: async () => {
       clearInterval(timer);
@@ -83,9 +98,9 @@ function tableSink(stream: NodeJS.WriteStream): Sink {
   };
 }
 
-export function createConsoleSink(deps: Pick<SinkDeps, 'json' | 'tty' | 'out'>): Sink {
+export function createConsoleSink(deps: Pick<SinkDeps, 'json' | 'tty' | 'out'>, windows: Config['windows']): Sink {
   if (deps.json) return linesSink((output) => deps.out.record(outputRecord(output)));
-  if (deps.tty) return tableSink(process.stdout);
+  if (deps.tty) return tableSink(windows, process.stdout);
   return linesSink((output) => {
     const text = outputText(output);
     if (text !== undefined) deps.out.line(text);
@@ -93,5 +108,5 @@ export function createConsoleSink(deps: Pick<SinkDeps, 'json' | 'tty' | 'out'>):
 }
 
 export const consoleSink: SinkModule = {
-  create: async (_config, deps) => createConsoleSink(deps),
+  create: async (config, deps) => createConsoleSink(deps, config.windows),
 };

@@ -7,22 +7,8 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Config } from '../../config/schema.ts';
 import { ConfigError, errorMessage } from '../../errors.ts';
-import type { WindowOutput } from '../../model.ts';
+import { outputRecord } from '../../display/records.ts';
 import type { Sink, SinkModule } from '../types.ts';
-
-/** The flat NDJSON shape shared by the file and console sinks: the kind plus the record's own fields. */
-export function outputRecord(output: WindowOutput): Record<string, unknown> {
-  switch (output.kind) {
-    case 'tick':
-      return { kind: 'tick', ...output.tick };
-    case 'bar':
-      return { kind: 'bar', ...output.bar };
-    case 'indicator':
-      return { kind: 'indicator', ...output.point };
-    case 'alert':
-      return { kind: 'alert', ...output.alert };
-  }
-}
 
 export async function createFileSink(config: Config): Promise<Sink> {
   const path = config.sinks.file.path;

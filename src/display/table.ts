@@ -5,12 +5,13 @@
  * arguments.
  */
 import type { ChalkInstance } from 'chalk';
+import type { Config } from '../config/schema.ts';
 import type { Alert, MarketState, Trend } from '../model.ts';
 import { truncateVisible, visibleWidth } from './ansi.ts';
 import { fitColumns, fitRows } from './fit.ts';
 import { formatCompact, formatIndicator, formatPrice, formatSignedPercent, formatSignedPrice } from './format.ts';
 import { emaField, rsiField, smaField } from '../windows/index.ts';
-import { changeOf, isClosed, sortedRows, type SymbolRow, type WatchModel } from './model.ts';
+import { changeOf, isClosed, sortedRows, type SymbolRow, type WatchModel } from './live-model.ts';
 import { sparkline } from './sparkline.ts';
 
 /** Which indicator values get a column (periods from the config); a missing one has no column. */
@@ -18,6 +19,13 @@ export interface IndicatorColumns {
   sma?: number;
   ema?: number;
   rsi?: number;
+}
+
+/** The columns the configured indicators give (the first SMA and EMA period, and the RSI). */
+export function indicatorColumns(windows: Config['windows']): IndicatorColumns {
+  const indicators = windows.indicators;
+  if (!indicators.enabled) return {};
+  return { sma: indicators.sma[0], ema: indicators.ema[0], rsi: indicators.rsi };
 }
 
 export interface TableOptions {
@@ -304,4 +312,13 @@ export function renderTable(model: WatchModel, options: TableOptions): string[] 
     options.rows,
   );
   return lines.map((line) => truncateVisible(line, options.columns));
+}
+
+/**
+ * Only the column header and one row per symbol, fitted to `columns`: the table without watch's
+ * screen around it (the console sink draws it below consume's log lines).
+ */
+export function renderRows(model: WatchModel, options: Omit<TableOptions, 'rows'>): string[] {
+  const table = tableLines(model, { ...options, rows: Number.POSITIVE_INFINITY });
+  return [table.header, ...table.rows].map((line) => truncateVisible(line, options.columns));
 }
