@@ -202,7 +202,7 @@ function figures(
   symbols: number,
   runs: RunFigures[],
   fingerprint: Fingerprint,
-  recorded: 'all' | 'lines' | undefined,
+  recorded: ReturnType<typeof checkFingerprint>['recorded'],
 ): Figure[] {
   const bench = `consume ${symbols.toLocaleString('en-US')}`;
   const med = (pick: (run: RunFigures) => number) => median(runs.map(pick));
@@ -284,7 +284,7 @@ function figures(
       value: fingerprint.lines.count,
       unit: 'lines',
       met: true,
-      note: `${what} — ${recorded === 'all' ? 'fingerprint recorded now' : recorded === 'lines' ? 'outputs as in bench/expected.json, lines re-recorded' : 'fingerprint as in bench/expected.json'}`,
+      note: `${what} — ${recorded === 'all' ? 'fingerprint recorded now' : recorded ? `the rest as in bench/expected.json, ${recorded} re-recorded` : 'fingerprint as in bench/expected.json'}`,
     },
   ];
 }
