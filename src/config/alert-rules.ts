@@ -13,14 +13,14 @@ const alertCommon = {
   symbols: z.array(symbolSchema).optional().describe('Symbols the rule watches; all when left out.'),
   interval: barInterval.default('1m').describe('Bar interval the rule evaluates on closed bars.'),
   severity: severity.default('warning'),
-  cooldown: duration('Minimum time between two alerts of this rule for one symbol.').default('15m'),
+  cooldown: duration('Minimum time between two alerts of this rule for one symbol.').prefault('15m'),
 };
 
 export const alertRuleSchema = z.discriminatedUnion('type', [
   z.object({
     ...alertCommon,
     type: z.literal('price-change'),
-    window: duration('How far back the change is measured.').default('5m'),
+    window: duration('How far back the change is measured.').prefault('5m'),
     thresholdPct: z.number().positive().describe('Fires when |change %| over the window reaches this.'),
     direction: z.enum(['up', 'down', 'both']).default('both'),
   }),

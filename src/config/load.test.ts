@@ -88,10 +88,10 @@ describe('redaction', () => {
       env: { INFLUX_TOKEN: 'tok-123456', DATABASE_URL: 'postgres://u:p%40ss@h:5432/d' },
     });
     const redacted = redactConfig(config);
-    expect(redacted.influx.token).toBe('***');
-    expect(redacted.kafka.sasl?.password).toBe('***');
-    expect(redacted.kafka.sasl?.username).toBe('svc');
-    expect(redacted.postgres.url).toBe('postgres://u:***@h:5432/d');
+    expect(redacted.influx?.token).toBe('***');
+    expect(redacted.kafka?.sasl?.password).toBe('***');
+    expect(redacted.kafka?.sasl?.username).toBe('svc');
+    expect(redacted.postgres?.url).toBe('postgres://u:***@h:5432/d');
     expect(config.influx.token).toBe('tok-123456'); // the original is untouched
     expect(secretValues(config)).toEqual(expect.arrayContaining(['tok-123456', 's3cr3t-sasl', ':p@ss@', ':p%40ss@']));
     expect(redactUrl('postgres://h:5432/d')).toBe('postgres://h:5432/d');

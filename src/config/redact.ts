@@ -1,4 +1,4 @@
-import type { Config } from './schema.ts';
+import type { Config, UserConfig } from './schema.ts';
 import { secretPaths } from './schema-walk.ts';
 
 import { REDACTED } from './redacted.ts';
@@ -38,16 +38,20 @@ function isUrlPath(path: string): boolean {
   return path.endsWith('.url');
 }
 
-/** A deep copy of the config in which every secret reads `***` (a URL keeps all but its password). */
-export function redactConfig(config: Config): Config {
-  const copy = structuredClone(config) as unknown as Record<string, unknown>;
+/**
+ * The config as a config file would say it (durations as written), with every secret reading `***`
+ * (a URL keeps all but its password): what `stockstream config` prints.
+ */
+export function redactConfig(config: Config): UserConfig {
+  // Through JSON: a copy in which each Duration is its text again.
+  const copy = JSON.parse(JSON.stringify(config)) as Record<string, unknown>;
   for (const dotted of secretPaths()) {
     const path = dotted.split('.');
     const value = getPath(copy, path);
     if (typeof value !== 'string' || value === '') continue;
     setPath(copy, path, isUrlPath(dotted) ? redactUrl(value) : REDACTED);
   }
-  return copy as unknown as Config;
+  return copy as UserConfig;
 }
 
 /**

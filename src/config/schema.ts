@@ -46,10 +46,10 @@ export const configSchema = z.object({
       groupId: z.string().min(1).default('stockstream-consumer').describe('Consumer group of `consume`.'),
       partitions: z.number().int().min(1).default(4).describe('Partitions of topics StockStream creates.'),
       replicationFactor: z.number().int().min(1).default(1),
-      connectTimeout: duration('Give up connecting to Kafka after this long.').default('30s'),
+      connectTimeout: duration('Give up connecting to Kafka after this long.').prefault('30s'),
       checkpointInterval: duration(
         '`consume` writes changed window state to the state topic and commits offsets this often. Longer: fewer state writes (a symbol that ticks is written once a round); shorter: less to read again after a crash.',
-      ).default('5s'),
+      ).prefault('5s'),
       processingGuarantee: z
         .enum(['at-least-once', 'exactly-once'])
         .default('exactly-once')
@@ -101,11 +101,11 @@ export const configSchema = z.object({
 
   windows: z
     .object({
-      allowedLateness: duration('How late a tick may arrive and still count in its window.').default('5s'),
+      allowedLateness: duration('How late a tick may arrive and still count in its window.').prefault('5s'),
       maxFutureSkew: duration(
         'Dead-letter ticks stamped more than this ahead of the wall clock at arrival (stage future); one far-future tick would otherwise move the watermark and make every later tick late.',
-      ).default('1m'),
-      idleTimeout: duration('Close windows of a symbol that stayed quiet this long (wall clock).').default('10s'),
+      ).prefault('1m'),
+      idleTimeout: duration('Close windows of a symbol that stayed quiet this long (wall clock).').prefault('10s'),
       timezone: z.string().default('America/New_York').describe('Exchange time zone that bars and sessions align to.'),
       bars: z
         .object({
@@ -169,7 +169,7 @@ export const configSchema = z.object({
       batchSize: z.number().int().min(1).default(10_000).describe('Outputs per sink write.'),
       flushInterval: duration(
         'Write a partial batch after this long (it bounds what a tick waits for a write at low rates).',
-      ).default('50ms'),
+      ).prefault('50ms'),
       maxBuffered: z
         .number()
         .int()

@@ -1,11 +1,16 @@
 /** The value schemas several parts of the config share: durations, ticker symbols, bar intervals. */
 import { z } from 'zod';
-import { isDuration } from '../util/duration.ts';
+import { Duration, isDuration } from '../util/duration.ts';
 
+/**
+ * A duration field: written as text (`2s`, `15m`), parsed into a Duration once at load. Its default
+ * is a `.prefault('2s')`, which goes through the parse like a written value.
+ */
 export const duration = (description: string) =>
   z
     .string()
     .refine(isDuration, { message: 'is not a duration — use a number and a unit, like 500ms, 2s, 1m, 4h or 30d' })
+    .transform(Duration.parse)
     .describe(description);
 
 const SYMBOL = /^[A-Z0-9^][A-Z0-9.\-^=]{0,19}$/;

@@ -67,10 +67,14 @@ export function takeCheckpoint(
   return { partition: state.partition, offset, records, staged, persisted: changed };
 }
 
-/** A checkpoint that was not written (its partition is not ours right now): its staged outputs wait for the next one. */
+/**
+ * A checkpoint that was not written (a sink failed before acknowledging, or its partition is not
+ * ours right now): the next round takes the partition again, with its staged outputs. Without this
+ * a failed round left the partition looking checkpointed for QUIET_CHECKPOINT_MS, so the stop's
+ * last round found nothing to do and the run exited 0 with records unwritten.
+ */
 export function putBack(state: PartitionState, checkpoint: PartitionCheckpoint): void {
-  if (checkpoint.staged.length === 0) return;
-  state.staged = checkpoint.staged.concat(state.staged);
+  if (checkpoint.staged.length > 0) state.staged = checkpoint.staged.concat(state.staged);
   state.touched = true;
 }
 

@@ -55,16 +55,21 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
       if (checkpoint) taken.push({ state, checkpoint });
     }
     const marks = deps.router.marks();
-    if (deps.transactor) return transact(deps.transactor, taken, marks);
+    if (deps.transactor) return transact(deps.transactor, taken, marks, last);
     if (taken.length > 0) {
-      await deps.router.whenWritten(marks);
-      await deps.gate.ready();
-      // Records of a partition that moved meanwhile are still written: they are consistent on
-      // their own (see changelog.ts), and its next owner may restore from them.
-      await deps.publisher.send(taken.flatMap(({ checkpoint }) => checkpoint.records));
+      try {
+        await deps.router.whenWritten(marks);
+        await deps.gate.ready();
+        // Records of a partition that moved meanwhile are still written: they are consistent on
+        // their own (see changelog.ts), and its next owner may restore from them.
+        await deps.publisher.send(taken.flatMap(({ checkpoint }) => checkpoint.records));
+      } catch (error) {
+        for (const { state, checkpoint } of taken) putBack(state, checkpoint);
+        throw error;
+      }
       for (const { state, checkpoint } of taken) markPersisted(state, checkpoint);
       deps.metrics.checkpoints.inc();
-    }
+    } else if (last) await deps.router.whenWritten(marks); // the stop's promise: the sinks hold nothing unwritten
     const commits = [];
     for (const state of deps.partitions()) {
       if (state.checkpointed !== undefined && state.checkpointed !== state.committed && deps.owns(state)) {
@@ -95,8 +100,12 @@ export function createCheckpointer(deps: CheckpointerDeps): Checkpointer {
     transactor: Transactor,
     taken: Array<{ state: PartitionState; checkpoint: PartitionCheckpoint }>,
     marks: number[],
+    last: boolean,
   ) => {
-    if (taken.length === 0) return;
+    if (taken.length === 0) {
+      if (last) await deps.router.whenWritten(marks); // the stop's promise: the sinks hold nothing unwritten
+      return;
+    }
     carried = taken.map(({ checkpoint }) => checkpoint);
     try {
       try {

@@ -19,7 +19,6 @@ import { openTransactor, type Transactor } from '../kafka/transactions.ts';
 import { serveMetrics, type MetricsServer } from '../metrics/server.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import type { WindowPipeline } from '../windows/types.ts';
 import { createAssignedPartitions, type AssignedPartitions } from './assigned-partitions.ts';
 import { createFetchValve, type FetchValve } from './backpressure.ts';
@@ -465,7 +464,7 @@ function startTimers(
       if (valve.paused && engine.transactional) void checkpointer.run().catch(fail); // only a round drains what waits for it
       valve.resumeIfRoomy();
     }, TIMER_MS),
-    setInterval(() => void checkpointer.run().catch(fail), parseDuration(config.kafka.checkpointInterval)),
+    setInterval(() => void checkpointer.run().catch(fail), config.kafka.checkpointInterval.ms),
     statusTimer(logger, summary, () => partitions.size()),
   ];
 }

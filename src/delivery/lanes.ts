@@ -14,7 +14,6 @@ import type { OutgoingMessage } from '../kafka/publisher.ts';
 import type { WindowOutput } from '../model.ts';
 import type { Sink } from '../sinks/types.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import type { DeliveryMetrics } from './metrics.ts';
 import { createRouter, type Router } from './router.ts';
 import { createSinkQueue, type QueueWriter } from './sink-queue.ts';
@@ -46,7 +45,7 @@ export function createLanes(config: Config, sinks: readonly Sink[], hooks: LaneH
   const queueOf = <T>(writer: QueueWriter<T>, concurrency = 1) =>
     createSinkQueue(writer, {
       batchSize: config.sinks.batchSize,
-      flushIntervalMs: parseDuration(config.sinks.flushInterval),
+      flushIntervalMs: config.sinks.flushInterval.ms,
       maxBuffered: config.sinks.maxBuffered,
       concurrency,
       signal: hooks.retrySignal,

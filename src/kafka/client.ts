@@ -2,7 +2,6 @@
 import { Kafka, logLevel, type KafkaConfig, type SASLOptions } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import type { Logger } from '../ui/logger.ts';
-import { parseDuration } from '../util/duration.ts';
 import { avoidNegativeTimeouts } from './negative-timeouts.ts';
 
 function sasl(config: Config): SASLOptions | undefined {
@@ -35,7 +34,7 @@ export function createKafka(config: Config, logger: Logger, options: KafkaClient
     brokers: options.brokers ?? config.kafka.brokers,
     ssl: config.kafka.ssl,
     sasl: sasl(config),
-    connectionTimeout: Math.min(10_000, parseDuration(config.kafka.connectTimeout)),
+    connectionTimeout: Math.min(10_000, config.kafka.connectTimeout.ms),
     logLevel: logLevel.INFO,
     logCreator: kafkaLogCreator(logger),
   };

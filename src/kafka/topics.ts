@@ -4,7 +4,6 @@ import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage, InterruptedError, StockstreamError } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { closestFirst } from '../util/closest.ts';
-import { parseDuration } from '../util/duration.ts';
 import { retry, sleep } from '../util/retry.ts';
 import { brokersRefuse, REFUSED_GRACE_MS } from './probe.ts';
 
@@ -49,7 +48,7 @@ export function kafkaUnreachable(config: Config, error: unknown): ConnectError {
   }
   return new ConnectError(
     'Kafka',
-    `cannot reach ${brokers} within ${config.kafka.connectTimeout} (${errorMessage(error)})`,
+    `cannot reach ${brokers} within ${config.kafka.connectTimeout.text} (${errorMessage(error)})`,
     {
       hint: START_KAFKA,
       cause: error,
@@ -85,7 +84,7 @@ export async function connectKafka(
   logger: Logger,
   signal?: AbortSignal,
 ): Promise<void> {
-  const deadlineMs = parseDuration(config.kafka.connectTimeout);
+  const deadlineMs = config.kafka.connectTimeout.ms;
   const deadline = Date.now() + deadlineMs;
   try {
     if (await brokersRefuse(config.kafka.brokers, Math.min(REFUSED_GRACE_MS, deadlineMs), signal))

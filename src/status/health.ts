@@ -18,7 +18,7 @@ export function age(ms: number): string {
 
 /** How old the oldest uncommitted record may be: a commit every checkpoint round, with room for a slow round. */
 export function behindThresholdMs(config: Config): number {
-  return Math.max(30_000, 3 * parseDuration(config.kafka.checkpointInterval));
+  return Math.max(30_000, 3 * config.kafka.checkpointInterval.ms);
 }
 
 function pricesCheck({ prices }: StatusFacts): CheckResult {
@@ -118,7 +118,7 @@ function barsCheck(facts: StatusFacts, config: Config): CheckResult | undefined 
       fix: 'run `stockstream doctor` to see what is wrong with InfluxDB',
     };
   }
-  const lateness = parseDuration(config.windows.allowedLateness);
+  const lateness = config.windows.allowedLateness.ms;
   const ticking = facts.prices.lastMinute > 0;
   const newest = new Map(facts.bars.map((bar) => [bar.interval, bar.start]));
   const parts: string[] = [];

@@ -13,6 +13,35 @@ export function parseDuration(text: string): number {
   return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
+/**
+ * A duration as it was written (`text`, like `15m`) and in milliseconds (`ms`). The config parses
+ * each of its durations into one of these once, when it is loaded, so the code reads `.ms` and
+ * messages and the printed config keep the user's own words.
+ */
+export class Duration {
+  readonly text: string;
+  readonly ms: number;
+
+  constructor(text: string, ms: number) {
+    this.text = text;
+    this.ms = ms;
+  }
+
+  /** Throws on anything `isDuration` refuses. */
+  static parse(text: string): Duration {
+    return new Duration(text, parseDuration(text));
+  }
+
+  /** JSON and YAML (the printed config, --json) show it as written. */
+  toJSON(): string {
+    return this.text;
+  }
+
+  toString(): string {
+    return this.text;
+  }
+}
+
 /** The shortest exact form: 60000 → `1m`, 90000 → `90s`. */
 export function formatDuration(ms: number): string {
   for (const unit of ['w', 'd', 'h', 'm', 's'] as const) {

@@ -51,10 +51,10 @@ export function parseWindowSettings(windows: WindowsConfig): WindowSettings {
     intervals.push({ label, ms });
   }
   const settings: WindowSettings = {
-    latenessMs: parseDuration(windows.allowedLateness),
-    futureSkewMs: parseDuration(windows.maxFutureSkew),
-    idleMs: parseDuration(windows.idleTimeout),
-    interimMs: windows.bars.interim === undefined ? undefined : parseDuration(windows.bars.interim),
+    latenessMs: windows.allowedLateness.ms,
+    futureSkewMs: windows.maxFutureSkew.ms,
+    idleMs: windows.idleTimeout.ms,
+    interimMs: windows.bars.interim?.ms,
     timezone: windows.timezone,
     intervals,
     warnings: [],
@@ -102,7 +102,7 @@ function checkAlertRules(rules: AlertRule[], intervals: BarInterval[], warnings:
         'for example fast 12, slow 26',
       );
     }
-    if (rule.type === 'price-change' && parseDuration(rule.window) <= 0) {
+    if (rule.type === 'price-change' && rule.window.ms <= 0) {
       throw new ConfigError(
         `${where}: window must be longer than 0`,
         `use a duration like ${formatDuration(5 * 60_000)}`,

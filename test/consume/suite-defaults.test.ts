@@ -48,7 +48,7 @@ describe('the shared consume test config', () => {
 
   it('keeps the idle timeout and lateness users run', () => {
     expect(suite.windows).toEqual(shipped.windows);
-    expect(suite.sinks.flushInterval).toBe(shipped.sinks.flushInterval);
-    expect(suite.kafka.connectTimeout).toBe(shipped.kafka.connectTimeout);
+    expect(suite.sinks.flushInterval).toEqual(shipped.sinks.flushInterval);
+    expect(suite.kafka.connectTimeout).toEqual(shipped.kafka.connectTimeout);
   });
 });

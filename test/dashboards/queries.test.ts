@@ -290,10 +290,10 @@ describe('dashboard queries on real data', () => {
 
   it('Change %: without a previous close in the ticks, against the first price of the range (like watch)', async () => {
     // Ticks of their own measurement, none with a previous close: the column does not exist there at all.
-    const bare = testConfig({
+    const bare = {
       ...config,
       influx: { ...config.influx, measurements: { ...MEASUREMENTS, ticks: 'ticks_no_close' } },
-    });
+    };
     const ticks = session.ticks.filter((tick) => tick.symbol === 'MSFT').map(({ previousClose: _, ...tick }) => tick);
     const sink = createInfluxSink(bare, createLogger({ quiet: true }));
     await sink.write(ticks.map((tick) => ({ kind: 'tick', tick })));

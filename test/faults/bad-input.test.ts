@@ -11,9 +11,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, runCli } from '../support/cli.ts';
 import { createTopic, services, testKafka, uniqueName } from '../support/services.ts';
+import { dropMade, madeTopics } from './support/cleanup.ts';
 
 /** An empty directory: no stockstream.config.ts is found, so only what a row sets applies. */
 const cwd = mkdtempSync(join(tmpdir(), 'fault-bad-input-'));
@@ -37,7 +38,7 @@ function configFile(name: string, content: unknown): string {
 let pricesTopic = '';
 
 function ownKafka(): NodeJS.ProcessEnv {
-  const name = uniqueName('bad_input');
+  const name = madeTopics(uniqueName('bad_input'));
   return {
     KAFKA_BROKERS: testKafka().join(','),
     STOCKSTREAM_KAFKA_TOPICS_PRICES: pricesTopic,
@@ -248,8 +249,9 @@ const rows: Record<string, Row> = {
 
 describe('bad user input', () => {
   beforeAll(async () => {
-    pricesTopic = await createTopic(uniqueName('bad_input_prices'), 1);
+    pricesTopic = await createTopic(madeTopics(uniqueName('bad_input_prices')), 1);
   });
+  afterAll(dropMade);
   it.each(Object.entries(rows))(
     '%s: one error line, the right exit code, no secret',
     { timeout: 60_000 },

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults } from '../consume/support/read-back.ts';
+import { dropMade } from './support/cleanup.ts';
 import { waitForAllCommitted } from './support/progress.ts';
 import { replayStream, type ReplayStream } from './support/replay.ts';
 import { allUp } from './support/servers.ts';
@@ -25,11 +25,12 @@ afterAll(async () => {
   consumer?.child.kill('SIGCONT');
   await consumer?.stop('SIGKILL');
   await allUp();
+  await dropMade();
 });
 
 describe('consumer frozen', () => {
   it(`judges no tick late after a ${FROZEN_MS / 1_000} s SIGSTOP`, { timeout: 300_000 }, async () => {
-    const { suite, ticks, expected, produce } = stream;
+    const { suite, ticks, back, produce } = stream;
     consumer = await startConsumer(suite.configPath);
     const producing = produce();
 
@@ -52,6 +53,6 @@ describe('consumer frozen', () => {
     expect(metrics.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
     expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-    expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+    expect(await back.influx()).toEqual(back.expected);
   });
 });

@@ -14,11 +14,13 @@ import {
   waitForMetric,
   type ConsumerProcess,
 } from '../consume/support/consumer-process.ts';
-import { influxResults, postgresCounts, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { beforeClosingTicks, expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
+import { postgresCounts } from '../consume/support/read-back.ts';
+import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { tickMessages } from '../consume/support/ticks.ts';
+import { dropMade, faultSuite } from './support/cleanup.ts';
 import { metricLines, sampleWhile } from './support/metrics.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
+import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
 import { session } from './support/session.ts';
 
@@ -32,30 +34,24 @@ const GAUGE_REFRESH_MS = 1_500;
 let suite: ConsumeSuite;
 let before: Tick[];
 let during: Tick[];
-let expected: Results;
-/** The last tick before the closing ones (see beforeClosingTicks). */
-let lastTime: number;
+let back: ReadBack;
 let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
   // Small sink buffers (the setting this test is about): the InfluxDB buffer fills within seconds of
   // the outage, so the pause on a full buffer and the bounded memory are what the test sees.
-  suite = await createSuite('fault_influx', {
+  suite = await faultSuite('fault_influx', {
     sinks: { enabled: ['influx', 'postgres', 'file'], batchSize: 500, maxBuffered: MAX_BUFFERED },
   });
-  const symbols = ['AAPL', 'MSFT', 'NVDA'];
-  const { all, parts } = session({ seed: 5, symbols, minutes: 60 }, [0.3]);
-  [before, during] = parts as [Tick[], Tick[]];
-  // The outage holds the consumer long past windows.idleTimeout after its last tick, so the idle
-  // timer may close the closing ticks' own windows before the read-back: compare what the stream
-  // itself closes.
-  lastTime = Math.max(...all.slice(0, -symbols.length).map((tick) => tick.time)); // one closing tick a symbol ends `all`
-  expected = beforeClosingTicks(expectedResults(suite.config.windows, all), lastTime);
+  const stream = session({ seed: 5, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 60 }, [0.3]);
+  [before, during] = stream.parts as [Tick[], Tick[]];
+  back = readBack(suite, stream);
 });
 
 afterAll(async () => {
   await consumer?.stop('SIGKILL');
   await allUp();
+  await dropMade();
 });
 
 const fileOutputs = () => readFileSync(suite.config.sinks.file.path, 'utf8').split('\n').filter(Boolean).length;
@@ -119,8 +115,8 @@ describe('InfluxDB stopped for 30 s', () => {
       expect(after.get('stockstream_late_ticks_total') ?? 0, 'ticks judged late after the pause').toBe(0);
       expect(after.get('stockstream_dlq_messages_total') ?? 0).toBe(0);
       expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
-      expect(beforeClosingTicks(await influxResults(suite.influx, suite.config), lastTime)).toEqual(expected);
-      expect(beforeClosingTicks(await postgresResults(suite.postgresUrl), lastTime)).toEqual(expected);
+      expect(await back.influx()).toEqual(back.expected);
+      expect(await back.postgres()).toEqual(back.expected);
     },
   );
 });

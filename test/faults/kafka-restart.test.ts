@@ -8,10 +8,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeTick, type Tick } from '../../src/model.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults } from '../consume/support/read-back.ts';
 import { groupProgress, readTopic } from '../consume/support/suite.ts';
-import { kafkaOutputs } from '../consume/support/kafka-outputs.ts';
+import { dropMade } from './support/cleanup.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { expectKafkaOnce } from './support/read-back.ts';
 import { replayStream } from './support/replay.ts';
 import { allUp, outage } from './support/servers.ts';
 
@@ -23,6 +23,7 @@ afterEach(async () => {
   await consumer?.stop('SIGKILL');
   consumer = undefined;
   await allUp();
+  await dropMade();
 });
 
 describe('Kafka broker restart', () => {
@@ -32,7 +33,7 @@ describe('Kafka broker restart', () => {
     async (how) => {
       // A fresh suite per case: each broker outage meets its own topic, group and bucket.
       // With the kafka sink: its outputs, the state records and the offsets are in transactions the outage cuts through.
-      const { suite, ticks, expected, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11, [
+      const { suite, ticks, back, produce } = await replayStream(`fault_kafka_${how.toLowerCase()}`, 11, [
         'influx',
         'kafka',
       ]);
@@ -77,14 +78,8 @@ describe('Kafka broker restart', () => {
         .map((m) => decodeTick(m.value));
       expect(bySymbol(inTopic)).toEqual(bySymbol(ticks));
 
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-      const kafka = await kafkaOutputs(suite.config, expected);
-      expect(kafka.results).toEqual(expected);
-      expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({
-        bars: expected.bars.length,
-        indicators: expected.indicators.length,
-        alerts: expected.alerts.length,
-      });
+      expect(await back.influx()).toEqual(back.expected);
+      await expectKafkaOnce(back);
     },
   );
 });

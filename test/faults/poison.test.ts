@@ -10,11 +10,11 @@ import { dlqTopic } from '../../src/kafka/topics.ts';
 import { encodeTick } from '../../src/model.ts';
 import { seededRandom } from '../../src/windows/testing.ts';
 import { startConsumer, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, type ConsumeSuite } from '../consume/support/suite.ts';
-import { expectedResults, type Results } from '../consume/support/ticks.ts';
+import type { ConsumeSuite } from '../consume/support/suite.ts';
+import { dropMade, faultSuite } from './support/cleanup.ts';
 import { poisonMessages, type Poison } from './support/poison.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp } from './support/servers.ts';
 import { session } from './support/session.ts';
 import { readAll, sendInOrder } from './support/topic.ts';
@@ -25,18 +25,18 @@ const BAD = 1_000;
 let suite: ConsumeSuite;
 let valid: number;
 let poison: Poison[];
-let expected: Results;
+let back: ReadBack;
 let consumer: ConsumerProcess | undefined;
 
 beforeAll(async () => {
-  suite = await createSuite('fault_poison', { sinks: { enabled: ['influx', 'postgres'] } });
-  const { all } = session({ seed: 13, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 });
-  valid = all.length;
-  expected = expectedResults(suite.config.windows, all);
+  suite = await faultSuite('fault_poison', { sinks: { enabled: ['influx', 'postgres'] } });
+  const stream = session({ seed: 13, symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN'], minutes: 30 });
+  valid = stream.all.length;
+  back = readBack(suite, stream);
   const random = seededRandom(SEED);
-  poison = poisonMessages(BAD, all, random);
+  poison = poisonMessages(BAD, stream.all, random);
   // Each bad message goes in at a random place of the stream.
-  const messages: Message[] = all.map((tick) => ({ key: tick.symbol, value: encodeTick(tick) }));
+  const messages: Message[] = stream.all.map((tick) => ({ key: tick.symbol, value: encodeTick(tick) }));
   for (const bad of poison) {
     messages.splice(Math.floor(random() * (messages.length + 1)), 0, {
       key: bad.key,
@@ -50,6 +50,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await consumer?.stop('SIGKILL');
   await allUp();
+  await dropMade();
 });
 
 describe('poison input', () => {
@@ -67,8 +68,8 @@ describe('poison input', () => {
       expect(metrics.get('stockstream_dlq_messages_total')).toBe(BAD);
       expect(await consumer.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
+      expect(await back.postgres()).toEqual(back.expected);
+      expect(await back.influx()).toEqual(back.expected);
 
       const topic = suite.config.kafka.topics.prices;
       const dead = await readAll(dlqTopic(topic), BAD);

@@ -16,13 +16,14 @@ import { migrateUp } from '../../src/postgres/migrate.ts';
 import { cleanEnv } from '../support/cli.ts';
 import { testPostgres } from '../support/services.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
+import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { tickMessages } from '../consume/support/ticks.ts';
 import { fakeYahooEnv } from '../support/fake-yahoo.ts';
 import { FIXTURES_DIR } from '../info/fixtures.ts';
+import { dropMade, faultSuite, madeDatabase } from './support/cleanup.ts';
 import { startCli } from './support/cli-process.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
+import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
 import { session } from './support/session.ts';
 
@@ -36,6 +37,7 @@ afterEach(async () => {
 
 afterAll(async () => {
   await allUp();
+  await dropMade();
 });
 
 /**
@@ -56,7 +58,7 @@ function slowFixtures(): string {
 }
 
 async function migratedDatabase(): Promise<string> {
-  const url = await testPostgres();
+  const url = madeDatabase(await testPostgres());
   const sql = createPostgres(configSchema.parse({ postgres: { url } }), { max: 1 });
   try {
     await migrateUp(sql, { schema: 'public' });
@@ -142,16 +144,16 @@ describe('PostgreSQL stopped during consume', () => {
   let suite: ConsumeSuite;
   let before: Tick[];
   let during: Tick[];
-  let expected: Results;
+  let back: ReadBack;
   let consumer: ConsumerProcess | undefined;
 
   beforeAll(async () => {
     // Small batches (the setting this test is about): several writes are in flight or queued when
     // PostgreSQL stops, so the test sees retries of half-sent work, not one batch after the outage.
-    suite = await createSuite('fault_pg', { sinks: { enabled: ['postgres'], batchSize: 200 } });
-    const { all, parts } = session({ seed: 9, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 45 }, [0.4]);
-    [before, during] = parts as [Tick[], Tick[]];
-    expected = expectedResults(suite.config.windows, all);
+    suite = await faultSuite('fault_pg', { sinks: { enabled: ['postgres'], batchSize: 200 } });
+    const stream = session({ seed: 9, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 45 }, [0.4]);
+    [before, during] = stream.parts as [Tick[], Tick[]];
+    back = readBack(suite, stream);
   });
 
   afterAll(async () => {
@@ -178,6 +180,6 @@ describe('PostgreSQL stopped during consume', () => {
       /^warn +postgres: write failed \(.+\); retry \d+ in \d+ms, buffering meanwhile$/m,
     );
     expect(consumer.stderr()).not.toMatch(PASSWORD_IN_URL);
-    expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
+    expect(await back.postgres()).toEqual(back.expected);
   });
 });

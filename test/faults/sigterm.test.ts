@@ -6,10 +6,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { beforeClosingTicks, expectedResults, tickMessages, type Results } from '../consume/support/ticks.ts';
+import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { tickMessages } from '../consume/support/ticks.ts';
+import { dropMade, faultSuite } from './support/cleanup.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
+import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp } from './support/servers.ts';
 import { session } from './support/session.ts';
 
@@ -17,35 +18,29 @@ const STOP_WITHIN_MS = 10_000;
 
 let suite: ConsumeSuite;
 let total: number;
-let expected: Results;
-/** The last tick before the closing ones (see beforeClosingTicks). */
-let lastTime: number;
+let back: ReadBack;
 const running: ConsumerProcess[] = [];
 
 beforeAll(async () => {
   // Small sink buffers: InfluxDB's write speed (every tick is a point) sets the pace, so at the
   // signal the buffers are full and most of the backlog is still unread.
-  suite = await createSuite('fault_sigterm', {
+  suite = await faultSuite('fault_sigterm', {
     sinks: { enabled: ['influx', 'postgres'], batchSize: 2_000, maxBuffered: 10_000 },
   });
-  const { all } = session({
+  const stream = session({
     seed: 8,
     symbols: ['AAPL', 'MSFT', 'NVDA', 'AMZN', 'META', 'GOOGL', 'TSLA', 'AMD', 'INTC', 'ORCL'],
     minutes: 300,
   });
-  total = all.length;
-  // On the defaults the idle timer closes a caught-up partition's last windows (those of its
-  // closing ticks) 10 s after its last tick; whether that happened before the read-back depends on
-  // how long the catch-up took (a CI run stored 2 such bars), so compare what the stream closes.
-  const symbols = new Set(all.map((tick) => tick.symbol)).size;
-  lastTime = all.slice(0, -symbols).reduce((last, tick) => Math.max(last, tick.time), 0); // one closing tick a symbol ends `all`
-  expected = beforeClosingTicks(expectedResults(suite.config.windows, all), lastTime);
-  await produce(suite.config.kafka.topics.prices, tickMessages(all));
+  total = stream.all.length;
+  back = readBack(suite, stream);
+  await produce(suite.config.kafka.topics.prices, tickMessages(stream.all));
 });
 
 afterAll(async () => {
   await Promise.all(running.map((consumer) => consumer.stop('SIGKILL')));
   await allUp();
+  await dropMade();
 });
 
 /** The count of the consumer's last line: `stopped after 3s: 12345 ticks, …`. */
@@ -87,8 +82,8 @@ describe('SIGTERM during a busy consume', () => {
       );
       expect(await rest.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-      expect(beforeClosingTicks(await postgresResults(suite.postgresUrl), lastTime)).toEqual(expected);
-      expect(beforeClosingTicks(await influxResults(suite.influx, suite.config), lastTime)).toEqual(expected);
+      expect(await back.postgres()).toEqual(back.expected);
+      expect(await back.influx()).toEqual(back.expected);
     },
   );
 });

@@ -17,25 +17,27 @@ import {
   type ConsumerProcess,
   type Exit,
 } from '../consume/support/consumer-process.ts';
-import { influxResults, postgresResults } from '../consume/support/read-back.ts';
-import { createSuite, produce, type ConsumeSuite } from '../consume/support/suite.ts';
-import { closingTicks, expectedResults, tickMessages, tickStream } from '../consume/support/ticks.ts';
+import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
+import { tickMessages } from '../consume/support/ticks.ts';
 import { FIXTURE } from '../watch/support.ts';
+import { dropMade, faultSuite } from './support/cleanup.ts';
 import { startCli, type CliProcess } from './support/cli-process.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { readBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
+import { session } from './support/session.ts';
 
 const running: Array<ConsumerProcess | CliProcess> = [];
 afterEach(async () => {
   for (const child of running.splice(0)) send(child, 'SIGKILL');
   await allUp();
 });
-afterAll(allUp);
+afterAll(async () => {
+  await allUp();
+  await dropMade();
+});
 
-function ticksOf(seed: number) {
-  const stream = tickStream({ seed, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 30 });
-  return [...stream, ...closingTicks(stream)];
-}
+const streamOf = (seed: number) => session({ seed, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 30 });
 
 function send(child: ConsumerProcess | CliProcess, signal: NodeJS.Signals): void {
   if ('child' in child) {
@@ -76,10 +78,11 @@ describe('consume: the first SIGINT while a server is down', () => {
       // Small sink buffers (the setting this test is about): the InfluxDB buffer fills and fetching
       // pauses, the "paused by backpressure" state. The file sink takes the same records as InfluxDB
       // and keeps writing: its lines are the count InfluxDB could not write.
-      const suite = await createSuite('stop_influx', {
+      const suite = await faultSuite('stop_influx', {
         sinks: { enabled: ['influx', 'file'], batchSize: 500, maxBuffered: 2_000 },
       });
-      const ticks = ticksOf(11);
+      const stream = streamOf(11);
+      const ticks = stream.all;
       await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
       await stopServer('influx');
       const consumer = await startConsumer(suite.configPath);
@@ -96,7 +99,8 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('influx');
       await consumeToTheEnd(suite);
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.influx()).toEqual(back.expected);
     },
   );
 
@@ -104,8 +108,9 @@ describe('consume: the first SIGINT while a server is down', () => {
     'PostgreSQL stopped while its writes are retried: exits 1 with the count, and the next start writes it',
     { timeout: 300_000 },
     async () => {
-      const suite = await createSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
-      const ticks = ticksOf(12);
+      const suite = await faultSuite('stop_postgres', { sinks: { enabled: ['postgres'] } });
+      const stream = streamOf(12);
+      const ticks = stream.all;
       const half = Math.floor(ticks.length / 2);
       const consumer = await startConsumer(suite.configPath);
       running.push(consumer);
@@ -123,7 +128,8 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('postgres');
       await consumeToTheEnd(suite);
-      expect(await postgresResults(suite.postgresUrl)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.postgres()).toEqual(back.expected);
     },
   );
 
@@ -131,7 +137,7 @@ describe('consume: the first SIGINT while a server is down', () => {
     'Kafka stopped with progress not yet committed: exits 1 saying the checkpoint was not committed, and the next start writes it',
     { timeout: 300_000 },
     async () => {
-      const suite = await createSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
+      const suite = await faultSuite('stop_kafka', { sinks: { enabled: ['influx'] } });
       // A checkpoint interval longer than the test (the setting this test is about): what was read
       // is still uncommitted when the broker stops, so the stop has a checkpoint it cannot commit.
       const configPath = join(suite.dir, 'rare-checkpoints.config.json');
@@ -139,7 +145,8 @@ describe('consume: the first SIGINT while a server is down', () => {
         configPath,
         JSON.stringify({ ...suite.userConfig, kafka: { ...suite.userConfig.kafka, checkpointInterval: '1h' } }),
       );
-      const ticks = ticksOf(13);
+      const stream = streamOf(13);
+      const ticks = stream.all;
       await produce(suite.config.kafka.topics.prices, tickMessages(ticks));
       const consumer = await startConsumer(configPath);
       running.push(consumer);
@@ -154,14 +161,15 @@ describe('consume: the first SIGINT while a server is down', () => {
 
       await startServer('kafka');
       await consumeToTheEnd(suite);
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expectedResults(suite.config.windows, ticks));
+      const back = readBack(suite, stream);
+      expect(await back.influx()).toEqual(back.expected);
     },
   );
 });
 
 describe('watch --sink: the first SIGINT while a sink is down', () => {
   async function watchDir(prefix: string, sinks: string[]) {
-    const suite = await createSuite(prefix, { sinks: { enabled: sinks as never } });
+    const suite = await faultSuite(prefix, { sinks: { enabled: sinks as never } });
     const config = {
       sinks: { enabled: sinks, file: { path: suite.config.sinks.file.path } },
       influx: suite.userConfig.influx,

@@ -11,9 +11,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
-import { influxResults, postgresResults } from '../consume/support/read-back.ts';
-import { kafkaOutputs } from '../consume/support/kafka-outputs.ts';
+import { dropMade } from './support/cleanup.ts';
 import { waitForAllCommitted } from './support/progress.ts';
+import { expectKafkaOnce } from './support/read-back.ts';
 import { replayStream, type ReplayStream } from './support/replay.ts';
 import { allUp } from './support/servers.ts';
 
@@ -32,6 +32,7 @@ afterAll(async () => {
   await zombie?.stop('SIGKILL');
   await successor?.stop('SIGKILL');
   await allUp();
+  await dropMade();
 });
 
 describe('zombie consumer', () => {
@@ -39,7 +40,7 @@ describe('zombie consumer', () => {
     'frozen past the session timeout while another takes over, then resumed, overwrites nothing',
     { timeout: 300_000 },
     async () => {
-      const { suite, expected, produce } = stream;
+      const { suite, back, produce } = stream;
       zombie = await startConsumer(suite.configPath);
       const producing = produce();
       await waitForMetric(zombie, 'stockstream_ticks_consumed_total', 500);
@@ -72,15 +73,9 @@ describe('zombie consumer', () => {
       expect(await zombie.stop('SIGTERM')).toEqual({ code: 0, signal: null });
       expect(await successor.stop('SIGTERM')).toEqual({ code: 0, signal: null });
 
-      expect(await influxResults(suite.influx, suite.config)).toEqual(expected);
-      expect(await postgresResults(suite.postgresUrl)).toEqual(expected);
-      const kafka = await kafkaOutputs(suite.config, expected);
-      expect(kafka.results).toEqual(expected);
-      expect(kafka.counts, 'each Kafka output once for a read_committed reader').toEqual({
-        bars: expected.bars.length,
-        indicators: expected.indicators.length,
-        alerts: expected.alerts.length,
-      });
+      expect(await back.influx()).toEqual(back.expected);
+      expect(await back.postgres()).toEqual(back.expected);
+      await expectKafkaOnce(back);
     },
   );
 });

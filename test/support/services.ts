@@ -5,8 +5,10 @@
 //   const influx = await testInflux();                    // fresh bucket: { url, token, org, bucket, flavor }
 //   const pgUrl = await testPostgres();                   // fresh database: postgres://…/ss_test_…
 //
-// Every call makes new, uniquely named resources, so suites run in parallel and again and again
-// without cleanup. Nothing is mocked.
+// Every call makes new, uniquely named resources, so suites run in parallel and again and again.
+// Suites that restart the servers (test/faults) drop what they made when done (deleteTopics,
+// dropInflux, dropPostgres): a broker SIGKILLed with hundreds of leftover topics takes minutes to
+// recover its logs. Nothing is mocked.
 import { randomBytes } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
 import { avoidNegativeTimeouts } from '../../src/kafka/negative-timeouts.ts';
@@ -87,6 +89,26 @@ export async function createTopic(name: string, partitions = 4): Promise<string>
   }
 }
 
+/**
+ * Deletes every topic whose name starts with one of `prefixes` (a suite's topics all start with its
+ * name: prices, state, DLQ, outputs) and the consumer groups named so; returns the topics deleted.
+ */
+export async function deleteTopics(prefixes: readonly string[]): Promise<string[]> {
+  const admin = testKafkaClient().admin();
+  await admin.connect();
+  try {
+    const mine = (name: string) => prefixes.some((prefix) => name.startsWith(prefix));
+    const topics = (await admin.listTopics()).filter(mine);
+    if (topics.length > 0) await admin.deleteTopics({ topics, timeout: 30_000 });
+    const groups = (await admin.listGroups()).groups.map((group) => group.groupId).filter(mine);
+    // A group still has members for a few seconds after a kill: it goes with its session; the offsets are tiny.
+    if (groups.length > 0) await admin.deleteGroups(groups).catch(() => {});
+    return topics;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
 async function influxRequest(path: string, init: RequestInit & { token: string }): Promise<Response> {
   const { url } = services().influx;
   const res = await fetch(new URL(path, url), {
@@ -127,6 +149,26 @@ export async function testInflux(prefix = 'ss_test'): Promise<TestInflux> {
     body: JSON.stringify({ orgID, name, retentionRules: [] }),
   });
   return { url, token, org, bucket: name, flavor };
+}
+
+/** Deletes a bucket testInflux() made (1.8: its database). */
+export async function dropInflux(influx: Pick<TestInflux, 'bucket'>): Promise<void> {
+  const { token, org, flavor } = services().influx;
+  if (flavor === '1.8') {
+    const database = influx.bucket.split('/')[0]!;
+    await influxRequest('/query', {
+      method: 'POST',
+      token,
+      body: new URLSearchParams({ q: `DROP DATABASE "${database}"` }),
+    });
+    return;
+  }
+  const found = (await (
+    await influxRequest(`/api/v2/buckets?org=${encodeURIComponent(org)}&name=${encodeURIComponent(influx.bucket)}`, {
+      token,
+    })
+  ).json()) as { buckets: { id: string }[] };
+  for (const { id } of found.buckets) await influxRequest(`/api/v2/buckets/${id}`, { method: 'DELETE', token });
 }
 
 /** The server URL with another database name in its path. */
@@ -172,4 +214,15 @@ export async function testPostgres(): Promise<string> {
     await sql.end({ timeout: 5 });
   }
   return withDatabase(base, name);
+}
+
+/** Drops a database testPostgres() made, closing whatever connections a killed consumer left. */
+export async function dropPostgres(url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const sql = postgres(services().postgresUrl, { max: 1, onnotice: () => {} });
+  try {
+    await sql`drop database if exists ${sql(name)} with (force)`;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
 }

@@ -6,7 +6,7 @@
  */
 import type { Config } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import type { Source, SourceContext, SourceDeps } from '../types.ts';
 import { createYahooCaller } from '../yahoo/caller.ts';
 import { ChartRangeError, fetchBars, NoChartDataError, type ChartInterval } from '../yahoo/chart.ts';
@@ -49,10 +49,10 @@ export async function runBackfill(config: Config, ctx: SourceContext, deps: Sour
   const interval = config.source.backfillInterval;
   const lookback = config.source.backfill;
   if (!lookback) return;
-  const plan = planChartRequests(parseDuration(lookback), interval, (deps.now ?? Date.now)());
+  const plan = planChartRequests(lookback.ms, interval, (deps.now ?? Date.now)());
   if (plan.shortened) {
     ctx.logger.warn(
-      `backfill ${lookback} reaches past Yahoo's ${formatDuration(chartLimits(interval).maxLookbackMs)} of ${interval} bars; starting at ${new Date(plan.from).toISOString()}`,
+      `backfill ${lookback.text} reaches past Yahoo's ${formatDuration(chartLimits(interval).maxLookbackMs)} of ${interval} bars; starting at ${new Date(plan.from).toISOString()}`,
     );
   }
   const caller = createYahooCaller(ctx, deps);

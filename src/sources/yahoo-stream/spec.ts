@@ -12,7 +12,7 @@ export const yahooStreamSpec = {
       z
         .object({
           url: z.string().url().default('wss://streamer.finance.yahoo.com/?version=2'),
-          resubscribeEvery: duration('Re-send the subscription this often.').default('60s'),
+          resubscribeEvery: duration('Re-send the subscription this often.').prefault('60s'),
         })
         .prefault({}),
   },

@@ -7,7 +7,7 @@
 import type { Config } from '../../config/schema.ts';
 import { errorMessage } from '../../errors.ts';
 import type { Tick } from '../../model.ts';
-import { formatDuration, parseDuration } from '../../util/duration.ts';
+import { formatDuration } from '../../util/duration.ts';
 import { backoffDelay, sleep } from '../../util/retry.ts';
 import { createBarTicker } from '../backfill/bar-ticks.ts';
 import type { Source, SourceContext, SourceDeps, SourceModule } from '../types.ts';
@@ -104,7 +104,7 @@ export async function runYahooStream(config: Config, ctx: SourceContext, deps: S
   const now = deps.now ?? Date.now;
   const pause = deps.sleep ?? sleep;
   const { url, resubscribeEvery } = config.source.yahooStream;
-  const resubscribeMs = parseDuration(resubscribeEvery);
+  const resubscribeMs = resubscribeEvery.ms;
   const extendedHours = config.source.extendedHours;
   const state = createStreamState(extendedHours);
   const caller = createYahooCaller(ctx, deps);

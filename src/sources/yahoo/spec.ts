@@ -12,7 +12,7 @@ export const yahooSpec = {
     schema: ({ z, duration }: SchemaKit) =>
       z
         .object({
-          interval: duration('Time between two quote polls.').default('2s'),
+          interval: duration('Time between two quote polls.').prefault('2s'),
           batchSize: z
             .number()
             .int()

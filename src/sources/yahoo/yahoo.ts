@@ -6,7 +6,6 @@
 import type { Config } from '../../config/schema.ts';
 import { UsageError } from '../../errors.ts';
 import type { Tick } from '../../model.ts';
-import { parseDuration } from '../../util/duration.ts';
 import { sleep } from '../../util/retry.ts';
 import { formatEt, nextOpen } from '../market-hours.ts';
 import type { Source, SourceContext, SourceDeps, SourceModule } from '../types.ts';
@@ -65,7 +64,7 @@ export function closedSleepMs(quotes: RawQuote[], now: number, extendedHours: bo
 export async function runYahoo(config: Config, ctx: SourceContext, deps: SourceDeps = {}): Promise<void> {
   const now = deps.now ?? Date.now;
   const pause = deps.sleep ?? sleep;
-  const intervalMs = parseDuration(config.source.yahoo.interval);
+  const intervalMs = config.source.yahoo.interval.ms;
   const extendedHours = config.source.extendedHours;
   const caller = createYahooCaller(ctx, deps);
   const lastSeen = new Map<string, string>();

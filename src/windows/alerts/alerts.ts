@@ -4,7 +4,6 @@
  */
 import type { AlertRule } from '../../config/alert-rules.ts';
 import type { Alert, Bar, WindowOutput } from '../../model.ts';
-import { parseDuration } from '../../util/duration.ts';
 import { savedEntries } from '../saved.ts';
 import { intervalOfRule } from '../settings.ts';
 import type { BarOperator, BarOperatorModule, OperatorEnv } from '../types.ts';
@@ -57,7 +56,7 @@ export function createAlertsOperator(rules: AlertRule[], env: OperatorEnv): BarO
     if (!interval) continue; // parseWindowSettings already refused the config
     const compiled: CompiledRule = {
       rule,
-      cooldownMs: parseDuration(rule.cooldown),
+      cooldownMs: rule.cooldown.ms,
       symbols: rule.symbols ? new Set(rule.symbols) : null,
       check: checkOf(rule),
     };

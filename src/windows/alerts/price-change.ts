@@ -4,7 +4,6 @@
  * so an overnight gap is not reported as a move.
  */
 import type { AlertRule } from '../../config/alert-rules.ts';
-import { parseDuration } from '../../util/duration.ts';
 import { formatPrice, type RuleCheck } from './check.ts';
 
 type PriceChangeRule = Extract<AlertRule, { type: 'price-change' }>;
@@ -16,7 +15,7 @@ export interface PriceChangeState {
 }
 
 export function priceChangeCheck(rule: PriceChangeRule): RuleCheck<PriceChangeState> {
-  const windowMs = parseDuration(rule.window);
+  const windowMs = rule.window.ms;
   const threshold = rule.thresholdPct;
   return {
     createState: () => ({ starts: [], opens: [] }),
@@ -46,7 +45,7 @@ export function priceChangeCheck(rule: PriceChangeRule): RuleCheck<PriceChangeSt
         value: changePct,
         threshold: changePct < 0 ? -threshold : threshold,
         message:
-          `${bar.symbol} ${changePct < 0 ? 'fell' : 'rose'} ${Math.abs(changePct).toFixed(2)}% in ${rule.window} ` +
+          `${bar.symbol} ${changePct < 0 ? 'fell' : 'rose'} ${Math.abs(changePct).toFixed(2)}% in ${rule.window.text} ` +
           `(${formatPrice(reference)} → ${formatPrice(bar.close)}), past the ${threshold}% threshold`,
       };
     },
