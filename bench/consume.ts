@@ -23,6 +23,7 @@ import { createLineEncoder } from '../src/sinks/influx/line-protocol.ts';
 import { WRITES_IN_FLIGHT } from '../src/sinks/influx/influx.ts';
 import { createInfluxWriter } from '../src/sinks/influx/writer.ts';
 import type { Sink } from '../src/sinks/types.ts';
+import { retry } from '../src/util/retry.ts';
 import { bareRead, perSecond, type Timing } from './lib/bare.ts';
 import { cpuMeter, cpuSince, type CpuMeter, type CpuSample } from './lib/cpu.ts';
 import { checkFingerprint, fingerprintBuilder, type Fingerprint } from './lib/outputs.ts';
@@ -134,7 +135,11 @@ async function influxAlone(bodies: readonly string[], meter: CpuMeter): Promise<
     const start = meter.sample();
     const started = performance.now();
     const worker = async () => {
-      while (next < bodies.length) await writer.write(bodies[next++]!);
+      // Retried like the sink queue retries the engine's writes: a loaded InfluxDB times out now and then.
+      while (next < bodies.length) {
+        const body = bodies[next++]!;
+        await retry(() => writer.write(body), { deadlineMs: READ_TIMEOUT_MS });
+      }
     };
     await Promise.all(Array.from({ length: WRITES_IN_FLIGHT }, worker));
     const ms = performance.now() - started;

@@ -57,7 +57,7 @@ export interface Bar {
   exchange?: string;
 }
 
-/** The trend label of an indicator point (src/windows/indicators/trend.ts says how it is chosen). */
+/** The trend label of an indicator point (`trendOf` in src/windows/indicators/indicators.ts says how it is chosen). */
 export type Trend = 'up' | 'down' | 'flat';
 
 /**

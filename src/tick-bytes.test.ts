@@ -187,3 +187,22 @@ describe('decodeTickMessage agrees with decodeTick (property-based)', () => {
     expectSame(Buffer.from(`{"v":1,"symbol":"A","time":1,"price":1,"source":"${'x'.repeat(70_000)}"}`));
   });
 });
+
+describe('decodeTickBytes keeps repeated strings once', () => {
+  const message = (symbol: string, source: string) =>
+    Buffer.from(encodeTick({ symbol, time: TICK_LIMITS.minTime, price: 1, source, currency: 'USD' }));
+
+  it('gives every message its own values when far more distinct strings come than it keeps (hash slots collide)', () => {
+    // 200,000 distinct symbols against 65,536 slots: most share a slot with another, some with the
+    // source of the message before; each must still come back as its own.
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 200_000; i++) {
+        const symbol = `S${i.toString(36).toUpperCase()}`;
+        const source = `src${(i * 7919) % 1_000}`;
+        const tick = decodeTickBytes(message(symbol, source));
+        expect(tick?.symbol).toBe(symbol);
+        expect(tick?.source).toBe(source);
+      }
+    }
+  });
+});

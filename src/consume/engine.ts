@@ -4,8 +4,9 @@
  * the compacted state topic, and offset commits only after all of that is durable.
  *
  * Life of a batch: decode → windows → outputs routed to the sink queues (no await on the hot path)
- * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every second a
- * checkpoint round persists what the sinks acknowledged (see checkpointer.ts and changelog.ts).
+ * → if a queue is over `sinks.maxBuffered`, fetching pauses until it drained to half. Every
+ * `kafka.checkpointInterval` (5s by default) a checkpoint round persists what the sinks acknowledged
+ * (see checkpointer.ts and changelog.ts).
  */
 import type { Admin, Consumer, Kafka } from 'kafkajs';
 import type { Config } from '../config/schema.ts';

@@ -1,6 +1,5 @@
 /** Window operators: event-time bars, indicators and alerts, shared by `consume` and `watch`. */
-export { createWindowPipeline, SNAPSHOT_VERSION, type WindowPipelineOptions } from './pipeline.ts';
-export { windowOperators } from './operators.ts';
+export { createWindowPipeline, SNAPSHOT_VERSION, windowOperators, type WindowPipelineOptions } from './pipeline.ts';
 export { parseWindowSettings, type WindowSettings, type BarInterval, type WindowsConfig } from './settings.ts';
 export { SessionCalendar, type TradingDay } from './calendar.ts';
 export {

@@ -8,8 +8,10 @@
  */
 import { DecodeError, type Bar, type Tick, type WindowOutput } from '../model.ts';
 import { formatDuration } from '../util/duration.ts';
+import { alertsModule } from './alerts/alerts.ts';
+import { barsModule } from './bars/bars.ts';
 import { SessionCalendar } from './calendar.ts';
-import { windowOperators } from './operators.ts';
+import { indicatorsModule } from './indicators/indicators.ts';
 import { parseWindowSettings, type WindowsConfig } from './settings.ts';
 import type {
   BarOperator,
@@ -21,6 +23,9 @@ import type {
 } from './types.ts';
 
 export const SNAPSHOT_VERSION = 1;
+
+/** The window operators, by name, in the order a closed bar flows through them. */
+export const windowOperators: readonly WindowOperatorModule[] = [barsModule, indicatorsModule, alertsModule];
 
 export interface WindowPipelineOptions {
   /** Wall clock for arrivals that do not say when they were received, and for restores. */

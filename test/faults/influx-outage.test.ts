@@ -10,15 +10,15 @@ import type { Tick } from '../../src/model.ts';
 import {
   describeConsumer,
   startConsumer,
-  waitFor,
   waitForMetric,
   type ConsumerProcess,
 } from '../consume/support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { postgresCounts } from '../consume/support/read-back.ts';
 import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { tickMessages } from '../consume/support/ticks.ts';
 import { dropMade, faultSuite } from './support/cleanup.ts';
-import { metricLines, sampleWhile } from './support/metrics.ts';
+import { sampleWhile } from './support/metrics.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
 import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
@@ -79,13 +79,13 @@ describe('InfluxDB stopped for 30 s', () => {
       // The rest of the stream arrives while InfluxDB is down.
       await produce(topic, tickMessages(during));
       await waitForMetric(consumer, 'stockstream_consumer_paused', 1);
-      const atPause = await metricLines(consumer);
+      const atPause = await consumer.samples();
       const readAtPause = atPause.get('stockstream_ticks_consumed_total')!;
       expect(readAtPause, 'paused before the end of the stream').toBeLessThan(before.length + during.length);
       const stillDown = new Promise((resolve) => setTimeout(resolve, downUntil - Date.now())); // the length of the outage is the scenario
       // The gauges are refreshed every second: the first samples may still show the moment before the pause.
       await new Promise((resolve) => setTimeout(resolve, GAUGE_REFRESH_MS));
-      const samples = await sampleWhile(stillDown, () => metricLines(consumer!));
+      const samples = await sampleWhile(stillDown, () => consumer!.samples());
       const read = (name: string) => samples.map((sample) => sample.get(name)).filter((value) => value !== undefined);
       // Paused: nothing more is read, however long InfluxDB stays away, and memory does not grow.
       expect(new Set(read('stockstream_ticks_consumed_total')), 'ticks read while paused').toEqual(
@@ -108,7 +108,7 @@ describe('InfluxDB stopped for 30 s', () => {
       await startServer('influx');
 
       await waitForAllCommitted(suite, consumer, 'every offset committed after InfluxDB came back');
-      const after = await metricLines(consumer);
+      const after = await consumer.samples();
       expect(after.get('stockstream_ticks_consumed_total')).toBe(before.length + during.length);
       expect(after.get('stockstream_consumer_paused')).toBe(0);
       // The pause (30 s, three idle timeouts) is not quiet: no tick that waited in Kafka is judged late.

@@ -13,7 +13,7 @@ import { configSchema } from '../../src/config/schema.ts';
 import type { Tick } from '../../src/model.ts';
 import { createPostgres } from '../../src/postgres/client.ts';
 import { migrateUp } from '../../src/postgres/migrate.ts';
-import { cleanEnv } from '../support/cli.ts';
+import { cleanEnv, startCli } from '../support/cli.ts';
 import { testPostgres } from '../support/services.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
@@ -21,7 +21,6 @@ import { tickMessages } from '../consume/support/ticks.ts';
 import { fakeYahooEnv } from '../support/fake-yahoo.ts';
 import { FIXTURES_DIR } from '../info/fixtures.ts';
 import { dropMade, faultSuite, madeDatabase } from './support/cleanup.ts';
-import { startCli } from './support/cli-process.ts';
 import { committedOffsets, waitForAllCommitted } from './support/progress.ts';
 import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
@@ -100,9 +99,9 @@ describe('PostgreSQL stopped during info sync', () => {
     async () => {
       const url = await migratedDatabase();
       const run = sync(url, 'AAPL,MSFT,NVDA,ZZZZZZ');
-      await run.waitForStderr(/MSFT: .*retrying/);
+      await run.waitForStderr(/MSFT: .*retrying/, 'the sync retrying MSFT');
       await stopServer('postgres');
-      await run.waitForStderr(/PostgreSQL .* not reachable .* retry 1 in/, 30_000);
+      await run.waitForStderr(/PostgreSQL .* not reachable .* retry 1 in/, 'the sync retrying PostgreSQL');
       await startServer('postgres');
       const exit = await run.exited;
 
@@ -120,7 +119,7 @@ describe('PostgreSQL stopped during info sync', () => {
     async () => {
       const url = await migratedDatabase();
       const run = sync(url, 'AAPL,MSFT');
-      await run.waitForStderr(/MSFT: .*retrying/);
+      await run.waitForStderr(/MSFT: .*retrying/, 'the sync retrying MSFT');
       await stopServer('postgres');
       const exit = await run.exited;
       await startServer('postgres');

@@ -12,10 +12,10 @@ import { seededRandom } from '../../src/windows/testing.ts';
 import {
   describeConsumer,
   startConsumer,
-  waitFor,
   waitForMetric,
   type ConsumerProcess,
 } from '../consume/support/consumer-process.ts';
+import { waitFor } from '../support/wait.ts';
 import { groupProgress, produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { tickMessages } from '../consume/support/ticks.ts';
 import { readAtLeast } from '../consume/support/kafka-outputs.ts';

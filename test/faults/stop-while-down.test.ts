@@ -10,26 +10,22 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import {
-  startConsumer,
-  waitFor,
-  waitForMetric,
-  type ConsumerProcess,
-  type Exit,
-} from '../consume/support/consumer-process.ts';
+import { startConsumer, waitForMetric } from '../consume/support/consumer-process.ts';
+import { startCli } from '../support/cli.ts';
+import type { Exit, RunningProcess } from '../support/process.ts';
+import { waitFor } from '../support/wait.ts';
 import { produce, type ConsumeSuite } from '../consume/support/suite.ts';
 import { tickMessages } from '../consume/support/ticks.ts';
 import { FIXTURE } from '../watch/support.ts';
 import { dropMade, faultSuite } from './support/cleanup.ts';
-import { startCli, type CliProcess } from './support/cli-process.ts';
 import { waitForAllCommitted } from './support/progress.ts';
 import { readBack } from './support/read-back.ts';
 import { allUp, startServer, stopServer } from './support/servers.ts';
 import { session } from './support/session.ts';
 
-const running: Array<ConsumerProcess | CliProcess> = [];
+const running: RunningProcess[] = [];
 afterEach(async () => {
-  for (const child of running.splice(0)) send(child, 'SIGKILL');
+  for (const child of running.splice(0)) child.kill('SIGKILL');
   await allUp();
 });
 afterAll(async () => {
@@ -39,16 +35,9 @@ afterAll(async () => {
 
 const streamOf = (seed: number) => session({ seed, symbols: ['AAPL', 'MSFT', 'NVDA'], minutes: 30 });
 
-function send(child: ConsumerProcess | CliProcess, signal: NodeJS.Signals): void {
-  if ('child' in child) {
-    if (child.child.exitCode === null && child.child.signalCode === null) child.child.kill(signal);
-  } else child.kill(signal);
-}
-
 /** Sends one SIGINT and waits for the exit (within the test's timeout: no timing assertion). */
-async function interrupt(child: ConsumerProcess | CliProcess): Promise<Exit> {
-  send(child, 'SIGINT');
-  return child.exited;
+function interrupt(child: RunningProcess): Promise<Exit> {
+  return child.stop('SIGINT');
 }
 
 /** The count a stop reported for one queue: "… 1,234 records not written (influx 1,234) …". */
@@ -188,7 +177,10 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       await stopServer('influx');
       const watch = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
       running.push(watch);
-      await watch.waitForStderr(/influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/);
+      await watch.waitForStderr(
+        /influx: write failed .*; retry \d+ in \d+ms, buffering meanwhile/,
+        'an InfluxDB retry',
+      );
       await waitForFileLines(suite.config.sinks.file.path);
 
       const exit = await interrupt(watch);
@@ -200,9 +192,9 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       // Again, and this time a second SIGINT: it does not wait for the sinks at all.
       const again = startCli(['watch', '--file', FIXTURE, '--speed', '0', '--sink'], { cwd: suite.dir });
       running.push(again);
-      await again.waitForStderr(/influx: write failed/);
+      await again.waitForStderr(/influx: write failed/, 'an InfluxDB retry');
       again.kill('SIGINT');
-      await again.waitForStderr(/SIGINT received/);
+      await again.waitForStderr(/SIGINT received/, 'the first SIGINT taken');
       again.kill('SIGINT');
       expect((await again.exited).code).toBe(130);
     },
@@ -216,9 +208,13 @@ describe('watch --sink: the first SIGINT while a sink is down', () => {
       // Paced (10×): the replay is still running when PostgreSQL stops, after the sink checked its tables.
       const watch = startCli(['watch', '--file', FIXTURE, '--speed', '10', '--sink'], { cwd: suite.dir });
       running.push(watch);
-      await watch.waitForStderr(/watch --sink: writing to postgres/);
+      await watch.waitForStderr(/watch --sink: writing to postgres/, 'watch writing to PostgreSQL');
       await stopServer('postgres');
-      await watch.waitForStderr(/postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/, 90_000);
+      await watch.waitForStderr(
+        /postgres: write failed .*; retry \d+ in \d+ms, buffering meanwhile/,
+        'a PostgreSQL retry',
+        90_000,
+      );
 
       const exit = await interrupt(watch);
       const stderr = watch.stderr();

@@ -16,7 +16,7 @@ import { groupProgress } from '../consume/support/suite.ts';
 import { waitFor } from '../support/wait.ts';
 import { runInPty } from '../watch/support.ts';
 import { createTopic, testInflux, type TestInflux } from '../support/services.ts';
-import { opsSuite, watchStatus, writeRecords, type OpsSuite } from './support.ts';
+import { opsSuite, watchStatus, writeDeadLetter, writeRecords, type OpsSuite } from './support.ts';
 
 interface Report {
   healthy: boolean;
@@ -203,15 +203,7 @@ describe('stockstream status: dead letters and bars', () => {
       'decode',
       'not JSON: bad',
     );
-    await writeRecords([
-      {
-        topic: dlq,
-        partition: 0,
-        key: letter.key,
-        value: letter.value as Buffer,
-        headers: letter.headers as Record<string, string>,
-      },
-    ]);
+    await writeDeadLetter(letter);
     const report = await status(suite);
     expect(check(report, 'Dead letters')).toMatchObject({
       ok: false,

@@ -7,9 +7,11 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { IHeaders } from 'kafkajs';
+import type { OutgoingMessage } from '../../src/kafka/publisher.ts';
 import { configSchema, type Config, type UserConfig } from '../../src/config/schema.ts';
 import { runCli, startCli, type CliResult } from '../support/cli.ts';
 import { testKafka, testKafkaClient, uniqueName } from '../support/services.ts';
+import { suiteTopics } from '../support/topics.ts';
 
 export interface OpsSuite {
   name: string;
@@ -30,14 +32,7 @@ export function opsSuite(prefix: string, settings: UserConfig | ((dir: string) =
     kafka: {
       brokers: testKafka(),
       groupId: `${name}_group`,
-      topics: {
-        prices: `${name}_prices`,
-        info: `${name}_info`,
-        bars: `${name}_bars`,
-        indicators: `${name}_indicators`,
-        alerts: `${name}_alerts`,
-        state: `${name}_state`,
-      },
+      topics: suiteTopics(name),
       ...extra.kafka,
     },
   };
@@ -100,6 +95,13 @@ export function ndjson<T = Record<string, unknown>>(stdout: string): T[] {
     .split('\n')
     .filter((line) => line.trim() !== '')
     .map((line) => JSON.parse(line) as T);
+}
+
+/** Writes a dead letter made by consume's own `deadLetter` into partition 0 of its topic. */
+export async function writeDeadLetter(letter: OutgoingMessage): Promise<void> {
+  const { topic, key, value, headers } = letter;
+  if (topic === undefined) throw new Error('a dead letter names its topic');
+  await writeRecords([{ topic, partition: 0, key, value, headers }]);
 }
 
 /** `status --watch --json` running in the background: its NDJSON reports so far, and how it ended. */

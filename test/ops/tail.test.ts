@@ -11,7 +11,7 @@ import { BIN, cleanEnv, startCli } from '../support/cli.ts';
 import { startProcess } from '../support/process.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
 import { runInPty } from '../watch/support.ts';
-import { ndjson, opsSuite, writeRecords, type OpsSuite, type Written } from './support.ts';
+import { ndjson, opsSuite, writeDeadLetter, writeRecords, type OpsSuite, type Written } from './support.ts';
 
 interface Line {
   partition: number;
@@ -224,15 +224,7 @@ describe('stockstream tail', () => {
       'decode',
       'not JSON: Unexpected token',
     );
-    await writeRecords([
-      {
-        topic: dlq,
-        partition: 0,
-        key: letter.key,
-        value: letter.value as Buffer,
-        headers: letter.headers as IHeadersLike,
-      },
-    ]);
+    await writeDeadLetter(letter);
     const human = await suite.cli(['tail', 'dlq']);
     expect(human.code, human.stderr).toBe(0);
     expect(human.stdout).toContain(`dlq       decode      AAPL`);
@@ -311,5 +303,3 @@ describe('stockstream tail', () => {
     expect(run.stdout()).toMatch(/^tick /);
   });
 });
-
-type IHeadersLike = Record<string, string>;

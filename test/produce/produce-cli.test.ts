@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka/client.ts';
 import { runCli, startCli } from '../support/cli.ts';
 import { testKafka, uniqueName } from '../support/services.ts';
-import { consumeAll, quietLogger, testConfig, topicSize, valuesByKey } from './helpers/kafka.ts';
+import { quietLogger, testConfig, topicSize, valuesByKey } from './helpers/kafka.ts';
+import { readMessages } from '../support/topics.ts';
 import { waitFor } from '../support/wait.ts';
 
 // A directory without a stockstream config file, so only flags and defaults apply.
@@ -49,7 +50,7 @@ describe('stockstream produce (built CLI)', () => {
     const lines = readFileSync(file, 'utf8').trimEnd().split('\n');
     expect(lines).toHaveLength(5_000);
 
-    const original = await consumeAll(kafka(), recorded, 5_000);
+    const original = await readMessages(recorded, 5_000, { kafka: kafka() });
     expect(original).toHaveLength(5_000);
     const originalByKey = valuesByKey(original);
     for (const symbol of ['AAPL', 'MSFT']) {
@@ -61,7 +62,7 @@ describe('stockstream produce (built CLI)', () => {
       timeoutMs: 60_000,
     });
     expect(second.code, second.stderr).toBe(0);
-    const copy = await consumeAll(kafka(), replayed, 5_000);
+    const copy = await readMessages(replayed, 5_000, { kafka: kafka() });
     expect(copy).toHaveLength(5_000);
     expect(valuesByKey(copy)).toEqual(originalByKey);
     const partitions = (messages: typeof copy) => Object.fromEntries(messages.map((m) => [m.key, m.partition]));
@@ -84,8 +85,8 @@ describe('stockstream produce (built CLI)', () => {
     const result = await runCli(produceArgs(topic, '--source', 'replay', '--file', file), { cwd, timeoutMs: 60_000 });
     expect(result.code, result.stderr).toBe(0);
     expect(JSON.parse(result.stdout)).toMatchObject({ published: 2, deadLettered: 2 });
-    const dead = await consumeAll(kafka(), `${topic}.dlq`, 2);
-    expect(dead.map((m) => [m.value.toString(), m.headers.error])).toEqual(
+    const dead = await readMessages(`${topic}.dlq`, 2, { kafka: kafka() });
+    expect(dead.map((m) => [String(m.value), m.headers.error])).toEqual(
       expect.arrayContaining([
         ['not json', expect.stringMatching(/^not JSON/)],
         ['{"symbol":"MSFT","time":1773156600000,"price":0}', 'price must be a positive number'],

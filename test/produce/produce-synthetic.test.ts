@@ -6,7 +6,8 @@ import { produce } from '../../src/sources/produce.ts';
 import { createSyntheticGenerator } from '../../src/sources/synthetic/generator.ts';
 import { uniqueName } from '../support/services.ts';
 import { fakeYahoo } from '../support/fake-yahoo.ts';
-import { consumeAll, quietLogger, testConfig, valuesByKey } from './helpers/kafka.ts';
+import { quietLogger, testConfig, valuesByKey } from './helpers/kafka.ts';
+import { readMessages } from '../support/topics.ts';
 
 const symbols = ['AAPL', 'MSFT', 'NVDA', 'TSLA', 'META'];
 const start = '2026-03-10T14:30:00Z';
@@ -29,7 +30,7 @@ describe('produce from the synthetic source into Kafka', () => {
       bySource: { synthetic: 3_000 },
     });
 
-    const messages = await consumeAll(createKafka(config, logger), topic, 3_000);
+    const messages = await readMessages(topic, 3_000, { kafka: createKafka(config, logger) });
     expect(messages).toHaveLength(3_000);
     const expected = createSyntheticGenerator({
       symbols,
@@ -45,7 +46,7 @@ describe('produce from the synthetic source into Kafka', () => {
         expected.filter((t) => t.symbol === symbol).map((t) => encodeTick(decodeTick(encodeTick(t)))),
       );
     }
-    const partitionOf = new Map<string, Set<number>>();
+    const partitionOf = new Map<string | null, Set<number>>();
     for (const m of messages) {
       partitionOf.set(m.key, (partitionOf.get(m.key) ?? new Set()).add(m.partition));
       expect(m.headers).toEqual({ source: 'synthetic', schema: TICK_SCHEMA });
@@ -72,7 +73,7 @@ describe('produce from the synthetic source into Kafka', () => {
     });
     expect(summary.bySource).toEqual({ backfill: 5, synthetic: 20 });
 
-    const messages = await consumeAll(createKafka(config, logger), topic, 25);
+    const messages = await readMessages(topic, 25, { kafka: createKafka(config, logger) });
     const ticks = messages.map((m) => decodeTick(m.value));
     expect(ticks.map((t) => t.source)).toEqual([
       ...Array<string>(5).fill('backfill'),

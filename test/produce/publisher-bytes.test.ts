@@ -4,7 +4,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createKafka } from '../../src/kafka/client.ts';
 import { openPublisher } from '../../src/kafka/publisher.ts';
 import { createTopic, uniqueName } from '../support/services.ts';
-import { consumeAll, quietLogger, testConfig } from './helpers/kafka.ts';
+import { quietLogger, testConfig } from './helpers/kafka.ts';
+import { readMessages } from '../support/topics.ts';
 
 const config = testConfig({ kafka: { compression: 'none' } });
 const logger = quietLogger();
@@ -29,7 +30,7 @@ describe('publisher request size', () => {
     expect(stats.acknowledged).toBe(count);
     // ~5 MB at ≤ 900 KB a request
     expect(stats.requests).toBeGreaterThanOrEqual(6);
-    const received = await consumeAll(kafka, topic, count);
-    expect(received.map((message) => message.value.toString())).toEqual(values);
+    const received = await readMessages(topic, count, { kafka });
+    expect(received.map((message) => String(message.value))).toEqual(values);
   });
 });

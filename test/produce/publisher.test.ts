@@ -3,7 +3,8 @@ import { createKafka } from '../../src/kafka/client.ts';
 import { openPublisher, tickMessage, TICK_SCHEMA } from '../../src/kafka/publisher.ts';
 import { decodeTick, type Tick } from '../../src/model.ts';
 import { createTopic, uniqueName } from '../support/services.ts';
-import { consumeAll, testConfig, quietLogger } from './helpers/kafka.ts';
+import { testConfig, quietLogger } from './helpers/kafka.ts';
+import { readMessages } from '../support/topics.ts';
 
 const config = testConfig();
 const logger = quietLogger();
@@ -36,9 +37,9 @@ describe('publisher', () => {
     expect(stats.acknowledged).toBe(ticks.length);
     expect(stats.requests).toBeGreaterThanOrEqual(Math.ceil(ticks.length / 700));
 
-    const messages = await consumeAll(kafka, topic, ticks.length);
+    const messages = await readMessages(topic, ticks.length, { kafka });
     expect(messages).toHaveLength(ticks.length);
-    const partitionOf = new Map<string, number>();
+    const partitionOf = new Map<string | null, number>();
     const bySymbol = new Map<string, Tick[]>();
     for (const m of messages) {
       expect(m.headers).toEqual({ source: 'synthetic', schema: TICK_SCHEMA });

@@ -5,7 +5,7 @@
  * EMA, RSI and MACD remember all history, so they cannot be rebuilt exactly from the last N closes.
  * The state here is the few numbers each formula needs, as plain JSON.
  */
-import type { Bar, IndicatorPoint, WindowOutput } from '../../model.ts';
+import type { Bar, IndicatorPoint, Trend, WindowOutput } from '../../model.ts';
 import { savedEntries } from '../saved.ts';
 import type { WindowsConfig } from '../settings.ts';
 import type { BarOperator, BarOperatorModule, OperatorEnv } from '../types.ts';
@@ -15,7 +15,17 @@ import { createMacd, macdAverages, reviveMacd, updateMacd, type MacdState } from
 import { createRsi, reviveRsi, updateRsi, type RsiState } from './rsi.ts';
 import { createSessionVwap, reviveSessionVwap, updateSessionVwap, type SessionVwapState } from './session-vwap.ts';
 import { BOLLINGER_FIELDS, emaField, MACD_FIELDS, rsiField, smaField, VWAP_FIELD } from './fields.ts';
-import { trendOf } from './trend.ts';
+
+/**
+ * Up when the close is above the fast EMA and the fast EMA above the slow one (price and momentum
+ * agree upward), down for the mirror image, flat when they disagree. Requiring all three in order
+ * keeps a single noisy bar from flipping the label.
+ */
+export function trendOf(close: number, fastEma: number, slowEma: number): Trend {
+  if (close > fastEma && fastEma > slowEma) return 'up';
+  if (close < fastEma && fastEma < slowEma) return 'down';
+  return 'flat';
+}
 
 /** Indicator state of one symbol and interval. */
 export interface SeriesState {

@@ -7,10 +7,6 @@ import { scrapeMetrics, sumByName } from '../../support/metrics.ts';
 import { freePort, type RunningProcess } from '../../support/process.ts';
 import { waitFor } from '../../support/wait.ts';
 
-// test/faults/ still imports these two from here; they live in test/support/ (remove once it moved).
-export { waitFor } from '../../support/wait.ts';
-export type { Exit } from '../../support/process.ts';
-
 export interface ConsumerProcess extends RunningProcess {
   readonly metricsPort: number;
   /** Sums of every sample of each metric name (empty while it does not answer). */

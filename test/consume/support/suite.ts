@@ -19,6 +19,7 @@ import {
   uniqueName,
   type TestInflux,
 } from '../../support/services.ts';
+import { readMessages, suiteTopics, type TopicMessage } from '../../support/topics.ts';
 import type { Message } from './ticks.ts';
 
 export interface ConsumeSuite {
@@ -82,14 +83,7 @@ export function suiteUserConfig(
       brokers: testKafka(),
       groupId: `${name}_group`,
       partitions,
-      topics: {
-        prices: `${name}_prices`,
-        info: `${name}_info`,
-        bars: `${name}_bars`,
-        indicators: `${name}_indicators`,
-        alerts: `${name}_alerts`,
-        state: `${name}_state`,
-      },
+      topics: suiteTopics(name),
     },
     ...(options.windows ? { windows: options.windows } : {}),
     sinks: { enabled: ['influx', 'postgres', 'file'], file: { path: join(dir, 'outputs.ndjson') }, ...options.sinks },
@@ -146,44 +140,12 @@ export async function produce(topic: string, messages: Message[], headers?: Reco
   }
 }
 
-export interface ReadMessage {
-  key: string | null;
-  value: string | null;
-  partition: number;
-  offset: number;
-  headers: Record<string, string>;
-}
+export type ReadMessage = Omit<TopicMessage, 'value'> & { value: string | null };
 
-/** Reads a whole topic from the beginning until `count` messages arrived (or the deadline passed). */
+/** Reads a whole topic from the beginning until `count` messages arrived (or the deadline passed), values as text. */
 export async function readTopic(topic: string, count: number, timeoutMs = 30_000): Promise<ReadMessage[]> {
-  const consumer = testKafkaClient().consumer({ groupId: uniqueName('reader'), maxWaitTimeInMs: 100 });
-  const messages: ReadMessage[] = [];
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    let done: () => void = () => {};
-    const finished = new Promise<void>((resolve) => (done = resolve));
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        const headers: Record<string, string> = {};
-        for (const [name, value] of Object.entries(message.headers ?? {})) headers[name] = String(value);
-        messages.push({
-          key: message.key?.toString() ?? null,
-          value: message.value?.toString() ?? null,
-          partition,
-          offset: Number(message.offset),
-          headers,
-        });
-        if (messages.length >= count) done();
-      },
-    });
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([finished, new Promise((resolve) => (timer = setTimeout(resolve, timeoutMs)))]);
-    clearTimeout(timer);
-  } finally {
-    await consumer.disconnect();
-  }
-  return messages;
+  const messages = await readMessages(topic, count, { timeoutMs });
+  return messages.map((message) => ({ ...message, value: message.value?.toString() ?? null }));
 }
 
 /** Committed offsets of a group and the end offsets of the topic, per partition. */

@@ -1,5 +1,6 @@
 /** Waiting on a consumer group's committed offsets, the consumer's own proof that results are stored. */
-import { describeConsumer, waitFor, type ConsumerProcess } from '../../consume/support/consumer-process.ts';
+import { describeConsumer, type ConsumerProcess } from '../../consume/support/consumer-process.ts';
+import { waitFor } from '../../support/wait.ts';
 import { groupProgress, type ConsumeSuite } from '../../consume/support/suite.ts';
 
 /** Committed offset per partition (-1 where nothing was committed). */

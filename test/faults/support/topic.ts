@@ -1,7 +1,7 @@
 /** Raw Kafka access for the poison test: ordered sends that respect the broker's request size, and byte-exact reads. */
 import { CompressionTypes, type Message } from 'kafkajs';
 import { testKafkaClient, uniqueName } from '../../support/services.ts';
-import { waitFor } from '../../consume/support/consumer-process.ts';
+import { waitFor } from '../../support/wait.ts';
 
 /** Requests stay well under the broker's 1 MB record batch limit, whatever the message sizes. */
 const MAX_REQUEST_BYTES = 512 * 1024;
