@@ -131,6 +131,12 @@ function hasProtocolType(error: unknown, type: string): boolean {
 }
 
 function someCause(error: unknown, test: (e: Error) => boolean): boolean {
+  for (const e of causeChain(error)) if (test(e)) return true;
+  return false;
+}
+
+/** An error and its causes (`cause`, or kafkajs' `originalError`), each once. */
+export function* causeChain(error: unknown): Generator<Error> {
   const seen = new Set<unknown>();
   for (
     let e: unknown = error;
@@ -138,9 +144,8 @@ function someCause(error: unknown, test: (e: Error) => boolean): boolean {
     e = e.cause ?? (e as { originalError?: unknown }).originalError
   ) {
     seen.add(e);
-    if (test(e)) return true;
+    yield e;
   }
-  return false;
 }
 
 /** Kafka's per-record framing (length, attributes, deltas, key/value/header lengths), roughly. */

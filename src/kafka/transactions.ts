@@ -16,7 +16,7 @@ import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { backoffDelay, sleep } from '../util/retry.ts';
-import { messageBytes, produceRequest, type OutgoingMessage } from './publisher.ts';
+import { causeChain, messageBytes, produceRequest, type OutgoingMessage } from './publisher.ts';
 import { connectKafka } from './topics.ts';
 
 /** Longer than any healthy round (a few produce requests and a commit); a round cut off by it is sent again. */
@@ -76,14 +76,9 @@ function requests(messages: readonly OutgoingMessage[]): OutgoingMessage[][] {
   return out;
 }
 
+/** The first Kafka protocol error type in the cause chain. */
 function errorType(error: unknown): string | undefined {
-  const seen = new Set<unknown>();
-  for (
-    let e: unknown = error;
-    e instanceof Error && !seen.has(e);
-    e = e.cause ?? (e as { originalError?: unknown }).originalError
-  ) {
-    seen.add(e);
+  for (const e of causeChain(error)) {
     const type = (e as { type?: unknown }).type;
     if (typeof type === 'string') return type;
   }

@@ -92,29 +92,76 @@ function whenAborted(signal: AbortSignal): Promise<void> {
 }
 
 export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> {
-  const { config, view, logger } = options;
-  const taps = options.taps ?? [];
   const now = options.now ?? Date.now;
-  const calendar = new SessionCalendar(config.windows.timezone);
-  // A replay plays every symbol of its file; the configured list would only show empty rows.
-  const everySymbol = config.source.name === 'replay' && !view.symbolsFromArguments;
-  const wanted = everySymbol ? undefined : new Set(config.symbols);
+  const view = openView(options, now);
+  const control = createStopControl(options.signal, view.display);
+  const intake = createIntake(options, view, control, now);
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    if (options.view.sink) intake.sinks = await openSinks(options, view.runLogger, control);
+    view.display.start();
+    sampleRate(view.model, now());
+    timer = setInterval(() => intake.onTimer(now()), TIMER_MS);
+    showLastCloses(options, view, intake.context(options.sources.at(-1)!), control.stop.signal, now);
+    for (const source of options.sources) {
+      if (control.stop.signal.aborted) break;
+      await source.run(intake.context(source));
+    }
+    intake.sourceDone = true;
+    if (control.stoppedBy === undefined || control.stoppedBy === 'limit')
+      await finishInput(options, view, intake, control);
+    if (control.failure) throw control.failure;
+  } finally {
+    if (timer) clearInterval(timer);
+    control.stop.abort();
+    try {
+      // Still listening for the signal: a Ctrl-C while the sinks catch up ends the wait.
+      await intake.sinks?.close();
+    } finally {
+      control.dispose();
+      view.display.close();
+      view.screenLogger?.release();
+    }
+  }
+  return {
+    ticks: intake.received,
+    late: view.model.lateTicks,
+    invalid: intake.invalid,
+    stoppedBy: control.stoppedBy ?? 'end',
+  };
+}
+
+/** What the user sees: the screen model, and the full-screen table on a terminal or lines without one. */
+interface View {
+  model: WatchModel;
+  display: WatchDisplay;
+  terminal?: ReturnType<typeof createTerminal>;
+  /** On a terminal, log lines become the status line (and are released at the end). */
+  screenLogger?: ReturnType<typeof createScreenLogger>;
+  runLogger: Logger;
+}
+
+/** A replay plays every symbol of its file; the configured list would only show empty rows. */
+function playsEverySymbol({ config, view }: WatchRunOptions): boolean {
+  return config.source.name === 'replay' && !view.symbolsFromArguments;
+}
+
+function openView(options: WatchRunOptions, now: () => number): View {
+  const { config, view, logger } = options;
   const model: WatchModel = createWatchModel({
     source: [options.sources.map((source) => source.name).join(' → '), options.headerNote]
       .filter(Boolean)
       .join('  ·  '),
-    symbols: everySymbol ? [] : config.symbols,
+    symbols: playsEverySymbol(options) ? [] : config.symbols,
     interval: view.interval,
     sparkBars: view.sparkBars,
     sort: view.sort,
-    calendar,
+    calendar: new SessionCalendar(config.windows.timezone),
   });
-  const pipeline = createWindowPipeline(config.windows, { clock: now });
   const terminal = options.terminal ? createTerminal(options.terminal) : undefined;
   const screenLogger = terminal
     ? createScreenLogger(logger, (text) => setStatus(model, text), options.secrets)
     : undefined;
-  const runLogger = screenLogger ?? logger;
   const display: WatchDisplay = terminal
     ? createScreenDisplay({
         model,
@@ -128,37 +175,115 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
         now,
       })
     : createLineDisplay(model, options.out, options.json);
+  return { model, display, terminal, screenLogger, runLogger: screenLogger ?? logger };
+}
 
-  const stop = new AbortController();
-  const limit = view.limit ?? Number.POSITIVE_INFINITY;
-  let stoppedBy: StopReason | undefined;
-  let failure: Error | undefined;
-  let invalid = 0;
-  /** Ticks the sources handed over, for --limit. */
-  let received = 0;
-  let sinks: WatchSinks | undefined;
-  /** The user stopped (Ctrl-C, q, SIGTERM): the sinks get a few seconds more, not forever. */
-  const userStop = new AbortController();
-  const halt = (reason: StopReason) => {
-    stoppedBy ??= reason;
-    stop.abort(reason);
-    if (reason === 'signal' || reason === 'quit') userStop.abort(reason);
+/** Why and how the run stops: `stop` ends the sources; `userStop` (Ctrl-C, q, SIGTERM) also cuts the sinks' wait short. */
+interface StopControl {
+  stop: AbortController;
+  userStop: AbortController;
+  stoppedBy: StopReason | undefined;
+  failure: Error | undefined;
+  halt(reason: StopReason): void;
+  dispose(): void;
+}
+
+function createStopControl(signal: AbortSignal, display: WatchDisplay): StopControl {
+  const control: StopControl = {
+    stop: new AbortController(),
+    userStop: new AbortController(),
+    stoppedBy: undefined,
+    failure: undefined,
+    halt(reason) {
+      control.stoppedBy ??= reason;
+      control.stop.abort(reason);
+      if (reason === 'signal' || reason === 'quit') control.userStop.abort(reason);
+    },
+    dispose: () => signal.removeEventListener('abort', onSignal),
   };
-  const onSignal = () => halt('signal');
-  options.signal.addEventListener('abort', onSignal, { once: true });
-  void display.quit.then(() => halt('quit'));
+  const onSignal = () => control.halt('signal');
+  signal.addEventListener('abort', onSignal, { once: true });
+  void display.quit.then(() => control.halt('quit'));
+  return control;
+}
 
+/** Ticks in: checked, through the windows, onto the model, the display, the taps and the sinks. */
+interface Intake {
+  sinks: WatchSinks | undefined;
+  sourceDone: boolean;
+  /** Ticks the sources handed over, for --limit. */
+  received: number;
+  invalid: number;
+  context(source: Source): SourceContext;
+  onTimer(time: number): void;
+  /** Hands what waits for the sinks to them, and waits while their buffers are full. */
+  flushSinks(): Promise<void>;
+  /** The end of a finite input is the final watermark (module comment): every open window closes. */
+  closeAll(): void;
+}
+
+function createIntake(options: WatchRunOptions, view: View, control: StopControl, now: () => number): Intake {
+  const { config } = options;
+  const { model, display, runLogger } = view;
+  const taps = options.taps ?? [];
+  const pipeline = createWindowPipeline(config.windows, { clock: now });
+  const wanted = playsEverySymbol(options) ? undefined : new Set(config.symbols);
+  const limit = options.view.limit ?? Number.POSITIVE_INFINITY;
   const outputs: WindowOutput[] = [];
   /** What the sinks get from one batch: ticks and outputs in order. */
   const forSinks: WindowOutput[] = [];
 
+  /** Shows (and keeps for the sinks) what the windows give out. */
   const show = (list: readonly WindowOutput[]) => {
     for (const output of list) {
       applyOutput(model, output);
       display.output(output);
       for (const tap of taps) tap.output(output);
     }
-    if (sinks) for (const output of list) forSinks.push(output);
+    if (intake.sinks) for (const output of list) forSinks.push(output);
+  };
+
+  const intake: Intake = {
+    sinks: undefined,
+    sourceDone: false,
+    received: 0,
+    invalid: 0,
+    async flushSinks() {
+      if (!intake.sinks || forSinks.length === 0) return;
+      intake.sinks.add(forSinks.splice(0));
+      await intake.sinks.room();
+    },
+    onTimer(time) {
+      if (!intake.sourceDone) {
+        outputs.length = 0;
+        pipeline.onTimer(time, outputs);
+        show(outputs);
+        void intake.flushSinks();
+      }
+      sampleRate(model, time);
+      display.refresh(time);
+    },
+    context: (source) => ({
+      symbols: config.symbols,
+      signal: control.stop.signal,
+      logger: runLogger,
+      emit,
+      status: (text) => {
+        setStatus(model, text);
+        for (const tap of taps) tap.status(text, false);
+        if (!view.terminal) options.logger.info(`${source.name}: ${text}`, { source: source.name, status: text });
+        display.refresh(now());
+      },
+      reject: async (raw, reason) => {
+        intake.invalid += 1;
+        runLogger.warn(`${source.name}: skipped input it could not read (${reason}): ${raw.slice(0, 80)}`);
+      },
+    }),
+    closeAll() {
+      outputs.length = 0;
+      pipeline.onTimer(END_OF_INPUT, outputs);
+      show(outputs);
+    },
   };
 
   const take = (tick: Tick, arrival: number) => {
@@ -167,7 +292,7 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
       // The consume engine decodes every message; the same check keeps bad source data out here.
       clean = decodeTick(encodeTick(tick));
     } catch (error) {
-      invalid += 1;
+      intake.invalid += 1;
       runLogger.warn(
         `skipped a bad tick of ${String(tick.symbol)}: ${error instanceof DecodeError ? error.message : String(error)}`,
       );
@@ -193,129 +318,80 @@ export async function runWatch(options: WatchRunOptions): Promise<WatchSummary> 
     }
     // History (a warm start, a backfill) fills bars and indicators but fires no live alerts.
     show(clean.backfill === true ? outputs.filter((output) => output.kind !== 'alert') : outputs);
-    if (sinks) forSinks.push({ kind: 'tick', tick: clean });
+    if (intake.sinks) forSinks.push({ kind: 'tick', tick: clean });
     const row = applyTick(model, clean);
     display.tick(row, arrival);
     for (const tap of taps) tap.row(row, clean);
   };
 
-  const flushSinks = async () => {
-    if (!sinks || forSinks.length === 0) return;
-    sinks.add(forSinks.splice(0));
-    await sinks.room();
-  };
-
   const emit = async (ticks: Tick[]) => {
-    if (stop.signal.aborted) return;
+    if (control.stop.signal.aborted) return;
     const arrival = now();
     for (const tick of ticks) {
-      if (received >= limit) break;
+      if (intake.received >= limit) break;
       if (wanted && !wanted.has(tick.symbol)) continue;
       // --limit counts live ticks: the history of a warm start only fills the indicators.
-      if (tick.backfill !== true) received += 1;
+      if (tick.backfill !== true) intake.received += 1;
       take(tick, arrival);
     }
-    if (received >= limit) halt('limit');
+    if (intake.received >= limit) control.halt('limit');
     display.refresh(arrival);
-    await flushSinks();
+    await intake.flushSinks();
   };
+  return intake;
+}
 
-  const context = (source: Source): SourceContext => ({
-    symbols: config.symbols,
-    signal: stop.signal,
+async function openSinks(options: WatchRunOptions, runLogger: Logger, control: StopControl): Promise<WatchSinks> {
+  // Loaded only here: the sink modules bring the InfluxDB, PostgreSQL and Kafka clients.
+  const { openWatchSinks } = await import('./sinks.ts');
+  const sinkDeps = {
+    ...options.sinkDeps,
+    json: options.json,
+    out: options.out,
+    tty: false,
     logger: runLogger,
-    emit,
-    status: (text) => {
-      setStatus(model, text);
-      for (const tap of taps) tap.status(text, false);
-      if (!terminal) logger.info(`${source.name}: ${text}`, { source: source.name, status: text });
-      display.refresh(now());
-    },
-    reject: async (raw, reason) => {
-      invalid += 1;
-      runLogger.warn(`${source.name}: skipped input it could not read (${reason}): ${raw.slice(0, 80)}`);
-    },
-  });
-
-  let sourceDone = false;
-  const onTimer = () => {
-    const time = now();
-    if (!sourceDone) {
-      outputs.length = 0;
-      pipeline.onTimer(time, outputs);
-      show(outputs);
-      void flushSinks();
-    }
-    sampleRate(model, time);
-    display.refresh(time);
+    signal: control.stop.signal,
   };
+  return openWatchSinks(options.config, sinkDeps, runLogger, {
+    onFailed: (error) => {
+      control.failure = error;
+      control.halt('error');
+    },
+    stopped: control.userStop.signal,
+  });
+}
 
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    if (view.sink) {
-      // Loaded only here: the sink modules bring the InfluxDB, PostgreSQL and Kafka clients.
-      const { openWatchSinks } = await import('./sinks.ts');
-      const sinkDeps = {
-        ...options.sinkDeps,
-        json: options.json,
-        out: options.out,
-        tty: false,
-        logger: runLogger,
-        signal: stop.signal,
-      };
-      sinks = await openWatchSinks(config, sinkDeps, runLogger, {
-        onFailed: (error) => {
-          failure = error;
-          halt('error');
-        },
-        stopped: userStop.signal,
-      });
-    }
-    display.start();
-    sampleRate(model, now());
-    timer = setInterval(onTimer, TIMER_MS);
-    // Not awaited: the live source does not wait for it, and a quit does not either.
-    void lastCloseTicks(config, context(options.sources.at(-1)!), options.deps).then(
-      (ticks) => {
-        if (stop.signal.aborted) return;
-        for (const tick of ticks) {
-          const row = applyTick(model, tick);
-          display.tick(row, now());
-          for (const tap of taps) tap.row(row);
-        }
-        display.refresh(now());
-      },
-      (error: unknown) => runLogger.warn(`could not look up the last close: ${errorMessage(error)}`),
-    );
-    for (const source of options.sources) {
-      if (stop.signal.aborted) break;
-      await source.run(context(source));
-    }
-    sourceDone = true;
-    if (stoppedBy === undefined || stoppedBy === 'limit') {
-      stoppedBy ??= 'end';
-      outputs.length = 0;
-      pipeline.onTimer(END_OF_INPUT, outputs);
-      show(outputs);
-      await flushSinks();
-      markFinished(model);
-      for (const tap of taps) tap.status(model.status, true);
-      display.finish();
-      // On a terminal the final table stays until the user has seen it and quits.
-      if (terminal) await Promise.race([display.quit, whenAborted(options.signal)]);
-    }
-    if (failure) throw failure;
-  } finally {
-    if (timer) clearInterval(timer);
-    stop.abort();
-    try {
-      // Still listening for the signal: a Ctrl-C while the sinks catch up ends the wait.
-      await sinks?.close();
-    } finally {
-      options.signal.removeEventListener('abort', onSignal);
-      display.close();
-      screenLogger?.release();
-    }
-  }
-  return { ticks: received, late: model.lateTicks, invalid, stoppedBy: stoppedBy ?? 'end' };
+/** The last close of every symbol while the market is closed. Not awaited: the live source does not wait for it, and a quit does not either. */
+function showLastCloses(
+  options: WatchRunOptions,
+  view: View,
+  context: SourceContext,
+  stopped: AbortSignal,
+  now: () => number,
+): void {
+  const taps = options.taps ?? [];
+  void lastCloseTicks(options.config, context, options.deps).then(
+    (ticks) => {
+      if (stopped.aborted) return;
+      for (const tick of ticks) {
+        const row = applyTick(view.model, tick);
+        view.display.tick(row, now());
+        for (const tap of taps) tap.row(row);
+      }
+      view.display.refresh(now());
+    },
+    (error: unknown) => view.runLogger.warn(`could not look up the last close: ${errorMessage(error)}`),
+  );
+}
+
+/** The input ended (or --limit was reached): close every window, show the final table, and on a terminal wait for the user. */
+async function finishInput(options: WatchRunOptions, view: View, intake: Intake, control: StopControl): Promise<void> {
+  control.stoppedBy ??= 'end';
+  intake.closeAll();
+  await intake.flushSinks();
+  markFinished(view.model);
+  for (const tap of options.taps ?? []) tap.status(view.model.status, true);
+  view.display.finish();
+  // On a terminal the final table stays until the user has seen it and quits.
+  if (view.terminal) await Promise.race([view.display.quit, whenAborted(options.signal)]);
 }

@@ -15,7 +15,8 @@ import { dlqTopic } from '../../src/kafka/topics.ts';
 import { encodeTick, TICK_OPTIONAL_NUMBERS, TICK_OPTIONAL_STRINGS, type Tick } from '../../src/model.ts';
 import { waitForAllCommitted } from '../faults/support/progress.ts';
 import { session } from '../faults/support/session.ts';
-import { readAll, sendInOrder } from '../faults/support/topic.ts';
+import { readAll } from '../faults/support/topic.ts';
+import { sendInOrder } from '../support/topics.ts';
 import { startConsumer, type ConsumerProcess } from './support/consumer-process.ts';
 import { createSuite } from './support/suite.ts';
 

@@ -17,7 +17,8 @@ import { waitForAllCommitted } from './support/progress.ts';
 import { readBack, type ReadBack } from './support/read-back.ts';
 import { allUp } from './support/servers.ts';
 import { session } from './support/session.ts';
-import { readAll, sendInOrder } from './support/topic.ts';
+import { sendInOrder } from '../support/topics.ts';
+import { readAll } from './support/topic.ts';
 
 const SEED = 666;
 const BAD = 1_000;

@@ -11,6 +11,7 @@ import { encodeTick, type Tick } from '../../src/model.ts';
 import { startConsumer, waitForMetric, type ConsumerProcess } from '../consume/support/consumer-process.ts';
 import { groupProgress, readTopic } from '../consume/support/suite.ts';
 import { createTopic } from '../support/services.ts';
+import { waitFor } from '../support/wait.ts';
 import { runInPty } from '../watch/support.ts';
 import { ndjson, opsSuite, writeRecords, type OpsSuite } from './support.ts';
 
@@ -100,6 +101,16 @@ describe('stockstream dlq', () => {
     const first = await suite.cli(['--json', 'dlq', 'redrive', '--stage', 'future', '--yes']);
     expect(first.code, first.stderr).toBe(0);
     expect(JSON.parse(first.stdout)).toMatchObject({ chosen: 2, alreadyRedriven: 0, sent: 2, target: prices });
+    // The end offsets are read_committed (the last stable offset): they move only once the broker has
+    // written the transaction's commit markers, which it does after the commit returns. A reader
+    // that sees the two redriven messages has seen the markers land.
+    await waitFor(
+      async () =>
+        (await readTopic(prices, valid.length + poison.length + future.length + 2)).filter(
+          (m) => m.headers['redriven-from'],
+        ).length === 2,
+      'the first redrive committed and visible',
+    );
     const afterFirst = await groupProgress(suite.config.kafka.groupId, prices);
 
     // A second copy of one future dead letter (a consumer that crashed before committing writes it again).

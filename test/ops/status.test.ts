@@ -30,7 +30,9 @@ function tick(symbol: string, i: number): Tick {
 
 async function status(suite: OpsSuite): Promise<Report & { code: number | null }> {
   const result = await suite.cli(['--json', 'status']);
-  if (result.code !== 0 && result.code !== 1) throw new Error(`status exited ${result.code}: ${result.stderr}`);
+  // Exit 1 is "unhealthy" with a report; without one on stdout it was an error, which stderr says.
+  if ((result.code !== 0 && result.code !== 1) || result.stdout.trim() === '')
+    throw new Error(`status exited ${result.code} without a report: ${result.stderr}`);
   return { ...(JSON.parse(result.stdout) as Report), code: result.code };
 }
 

@@ -1,5 +1,5 @@
-/** A suite's Kafka topics: their names, and reading one back as stored. */
-import type { Kafka } from 'kafkajs';
+/** A suite's Kafka topics: their names, writing to one in order, and reading one back as stored. */
+import { CompressionTypes, type Kafka, type Message } from 'kafkajs';
 import { testKafkaClient, uniqueName } from './services.ts';
 
 /** The `kafka.topics` of a suite called `name`: every topic the engine uses, under the suite's name. */
@@ -60,4 +60,37 @@ export async function readMessages(
     await consumer.disconnect();
   }
   return messages;
+}
+
+/** Requests stay well under the broker's 1 MB record batch limit, whatever the message sizes. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+const MAX_REQUEST_MESSAGES = 2_000;
+
+/** Sends in order (idempotent producer, one request in flight), so each partition keeps this order. */
+export async function sendInOrder(topic: string, messages: Message[]): Promise<void> {
+  const producer = testKafkaClient().producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  try {
+    let chunk: Message[] = [];
+    let bytes = 0;
+    const flush = async () => {
+      if (chunk.length > 0)
+        await producer.send({ topic, acks: -1, compression: CompressionTypes.GZIP, messages: chunk });
+      chunk = [];
+      bytes = 0;
+    };
+    for (const message of messages) {
+      const size = message.value === null ? 0 : Buffer.byteLength(message.value);
+      if (chunk.length >= MAX_REQUEST_MESSAGES || (chunk.length > 0 && bytes + size > MAX_REQUEST_BYTES)) await flush();
+      chunk.push(message);
+      bytes += size;
+    }
+    await flush();
+  } finally {
+    await producer.disconnect();
+  }
 }

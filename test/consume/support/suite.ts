@@ -6,7 +6,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CompressionTypes } from 'kafkajs';
 import { configSchema, type Config, type UserConfig } from '../../../src/config/schema.ts';
 import { createPostgres } from '../../../src/postgres/client.ts';
 import { migrateUp } from '../../../src/postgres/migrate.ts';
@@ -19,7 +18,7 @@ import {
   uniqueName,
   type TestInflux,
 } from '../../support/services.ts';
-import { readMessages, suiteTopics, type TopicMessage } from '../../support/topics.ts';
+import { readMessages, sendInOrder, suiteTopics, type TopicMessage } from '../../support/topics.ts';
 import type { Message } from './ticks.ts';
 
 export interface ConsumeSuite {
@@ -120,24 +119,7 @@ export async function createSuite(prefix: string, options: SuiteOptions = {}): P
 
 /** Publishes in order (idempotent producer, one request in flight): per-key order is kept. */
 export async function produce(topic: string, messages: Message[], headers?: Record<string, string>): Promise<void> {
-  const producer = testKafkaClient().producer({
-    idempotent: true,
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
-  try {
-    for (let i = 0; i < messages.length; i += 2_000) {
-      await producer.send({
-        topic,
-        acks: -1,
-        compression: CompressionTypes.GZIP,
-        messages: messages.slice(i, i + 2_000).map((message) => ({ ...message, headers })),
-      });
-    }
-  } finally {
-    await producer.disconnect();
-  }
+  await sendInOrder(topic, headers ? messages.map((message) => ({ ...message, headers })) : messages);
 }
 
 export type ReadMessage = Omit<TopicMessage, 'value'> & { value: string | null };
