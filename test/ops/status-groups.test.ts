@@ -7,7 +7,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeTick } from '../../src/model.ts';
 import type { StatusFacts } from '../../src/status/gather.ts';
-import { waitFor } from '../support/wait.ts';
 import { createTopic, testKafkaClient } from '../support/services.ts';
 import { opsSuite, watchStatus, writeRecords, type OpsSuite } from './support.ts';
 
@@ -43,12 +42,7 @@ describe('stockstream status --watch', () => {
 
   it('leaves no consumer group behind after several refreshes', async () => {
     const watch = watchStatus(suite);
-    await waitFor(
-      () => (watch.reports().length >= 3 ? true : undefined),
-      'three refreshes',
-      60_000,
-      () => watch.stdout(),
-    );
+    await watch.waitForReports(3, 'three refreshes', 60_000);
     expect(await watch.interrupt()).toBe(1);
     // Each refresh did read records through the range reader (so each had a group to clean up).
     const waiting = watch.reports<{ facts: StatusFacts }>().map((report) => report.facts.group.partitions);

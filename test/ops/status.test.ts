@@ -132,12 +132,7 @@ describe('stockstream status', () => {
 
   it('--watch refreshes until Ctrl-C and exits with the last verdict', async () => {
     const watch = watchStatus(suite);
-    await waitFor(
-      () => (watch.reports().length >= 2 ? true : undefined),
-      'two refreshes',
-      30_000,
-      () => watch.stdout(),
-    );
+    await watch.waitForReports(2, 'two refreshes', 30_000);
     expect(await watch.interrupt()).toBe(1);
     const reports = watch.reports<Report>();
     expect(reports.length).toBeGreaterThanOrEqual(2);

@@ -108,16 +108,21 @@ export async function writeDeadLetter(letter: OutgoingMessage): Promise<void> {
 export interface StatusWatch {
   stdout(): string;
   reports<T>(): T[];
+  /** Waits until `count` whole reports arrived; fails early, with both outputs, if the run exits first. */
+  waitForReports(count: number, what: string, timeoutMs: number): Promise<void>;
   /** Ctrl-C; resolves with the exit code. */
   interrupt(): Promise<number | null>;
 }
 
 export function watchStatus(suite: OpsSuite, intervalArg = '1s'): StatusWatch {
   const run = startCli(['--config', suite.configPath, '--json', 'status', '--watch', '--interval', intervalArg]);
+  // Whole lines only: the last one may still be arriving.
+  const whole = (stdout: string) => stdout.slice(0, stdout.lastIndexOf('\n') + 1);
   return {
     stdout: () => run.stdout(),
-    // Whole lines only: the last one may still be arriving.
-    reports: <T>() => ndjson<T>(run.stdout().slice(0, run.stdout().lastIndexOf('\n') + 1)),
+    reports: <T>() => ndjson<T>(whole(run.stdout())),
+    waitForReports: (count, what, timeoutMs) =>
+      run.waitForStdout((stdout) => ndjson(whole(stdout)).length >= count, what, timeoutMs),
     async interrupt() {
       return (await run.stop('SIGINT')).code;
     },
