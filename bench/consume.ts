@@ -2,8 +2,9 @@
  * Consume against the machine's bound, at 100 and 5,000 symbols, on one pre-loaded topic each.
  *
  * Per workload, first an untimed capture: the real engine with a sink that stores nothing but
- * keeps the InfluxDB request bodies it would send and a fingerprint of every output (checked
- * against bench/expected.json: the same ticks, bars, indicators and lines as before). Then, per
+ * keeps the InfluxDB request bodies it would send and a fingerprint of every output and of every
+ * line sent (checked against bench/expected.json: the same ticks, bars, indicators and lines as
+ * before), and reads each tick's previous close back from the lines as a query would. Then, per
  * run and in the same order each time:
  * - bare: a kafkajs consumer that only reads and JSON-parses (bench/lib/bare.ts);
  * - InfluxDB alone: the captured bodies through the sink's own write path into a fresh bucket,
@@ -26,7 +27,7 @@ import type { Sink } from '../src/sinks/types.ts';
 import { retry } from '../src/util/retry.ts';
 import { bareRead, perSecond, type Timing } from './lib/bare.ts';
 import { cpuMeter, cpuSince, type CpuMeter, type CpuSample } from './lib/cpu.ts';
-import { checkFingerprint, fingerprintBuilder, type Fingerprint } from './lib/outputs.ts';
+import { checkFingerprint, fingerprintBuilder, previousCloseReader, type Fingerprint } from './lib/outputs.ts';
 import { preload, startConsume, syntheticTicks } from './lib/pipeline.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import {
@@ -107,21 +108,23 @@ async function capture(topic: string, group: string): Promise<{ bodies: string[]
   const encoder = createLineEncoder(config.influx.measurements);
   const fingerprint = fingerprintBuilder();
   const bodies: string[] = [];
+  const closes = previousCloseReader(encoder);
   const sink: Sink = {
     name: 'influx',
     accepts: (output) => output.kind !== 'tick' || config.sinks.writeTicks,
     async write(batch) {
-      for (const output of batch) {
-        fingerprint.output(output);
-        const line = encoder.line(output);
-        if (line !== undefined) fingerprint.line(line);
-      }
+      for (const output of batch) fingerprint.output(output);
       const body = encoder.body(batch);
-      if (body) bodies.push(body);
+      if (!body) return;
+      bodies.push(body);
+      for (const line of body.split('\n')) fingerprint.line(line);
+      closes.read(batch, body);
     },
     close: async () => {},
   };
   await timeEngine(config, { sample: () => ({ consume: 0, kafka: 0, influx: 0 }) }, TICKS, sink);
+  if (closes.lost() > 0)
+    throw new Error(`${closes.lost()} ticks' previous close is not the latest one the lines stored for their symbol`);
   return { bodies, fingerprint: fingerprint.result() };
 }
 

@@ -8,6 +8,7 @@
 import { hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { WindowOutput } from '../../src/model.ts';
+import type { LineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 
 const MOD = 2 ** 52;
 
@@ -53,6 +54,36 @@ export function fingerprintBuilder(): FingerprintBuilder {
       add(tallies[output.kind], canonical(output.kind === 'bar' ? { kind: output.kind, bar: output.bar } : output)),
     line: (line) => add(tallies.lines, line),
     result: () => structuredClone(tallies),
+  };
+}
+
+/**
+ * Reads tick lines back as a query does: a tick's previous close is the latest one stored for its
+ * symbol (bodies leave it out where the symbol's minute has it already). Counts ticks for which
+ * that is not the tick's own.
+ */
+export function previousCloseReader(encoder: LineEncoder): {
+  read(batch: readonly WindowOutput[], body: string): void;
+  lost(): number;
+} {
+  const latest = new Map<string, number>();
+  let lost = 0;
+  return {
+    read(batch, body) {
+      const lines = body.split('\n');
+      let next = 0;
+      for (const output of batch) {
+        if (encoder.line(output) === undefined) continue; // no line in the body either
+        const line = lines[next++]!;
+        if (output.kind !== 'tick') continue;
+        const { symbol, previousClose } = output.tick;
+        const stored = /,previous_close=([^ ,]+)/.exec(line);
+        if (stored) latest.set(symbol, Number(stored[1]));
+        if (previousClose !== undefined && Number.isFinite(previousClose) && latest.get(symbol) !== previousClose)
+          lost++;
+      }
+    },
+    lost: () => lost,
   };
 }
 

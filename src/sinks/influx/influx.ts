@@ -1,9 +1,9 @@
 /**
- * The `influx` sink: ticks, bars, indicators and alerts as InfluxDB points through the client's
- * WriteApi (gzip above 1 KB, millisecond precision). The engine batches and retries, so the
- * client's own batching timer and retries are off and `write` awaits `flush()`: resolved means
- * InfluxDB answered 204. Works with InfluxDB 2.x and with 1.8 (its /api/v2/write compatibility
- * endpoint, token `user:password`, bucket `database/retention-policy`).
+ * The `influx` sink: ticks, bars, indicators and alerts as InfluxDB points, one line-protocol body
+ * per batch through the client's transport (`writer.ts`: millisecond precision, gzip for remote
+ * servers). The engine batches and retries; resolved means InfluxDB answered 204. Works with
+ * InfluxDB 2.x and with 1.8 (its /api/v2/write compatibility endpoint, token `user:password`,
+ * bucket `database/retention-policy`).
  */
 import { HttpError, setLogger } from '@influxdata/influxdb-client';
 import type { Config } from '../../config/schema.ts';
@@ -113,7 +113,13 @@ export function createInfluxSink(config: Config, logger: Logger): Sink {
     writeAlone: (output) => output.kind === 'bar' && !output.bar.final,
     async write(batch) {
       const body = encoder.body(batch);
-      if (body) await writer.write(body);
+      if (!body) return;
+      try {
+        await writer.write(body);
+      } catch (error) {
+        encoder.unwritten(batch); // its retry carries the previous closes this body did not store
+        throw error;
+      }
     },
     fatal: (error) => fatalError(config, error),
     close: () => writer.close(),

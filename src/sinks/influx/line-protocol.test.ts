@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.ts';
-import type { Alert, Bar, IndicatorPoint, Tick } from '../../model.ts';
+import type { Alert, Bar, IndicatorPoint, Tick, WindowOutput } from '../../model.ts';
 import { createLineEncoder, escapeTag, quoteString } from './line-protocol.ts';
 
 const m = configSchema.parse({}).influx.measurements;
@@ -166,5 +166,109 @@ describe('tick lines (property-based)', () => {
       ),
       { numRuns: 300, seed: SEED },
     );
+  });
+});
+
+/**
+ * A body writes a symbol's previous close on its first tick of each minute and when it changes;
+ * checked against a reader written here from what the dashboards rely on: walking the stored lines
+ * in order, every tick's previous close is the last one stored for its symbol, and every minute of
+ * a symbol's ticks stores one. Bodies that fail are retried after `unwritten`, as the sink does.
+ */
+describe('previous close in request bodies (property-based)', () => {
+  const SEED = process.env.FC_SEED === undefined ? Date.now() % 2 ** 31 : Number(process.env.FC_SEED);
+  console.log(`previous close properties: FC_SEED=${SEED}`);
+  const CLOSE = /,previous_close=([^ ,]+)/;
+  const symbolOf = (text: string) => /,symbol=(\S+) /.exec(text)![1]!;
+
+  const tick = (symbol: string, time: number, previousClose?: number): WindowOutput => ({
+    kind: 'tick',
+    tick: { symbol, time, price: 10, source: 's', ...(previousClose === undefined ? {} : { previousClose }) },
+  });
+
+  it('keeps every tick line whole but for the previous close, and loses no close when bodies fail and are retried', () => {
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            symbol: fc.constantFrom('AAPL', 'MSFT', 'A B'),
+            step: fc.integer({ min: 0, max: 40_000 }),
+            close: fc.option(fc.constantFrom(100, 101.5, Number.NaN), { nil: undefined }),
+          }),
+          { minLength: 1, maxLength: 60 },
+        ),
+        fc.array(fc.integer({ min: 1, max: 12 }), { minLength: 1, maxLength: 10 }),
+        fc.array(fc.boolean(), { minLength: 1, maxLength: 10 }),
+        (draws, sizes, failures) => {
+          // Each symbol's ticks in time order, as one Kafka partition delivers a symbol.
+          const clock = new Map<string, number>();
+          const outputs = draws.map(({ symbol, step, close }) => {
+            const time = (clock.get(symbol) ?? 1_767_625_800_000) + step;
+            clock.set(symbol, time);
+            return tick(symbol, time, close);
+          });
+          const encoder = createLineEncoder(m);
+          const stored: string[] = [];
+          for (let start = 0, i = 0; start < outputs.length; i++) {
+            const batch = outputs.slice(start, (start += sizes[i % sizes.length]!));
+            if (failures[i % failures.length]) {
+              encoder.body(batch); // sent, not stored
+              encoder.unwritten(batch);
+            }
+            stored.push(...encoder.body(batch).split('\n'));
+          }
+          expect(stored).toHaveLength(outputs.length);
+          const last = new Map<string, number>();
+          const minutes = new Set<string>();
+          outputs.forEach((output, i) => {
+            const text = stored[i]!;
+            const full = encoder.line(output)!;
+            expect(text.replace(CLOSE, '')).toBe(full.replace(CLOSE, ''));
+            const written = CLOSE.exec(text);
+            if (written) {
+              expect(written[0]).toBe(CLOSE.exec(full)![0]);
+              last.set(symbolOf(text), Number(written[1]));
+            }
+            const { symbol, time, previousClose } = output.kind === 'tick' ? output.tick : ({} as never);
+            if (previousClose === undefined || !Number.isFinite(previousClose)) return;
+            expect(last.get(symbolOf(text))).toBe(previousClose);
+            const minute = `${symbol} ${Math.floor(time / 60_000)}`;
+            if (written) minutes.add(minute);
+            expect(minutes.has(minute)).toBe(true);
+          });
+        },
+      ),
+      { numRuns: 300, seed: SEED },
+    );
+  });
+
+  it('writes the close again for a failed body even when a later body was stored in between', () => {
+    const encoder = createLineEncoder(m);
+    const first = [tick('AAPL', 1_000, 100)];
+    const second = [tick('AAPL', 2_000, 100)];
+    expect(encoder.body(first)).toContain('previous_close=100');
+    expect(encoder.body(second)).not.toContain('previous_close'); // in flight alongside the first
+    encoder.unwritten(first); // the first failed; the second was stored
+    expect(encoder.body(first)).toContain('previous_close=100');
+  });
+
+  it('writes the close on the first tick of the next minute and on a new session', () => {
+    const encoder = createLineEncoder(m);
+    const body = encoder.body([
+      tick('AAPL', 60_000, 100),
+      tick('AAPL', 60_500, 100),
+      tick('AAPL', 119_999, 100),
+      tick('AAPL', 120_000, 100),
+      tick('AAPL', 120_001, 102),
+      tick('MSFT', 120_002, 100),
+    ]);
+    expect(body.split('\n').map((text) => CLOSE.exec(text)?.[1])).toEqual([
+      '100',
+      undefined,
+      undefined,
+      '100',
+      '102',
+      '100',
+    ]);
   });
 });

