@@ -14,13 +14,14 @@
  * producer (a batch merged with newer messages would be refused as out of order). Errors that
  * another try cannot fix (a missing topic, a message too large) fail.
  */
-import { CompressionTypes, Partitioners, type Kafka, type Message, type Producer, type ProducerBatch } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer, type ProducerBatch } from 'kafkajs';
 import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import { encodeTick, SCHEMA_VERSION, type Tick } from '../model.ts';
 import type { Logger } from '../ui/logger.ts';
 import { ChunkBuffer, MarkWaiters } from '../util/chunk-buffer.ts';
 import { backoffDelay, sleep } from '../util/retry.ts';
+import { cachingPartitioner } from './partitioner.ts';
 import { connectKafka } from './topics.ts';
 
 export interface OutgoingMessage {
@@ -316,7 +317,7 @@ export async function openPublisher(
     maxInFlightRequests: 1,
     // Topics are created on purpose by ensureTopics, with the configured partitions; a typo must not create one.
     allowAutoTopicCreation: false,
-    createPartitioner: Partitioners.DefaultPartitioner,
+    createPartitioner: cachingPartitioner,
     retry: { retries: 8, initialRetryTime: 300, maxRetryTime: 10_000 },
   });
   await connectKafka(producer, config, logger, options.signal);

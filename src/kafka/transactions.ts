@@ -16,6 +16,7 @@ import type { Config } from '../config/schema.ts';
 import { ConnectError, errorMessage } from '../errors.ts';
 import type { Logger } from '../ui/logger.ts';
 import { backoffDelay, sleep } from '../util/retry.ts';
+import { cachingPartitioner } from './partitioner.ts';
 import { causeChain, messageBytes, produceRequest, type OutgoingMessage } from './publisher.ts';
 import { connectKafka } from './topics.ts';
 
@@ -101,6 +102,7 @@ export async function openTransactor(
       idempotent: true,
       maxInFlightRequests: 1,
       allowAutoTopicCreation: false,
+      createPartitioner: cachingPartitioner,
       retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 5_000 },
     });
   let producer = newProducer();
