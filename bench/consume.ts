@@ -114,7 +114,7 @@ async function capture(
   const bodies: string[] = [];
   /** The same batches with every tick's previous close, as bodies were before: InfluxDB alone on both, side by side. */
   const wholeBodies: string[] = [];
-  const closes = previousCloseReader(encoder);
+  const closes = previousCloseReader();
   const sink: Sink = {
     name: 'influx',
     accepts: (output) => output.kind !== 'tick' || config.sinks.writeTicks,
@@ -123,14 +123,10 @@ async function capture(
       const body = encoder.body(batch);
       if (!body) return;
       bodies.push(body);
-      wholeBodies.push(
-        batch
-          .map((output) => encoder.line(output))
-          .filter((line) => line !== undefined)
-          .join('\n'),
-      );
+      const whole = batch.map((output) => encoder.line(output));
+      wholeBodies.push(whole.filter((line) => line !== undefined).join('\n'));
       for (const line of body.split('\n')) fingerprint.line(line);
-      closes.read(batch, body);
+      closes.read(batch, whole, body);
     },
     close: async () => {},
   };

@@ -8,7 +8,6 @@
 import { hash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { WindowOutput } from '../../src/model.ts';
-import type { LineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 
 const MOD = 2 ** 52;
 
@@ -62,18 +61,19 @@ export function fingerprintBuilder(): FingerprintBuilder {
  * symbol (bodies leave it out where the symbol's minute has it already). Counts ticks for which
  * that is not the tick's own.
  */
-export function previousCloseReader(encoder: LineEncoder): {
-  read(batch: readonly WindowOutput[], body: string): void;
+export function previousCloseReader(): {
+  /** `whole`: each output's whole line (undefined where it has none, and the body has none either). */
+  read(batch: readonly WindowOutput[], whole: ReadonlyArray<string | undefined>, body: string): void;
   lost(): number;
 } {
   const latest = new Map<string, number>();
   let lost = 0;
   return {
-    read(batch, body) {
+    read(batch, whole, body) {
       const lines = body.split('\n');
       let next = 0;
-      for (const output of batch) {
-        if (encoder.line(output) === undefined) continue; // no line in the body either
+      for (const [i, output] of batch.entries()) {
+        if (whole[i] === undefined) continue;
         const line = lines[next++]!;
         if (output.kind !== 'tick') continue;
         const { symbol, previousClose } = output.tick;
