@@ -12,7 +12,9 @@
  *   every tick, as before the sink left it out where a symbol's minute has it), for the saving;
  * - engine: the real engine (1m and 5m bars, indicators, alerts, InfluxDB ticks + bars) until
  *   InfluxDB acknowledged every tick, then a Flux count of what the bucket holds.
- * CPU seconds of this process (reader or engine), the broker and InfluxDB come from /proc.
+ * CPU seconds of this process (reader or engine), the broker and InfluxDB come from /proc. After
+ * the runs, consume's own work on the same ticks alone in this process (bench/lib/own-work.ts):
+ * with the reader's CPU it gives the floor of the CPU ratio.
  *
  * The bound is what the machine could do for the same work if nothing but the unavoidable ran:
  * reading the ticks (bare reader CPU + the broker's CPU serving it) and storing the same points
@@ -29,6 +31,7 @@ import { retry } from '../src/util/retry.ts';
 import { bareRead, perSecond, type Timing } from './lib/bare.ts';
 import { cpuMeter, cpuSince, type CpuMeter, type CpuSample } from './lib/cpu.ts';
 import { checkFingerprint, fingerprintBuilder, previousCloseReader, type Fingerprint } from './lib/outputs.ts';
+import { measureOwnWork, type OwnWork } from './lib/own-work.ts';
 import { preload, startConsume, syntheticTicks } from './lib/pipeline.ts';
 import { runBenches, type Bench, type Figure } from './lib/report.ts';
 import {
@@ -214,6 +217,7 @@ const k = (rate: number) => `${Math.round(rate / 1_000)}k`;
 function figures(
   symbols: number,
   runs: RunFigures[],
+  own: OwnWork,
   fingerprint: Fingerprint,
   recorded: ReturnType<typeof checkFingerprint>['recorded'],
 ): Figure[] {
@@ -221,6 +225,12 @@ function figures(
   const med = (pick: (run: RunFigures) => number) => median(runs.map(pick));
   const ratio = med((run) => perSecond(run.engine) / run.bound);
   const cpuRatio = med((run) => run.engine.cpu.consume / run.bare.cpu.consume);
+  const ownWork = own.decode + own.windows + own.lines;
+  /** The reader's CPU, its JSON.parse swapped for consume's own work: nothing else counted. */
+  const floorRatio = med((run) => {
+    const reader = perMillion(run.bare.cpu.consume);
+    return (reader - own.parse + ownWork) / reader;
+  });
   const of = `median of ${runs.length}`;
   const what = `${TICKS.toLocaleString('en-US')} ticks: ${fingerprint.bar.count.toLocaleString('en-US')} bars, ${fingerprint.indicator.count.toLocaleString('en-US')} indicator points, ${fingerprint.alert.count} alerts`;
   return [
@@ -255,6 +265,20 @@ function figures(
       target: '≤ 1.3',
       met: cpuRatio <= 1.3,
       note: 'per tick, median of per-run ratios',
+    },
+    {
+      bench,
+      metric: 'consume CPU / bare reader CPU, floor',
+      value: floorRatio,
+      unit: '×',
+      note: "the bare reader's CPU with its JSON.parse swapped for consume's own work alone (next row): the lowest ratio that work allows",
+    },
+    {
+      bench,
+      metric: "consume's own work alone",
+      value: ownWork,
+      unit: 'CPU-s/1M ticks',
+      note: `in this process, no Kafka, InfluxDB or checkpoints (bench/lib/own-work.ts): decode ${own.decode.toFixed(2)} (the reader's JSON.parse ${own.parse.toFixed(2)}), windows ${own.windows.toFixed(2)}, InfluxDB bodies ${own.lines.toFixed(2)}`,
     },
     {
       bench,
@@ -345,7 +369,19 @@ async function workload(symbols: number, meter: CpuMeter): Promise<Figure[]> {
         `  run ${run + 1}: bare ${k(perSecond(bareRun))}/s, InfluxDB alone ${k(perSecond(alone))}/s (whole lines ${k(perSecond(aloneWhole))}/s, ${aloneWhole.cpu.influx.toFixed(1)} CPU-s), engine ${k(perSecond(engine))}/s, bound ${k(runs[run]!.bound)}/s; CPU-s self/kafka/influx: bare ${cpu(bareRun)}, alone ${cpu(alone)}, engine ${cpu(engine)}\n`,
       );
     }
-    return figures(symbols, runs, fingerprint, recorded);
+    // After the runs, so the heap this leaves behind does not weigh on their CPU figures.
+    const own = measureOwnWork(
+      engineConfig(topic, 'unused', 'unused'),
+      syntheticTicks(benchSymbols(symbols), EVENT_RATE).next(TICKS),
+    );
+    if (own.bars !== fingerprint.bar.count)
+      throw new Error(
+        `own work alone closed ${own.bars} bars, the engine ${fingerprint.bar.count}: not the same ticks`,
+      );
+    process.stderr.write(
+      `  own work alone (${own.bars} bars), CPU-s per 1M: decode ${own.decode.toFixed(2)} (JSON.parse ${own.parse.toFixed(2)}), windows ${own.windows.toFixed(2)}, InfluxDB bodies ${own.lines.toFixed(2)}\n`,
+    );
+    return figures(symbols, runs, own, fingerprint, recorded);
   } finally {
     await deleteKafkaResources([topic], groups);
   }
