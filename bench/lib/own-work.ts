@@ -8,7 +8,7 @@
  * The stages run the way the engine runs them, one batch at a time (decode → windows → body), so
  * what the engine keeps only for a batch is not kept longer here; each stage's cost is the
  * difference between running the stages up to it and up to the one before. CPU time of this
- * process, medians of `ROUNDS`.
+ * process from /proc, as every other figure of the bench, medians of `ROUNDS`.
  */
 import type { Config } from '../../src/config/schema.ts';
 import type { Tick, WindowOutput } from '../../src/model.ts';
@@ -16,6 +16,7 @@ import { encodeTick } from '../../src/model.ts';
 import { createLineEncoder } from '../../src/sinks/influx/line-protocol.ts';
 import { decodeTickMessage } from '../../src/tick-bytes.ts';
 import { createWindowPipeline } from '../../src/windows/index.ts';
+import { cpuSecondsOf } from './cpu.ts';
 import { median } from './stats.ts';
 
 const ROUNDS = 3;
@@ -35,10 +36,9 @@ export interface OwnWork {
 type Stage = 'decode' | 'windows' | 'lines';
 
 function cpuSeconds(work: () => void): number {
-  const start = process.cpuUsage();
+  const start = cpuSecondsOf('self');
   work();
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
+  return cpuSecondsOf('self') - start;
 }
 
 export function measureOwnWork(config: Config, ticks: readonly Tick[]): OwnWork {
